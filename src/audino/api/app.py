@@ -1,0 +1,51 @@
+"""The FastAPI application: routers, error handlers, state, and the built web app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from audino import __version__
+from audino.api import errors
+from audino.api.routes import auth, labels, projects, users
+from audino.config import Settings
+from audino.db.engine import Database
+from audino.services.auth import LoginLimiter
+from audino.storage.blobs import BlobStore
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+    database = database or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="audino",
+        version=__version__,
+        description="Collaborative audio segmentation, labelling and transcription.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    app.state.login_limiter = LoginLimiter(
+        settings.login_max_failures, settings.login_window_seconds
+    )
+    errors.install(app)
+    for module in (auth, users, projects, labels):
+        app.include_router(module.router)
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> JSONResponse:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    return app

@@ -1,0 +1,156 @@
+"""Named FastAPI dependencies: the database session, the caller, and permission checks."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from audino.config import Settings
+from audino.db.engine import Database
+from audino.db.models import ApiKeyKind, Datapoint, Project
+from audino.services import auth
+from audino.services.access import Can, Principal, check_datapoint, check_project
+from audino.services.errors import NotAuthenticated, PermissionDenied
+from audino.storage.blobs import BlobStore
+
+SESSION_COOKIE = "audino_session"
+CSRF_COOKIE = "audino_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def get_storage(request: Request) -> BlobStore:
+    return request.app.state.storage  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent."""
+    database: Database = request.app.state.db
+    with database.session(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Session, Depends(get_db)]
+StorageDep = Annotated[BlobStore, Depends(get_storage)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "").strip()
+    if not header:
+        return None
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() in ("bearer", "token") and rest.strip():
+        return rest.strip()
+    # The 2020 audino client sends the project key as the raw header value.
+    return header if " " not in header else None
+
+
+def optional_principal(request: Request, db: DbDep) -> Principal | None:
+    token = _bearer(request)
+    if token is not None:
+        key = auth.resolve_api_key(db, token)
+        if key is None:
+            raise NotAuthenticated("The API key or token is invalid or revoked.", code="bad_token")
+        if key.kind == ApiKeyKind.project.value:
+            return Principal(user=None, via="project_key", api_key=key)
+        from audino.db.models import User
+
+        user = db.get(User, key.user_id)
+        if user is None or not user.is_active:
+            raise NotAuthenticated("The token's user is deactivated.", code="account_inactive")
+        return Principal(user=user, via="token", api_key=key)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    row = auth.resolve_session(db, cookie)
+    if row is None:
+        return None
+    principal = Principal(
+        user=row.user, via="session", session_id=row.id, csrf_token=row.csrf_token
+    )
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not hmac.compare_digest(sent, row.csrf_token):
+            raise PermissionDenied(
+                f"Missing or wrong {CSRF_HEADER} header for a cookie-authenticated write.",
+                code="csrf_failed",
+            )
+    return principal
+
+
+def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise NotAuthenticated("Log in or send an API token.")
+    return principal
+
+
+def current_user_principal(
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
+    principal.require_user()
+    return principal
+
+
+def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    principal.require_admin()
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+UserPrincipalDep = Annotated[Principal, Depends(current_user_principal)]
+AdminDep = Annotated[Principal, Depends(admin_principal)]
+
+
+class ProjectAccess:
+    """The project from the path, checked against the caller's role."""
+
+    def __init__(self, project: Project, role: str, principal: Principal) -> None:
+        self.project = project
+        self.role = role
+        self.principal = principal
+
+
+class DatapointAccess:
+    def __init__(self, datapoint: Datapoint, role: str, principal: Principal) -> None:
+        self.datapoint = datapoint
+        self.role = role
+        self.principal = principal
+
+
+def project_access(need: Can) -> Callable[..., ProjectAccess]:
+    def dependency(project_id: int, db: DbDep, principal: PrincipalDep) -> ProjectAccess:
+        project, role = check_project(db, principal, project_id, need)
+        return ProjectAccess(project, role, principal)
+
+    return dependency
+
+
+def datapoint_access(need: Can) -> Callable[..., DatapointAccess]:
+    def dependency(datapoint_id: int, db: DbDep, principal: PrincipalDep) -> DatapointAccess:
+        datapoint, role = check_datapoint(db, principal, datapoint_id, need)
+        return DatapointAccess(datapoint, role, principal)
+
+    return dependency
+
+
+ProjectReader = Annotated[ProjectAccess, Depends(project_access(Can.read))]
+ProjectManager = Annotated[ProjectAccess, Depends(project_access(Can.manage))]
+ProjectReviewer = Annotated[ProjectAccess, Depends(project_access(Can.review))]
+DatapointReader = Annotated[DatapointAccess, Depends(datapoint_access(Can.read))]
+DatapointAnnotator = Annotated[DatapointAccess, Depends(datapoint_access(Can.annotate))]
+DatapointManager = Annotated[DatapointAccess, Depends(datapoint_access(Can.manage))]

@@ -1,0 +1,164 @@
+"""Login, logout, the current user, own password and personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, Field
+
+from audino.api.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    DbDep,
+    PrincipalDep,
+    SettingsDep,
+    UserPrincipalDep,
+)
+from audino.db.models import ApiKeyKind
+from audino.services import auth, projects, users
+from audino.services.errors import InvalidInput, NotAuthenticated
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class MeOut(BaseModel):
+    id: int | None
+    username: str | None
+    is_admin: bool
+    via: str
+    csrf_token: str | None = None
+    project_roles: dict[int, str] = {}
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class TokenIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    kind: str
+    project_id: int | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class NewTokenOut(TokenOut):
+    key: str
+
+
+def token_out(row: object) -> TokenOut:
+    return TokenOut.model_validate(row, from_attributes=True)
+
+
+def _me(db: DbDep, principal: PrincipalDep) -> MeOut:
+    roles = {p.id: role for p, role in projects.visible_projects(db, principal)}
+    user = principal.user
+    return MeOut(
+        id=user.id if user else None,
+        username=user.username if user else None,
+        is_admin=principal.is_admin,
+        via=principal.via,
+        csrf_token=principal.csrf_token,
+        project_roles=roles,
+    )
+
+
+@router.post("/login", response_model=MeOut)
+def login(
+    body: LoginIn, request: Request, response: Response, db: DbDep, settings: SettingsDep
+) -> MeOut:
+    limiter: auth.LoginLimiter = request.app.state.login_limiter
+    client = request.client.host if request.client else "unknown"
+    keys = (f"user:{body.username.lower()}", f"ip:{client}")
+    limiter.check(*keys)
+    try:
+        user = auth.authenticate(db, body.username, body.password)
+    except NotAuthenticated:
+        limiter.fail(*keys)
+        raise
+    limiter.reset(keys[0])
+    new = auth.create_session(db, user, settings.session_lifetime_hours)
+    max_age = int(settings.session_lifetime_hours * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        new.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        new.csrf_token,
+        max_age=max_age,
+        httponly=False,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    from audino.services.access import Principal
+
+    principal = Principal(
+        user=user, via="session", session_id=new.row.id, csrf_token=new.csrf_token
+    )
+    return _me(db, principal)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(response: Response, db: DbDep, principal: PrincipalDep) -> Response:
+    if principal.session_id is not None:
+        auth.revoke_session(db, principal.session_id)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_model=MeOut)
+def me(db: DbDep, principal: PrincipalDep) -> MeOut:
+    return _me(db, principal)
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(body: PasswordIn, db: DbDep, principal: UserPrincipalDep) -> None:
+    user = principal.require_user()
+    if not auth.verify_password(user.password_hash, body.current_password):
+        raise InvalidInput("The current password is wrong.", code="bad_credentials")
+    users.set_password(
+        db, user, body.new_password, actor_id=user.id, keep_session_id=principal.session_id
+    )
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def list_tokens(db: DbDep, principal: UserPrincipalDep) -> list[TokenOut]:
+    user = principal.require_user()
+    return [token_out(r) for r in auth.list_api_keys(db, user_id=user.id)]
+
+
+@router.post("/tokens", response_model=NewTokenOut, status_code=201)
+def create_token(body: TokenIn, db: DbDep, principal: UserPrincipalDep) -> NewTokenOut:
+    user = principal.require_user()
+    new = auth.issue_api_key(
+        db, kind=ApiKeyKind.personal, name=body.name, created_by_id=user.id, user_id=user.id
+    )
+    return NewTokenOut(**token_out(new.row).model_dump(), key=new.key)
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, db: DbDep, principal: UserPrincipalDep) -> None:
+    user = principal.require_user()
+    auth.revoke_api_key(db, token_id, user_id=user.id)

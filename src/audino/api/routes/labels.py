@@ -1,0 +1,180 @@
+"""A project's label schema: labels, their values, and their order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from audino.api.deps import DbDep, ProjectManager, ProjectReader
+from audino.db.models import Label
+from audino.services import labels
+
+router = APIRouter(prefix="/api/projects/{project_id}/labels", tags=["labels"])
+
+
+class ValueIn(BaseModel):
+    value: str = Field(min_length=1, max_length=200)
+    color: str | None = None
+    hotkey: str | None = None
+
+
+class ValueUpdate(BaseModel):
+    value: str | None = Field(default=None, min_length=1, max_length=200)
+    color: str | None = None
+    hotkey: str | None = None
+
+
+class ValuePublic(BaseModel):
+    id: int
+    value: str
+    color: str | None
+    hotkey: str | None
+    position: int
+
+
+class LabelCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    kind: str
+    scope: str = "segment"
+    required: bool = False
+    color: str | None = None
+    hotkey: str | None = None
+    values: list[ValueIn] = Field(default_factory=list)
+
+
+class LabelUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    required: bool | None = None
+    scope: str | None = None
+    color: str | None = None
+    hotkey: str | None = None
+
+
+class LabelPublic(BaseModel):
+    id: int
+    name: str
+    kind: str
+    scope: str
+    required: bool
+    color: str | None
+    hotkey: str | None
+    position: int
+    values: list[ValuePublic]
+
+
+class Order(BaseModel):
+    ids: list[int]
+
+
+def public(label: Label) -> LabelPublic:
+    return LabelPublic.model_validate(label, from_attributes=True)
+
+
+def _optional(body: BaseModel, field: str) -> Any:
+    """Only fields the client sent are changed; an explicit null clears them."""
+    return getattr(body, field) if field in body.model_fields_set else ...
+
+
+@router.get("", response_model=list[LabelPublic])
+def list_labels(access: ProjectReader, db: DbDep) -> list[LabelPublic]:
+    return [public(label) for label in labels.list_labels(db, access.project.id)]
+
+
+@router.post("", response_model=LabelPublic, status_code=201)
+def create_label(body: LabelCreate, access: ProjectManager, db: DbDep) -> LabelPublic:
+    label = labels.create_label(
+        db,
+        access.project,
+        name=body.name,
+        kind=body.kind,
+        scope=body.scope,
+        required=body.required,
+        color=body.color,
+        hotkey=body.hotkey,
+        values=[v.model_dump() for v in body.values],
+        actor_id=access.principal.actor_id,
+    )
+    return public(label)
+
+
+@router.put("/order", response_model=list[LabelPublic])
+def reorder_labels(body: Order, access: ProjectManager, db: DbDep) -> list[LabelPublic]:
+    return [public(label) for label in labels.reorder_labels(db, access.project.id, body.ids)]
+
+
+@router.get("/{label_id}", response_model=LabelPublic)
+def get_label(label_id: int, access: ProjectReader, db: DbDep) -> LabelPublic:
+    return public(labels.get_label(db, access.project.id, label_id))
+
+
+@router.patch("/{label_id}", response_model=LabelPublic)
+def update_label(
+    label_id: int, body: LabelUpdate, access: ProjectManager, db: DbDep
+) -> LabelPublic:
+    label = labels.get_label(db, access.project.id, label_id)
+    labels.update_label(
+        db,
+        label,
+        name=body.name,
+        required=body.required,
+        scope=body.scope,
+        color=_optional(body, "color"),
+        hotkey=_optional(body, "hotkey"),
+        actor_id=access.principal.actor_id,
+    )
+    return public(label)
+
+
+@router.delete("/{label_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_label(label_id: int, access: ProjectManager, db: DbDep) -> None:
+    labels.delete_label(
+        db, labels.get_label(db, access.project.id, label_id), actor_id=access.principal.actor_id
+    )
+
+
+@router.post("/{label_id}/values", response_model=ValuePublic, status_code=201)
+def add_value(label_id: int, body: ValueIn, access: ProjectManager, db: DbDep) -> ValuePublic:
+    label = labels.get_label(db, access.project.id, label_id)
+    row = labels.add_value(
+        db,
+        label,
+        value=body.value,
+        color=body.color,
+        hotkey=body.hotkey,
+        actor_id=access.principal.actor_id,
+    )
+    return ValuePublic.model_validate(row, from_attributes=True)
+
+
+@router.put("/{label_id}/values/order", response_model=LabelPublic)
+def reorder_values(label_id: int, body: Order, access: ProjectManager, db: DbDep) -> LabelPublic:
+    label = labels.get_label(db, access.project.id, label_id)
+    return public(labels.reorder_values(db, label, body.ids))
+
+
+@router.patch("/{label_id}/values/{value_id}", response_model=ValuePublic)
+def update_value(
+    label_id: int, value_id: int, body: ValueUpdate, access: ProjectManager, db: DbDep
+) -> ValuePublic:
+    label = labels.get_label(db, access.project.id, label_id)
+    row = labels.get_value(db, label, value_id)
+    labels.update_value(
+        db,
+        label,
+        row,
+        value=body.value,
+        color=_optional(body, "color"),
+        hotkey=_optional(body, "hotkey"),
+        actor_id=access.principal.actor_id,
+    )
+    return ValuePublic.model_validate(row, from_attributes=True)
+
+
+@router.delete("/{label_id}/values/{value_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_value(label_id: int, value_id: int, access: ProjectManager, db: DbDep) -> None:
+    label = labels.get_label(db, access.project.id, label_id)
+    labels.delete_value(
+        db, label, labels.get_value(db, label, value_id), actor_id=access.principal.actor_id
+    )

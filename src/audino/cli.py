@@ -1,0 +1,240 @@
+"""The `audino` command: serve, users, projects, database and export."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audino.config import Settings
+
+app = typer.Typer(
+    help="audino: collaborative audio annotation.", no_args_is_help=True, add_completion=False
+)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+project_app = typer.Typer(help="Manage projects.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(project_app, name="project")
+app.add_typer(db_app, name="db")
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder for the database, audio and secrets "
+        "(env AUDINO_DATA_DIR, default ./audino-data).",
+    ),
+]
+
+
+def load_settings(data_dir: Path | None) -> Settings:
+    if data_dir is not None:
+        os.environ["AUDINO_DATA_DIR"] = str(data_dir)
+        return Settings(data_dir=data_dir)
+    return Settings()
+
+
+def open_database(settings: Settings):  # type: ignore[no-untyped-def]
+    from audino.db.engine import Database
+    from audino.services.bootstrap import prepare
+
+    database = Database(settings)
+    prepare(database)
+    return database
+
+
+def fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def read_password(password_stdin: bool, prompt: str = "Password") -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: DataDir = None,
+    demo: Annotated[bool, typer.Option(help="Also create a demo project to try things.")] = False,
+) -> None:
+    """Start the audino server (SQLite and a local audio folder by default)."""
+    import uvicorn
+
+    from audino.api.app import create_app
+    from audino.services.bootstrap import ensure_admin
+
+    settings = load_settings(data_dir)
+    database = open_database(settings)
+    first = ensure_admin(database, settings)
+    if first is not None:
+        if first.password:
+            typer.secho(
+                f"Created the first administrator {first.username!r} with the one-time "
+                f"password: {first.password}\nChange it after logging in "
+                "(this is the only time it is shown).",
+                fg=typer.colors.YELLOW,
+            )
+        else:
+            typer.echo(f"Created the first administrator {first.username!r}.")
+    if demo:
+        from audino.services.demo import create_demo
+
+        info = create_demo(database, settings)
+        if info:
+            typer.secho(info, fg=typer.colors.GREEN)
+    application = create_app(settings, database)
+    typer.echo(f"audino is serving on http://{host}:{port}  (data in {settings.resolved_data_dir})")
+    uvicorn.run(
+        application, host=host, port=port, log_level=settings.log_level, proxy_headers=False
+    )
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Create a user."""
+    from audino.services import users
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    password = read_password(password_stdin)
+    try:
+        with database.session() as db:
+            user = users.create_user(db, name, password, is_admin=admin)
+            typer.echo(
+                f"Created user {user.username!r} (id {user.id})"
+                + (" as administrator." if admin else ".")
+            )
+    except AudinoError as exc:
+        fail(exc.detail)
+
+
+@user_app.command("passwd")
+def user_passwd(
+    name: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Set a user's password (logs them out everywhere)."""
+    from audino.services import users
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    password = read_password(password_stdin, "New password")
+    try:
+        with database.session() as db:
+            user = users.find_by_username(db, name)
+            if user is None:
+                fail(f"No user named {name!r}.")
+                return
+            users.set_password(db, user, password)
+            typer.echo(f"Password of {name!r} changed.")
+    except AudinoError as exc:
+        fail(exc.detail)
+
+
+@user_app.command("list")
+def user_list(data_dir: DataDir = None) -> None:
+    """List users."""
+    from audino.services import users
+
+    database = open_database(load_settings(data_dir))
+    with database.session(write=False) as db:
+        for u in users.list_users(db):
+            flags = ", ".join(
+                f for f, on in (("admin", u.is_admin), ("inactive", not u.is_active)) if on
+            )
+            typer.echo(f"{u.id}\t{u.username}" + (f"\t({flags})" if flags else ""))
+
+
+@project_app.command("create")
+def project_create(
+    name: str,
+    description: Annotated[str, typer.Option(help="A description.")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Create a project."""
+    from audino.services import projects
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    try:
+        with database.session() as db:
+            project = projects.create_project(db, name, description=description)
+            typer.echo(f"Created project {project.name!r} (id {project.id}).")
+    except AudinoError as exc:
+        fail(exc.detail)
+
+
+@project_app.command("api-key")
+def project_api_key(
+    name: str,
+    label: Annotated[str, typer.Option("--name", help="A name to recognise the key by.")] = "cli",
+    revoke: Annotated[int | None, typer.Option(help="Revoke the key with this id.")] = None,
+    list_keys: Annotated[bool, typer.Option("--list", help="List the project's keys.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Issue an upload key for project NAME (printed once), or list/revoke keys."""
+    from audino.db.models import ApiKeyKind
+    from audino.services import auth, projects
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    try:
+        with database.session() as db:
+            project = projects.find_by_name(db, name)
+            if project is None:
+                fail(f"No project named {name!r}.")
+                return
+            if list_keys:
+                for k in auth.list_api_keys(db, project_id=project.id):
+                    state = "revoked" if k.revoked_at else "active"
+                    typer.echo(f"{k.id}\t{k.prefix}…\t{k.name}\t{state}")
+                return
+            if revoke is not None:
+                auth.revoke_api_key(db, revoke, project_id=project.id)
+                typer.echo(f"Revoked key {revoke}.")
+                return
+            new = auth.issue_api_key(
+                db, kind=ApiKeyKind.project, name=label, created_by_id=None, project_id=project.id
+            )
+            typer.echo(new.key)
+            typer.secho(f"(key id {new.row.id}; shown only now — store it safely)", err=True)
+    except AudinoError as exc:
+        fail(exc.detail)
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Apply pending database migrations."""
+    from audino.db.engine import Database
+    from audino.db.migrate import current_revision, upgrade
+
+    database = Database(load_settings(data_dir))
+    changed = upgrade(database.engine)
+    rev = current_revision(database.engine)
+    typer.echo(f"Database upgraded to {rev}." if changed else f"Database already at {rev}.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

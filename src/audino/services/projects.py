@@ -1,0 +1,215 @@
+"""Projects, their settings and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from audino.db.models import Datapoint, Membership, Project, Role, User
+from audino.services import audit
+from audino.services.access import Principal
+from audino.services.errors import Conflict, InvalidInput, NotFound
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A project needs a name.", code="bad_name")
+    if len(name) > 200:
+        raise InvalidInput("Project names are at most 200 characters.", code="bad_name")
+    return name
+
+
+def find_by_name(db: Session, name: str) -> Project | None:
+    return db.scalar(select(Project).where(Project.name == name))
+
+
+def get_project(db: Session, project_id: int) -> Project:
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"Project {project_id} does not exist.")
+    return project
+
+
+def create_project(
+    db: Session,
+    name: str,
+    *,
+    description: str = "",
+    settings: dict[str, Any] | None = None,
+    actor_id: int | None = None,
+) -> Project:
+    name = _clean_name(name)
+    if find_by_name(db, name) is not None:
+        raise Conflict(f"A project named {name!r} already exists.", code="project_exists")
+    project = Project(
+        name=name, description=description, settings=settings or {}, created_by_id=actor_id
+    )
+    db.add(project)
+    db.flush()
+    audit.record(
+        db,
+        user_id=actor_id,
+        action="project.create",
+        entity_type="project",
+        entity_id=project.id,
+        project_id=project.id,
+        after={"name": name},
+    )
+    return project
+
+
+def update_project(
+    db: Session,
+    project: Project,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    settings: dict[str, Any] | None = None,
+    actor_id: int | None = None,
+) -> Project:
+    before = {
+        "name": project.name,
+        "description": project.description,
+        "settings": project.settings,
+    }
+    if name is not None and name.strip() != project.name:
+        name = _clean_name(name)
+        if find_by_name(db, name) is not None:
+            raise Conflict(f"A project named {name!r} already exists.", code="project_exists")
+        project.name = name
+    if description is not None:
+        project.description = description
+    if settings is not None:
+        project.settings = settings
+    audit.record(
+        db,
+        user_id=actor_id,
+        action="project.update",
+        entity_type="project",
+        entity_id=project.id,
+        project_id=project.id,
+        before=before,
+        after={
+            "name": project.name,
+            "description": project.description,
+            "settings": project.settings,
+        },
+    )
+    return project
+
+
+def delete_project(db: Session, project: Project, *, actor_id: int | None = None) -> list[str]:
+    """Deletes the project and returns the storage keys nothing else refers to any more."""
+    keys = set(db.scalars(select(Datapoint.storage_key).where(Datapoint.project_id == project.id)))
+    audit.record(
+        db,
+        user_id=actor_id,
+        action="project.delete",
+        entity_type="project",
+        entity_id=project.id,
+        before={"name": project.name},
+    )
+    db.delete(project)
+    db.flush()
+    still_used = (
+        set(db.scalars(select(Datapoint.storage_key).where(Datapoint.storage_key.in_(keys))))
+        if keys
+        else set()
+    )
+    return sorted(keys - still_used)
+
+
+def visible_projects(db: Session, principal: Principal) -> list[tuple[Project, str]]:
+    """The caller's projects with their role in each."""
+    if principal.via == "project_key":
+        assert principal.api_key is not None and principal.api_key.project_id is not None
+        project = db.get(Project, principal.api_key.project_id)
+        return [(project, Role.manager.value)] if project else []
+    if principal.is_admin:
+        return [(p, "admin") for p in db.scalars(select(Project).order_by(Project.id))]
+    user = principal.require_user()
+    rows = db.execute(
+        select(Project, Membership.role)
+        .join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Project.id)
+    )
+    return [(p, r) for p, r in rows]
+
+
+def check_role(role: str) -> str:
+    try:
+        return Role(role).value
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown role {role!r}; use one of: manager, annotator, reviewer.", code="bad_role"
+        ) from None
+
+
+def list_members(db: Session, project_id: int) -> list[Membership]:
+    return list(
+        db.scalars(
+            select(Membership).where(Membership.project_id == project_id).order_by(Membership.id)
+        )
+    )
+
+
+def get_membership(db: Session, project_id: int, user_id: int) -> Membership | None:
+    return db.scalar(
+        select(Membership).where(Membership.project_id == project_id, Membership.user_id == user_id)
+    )
+
+
+def set_member(
+    db: Session, project: Project, user: User, role: str, *, actor_id: int | None = None
+) -> Membership:
+    role = check_role(role)
+    membership = get_membership(db, project.id, user.id)
+    before = {"role": membership.role} if membership else None
+    if membership is None:
+        membership = Membership(project_id=project.id, user_id=user.id, role=role)
+        db.add(membership)
+    else:
+        membership.role = role
+    db.flush()
+    audit.record(
+        db,
+        user_id=actor_id,
+        action="member.set",
+        entity_type="membership",
+        entity_id=membership.id,
+        project_id=project.id,
+        before=before,
+        after={"user_id": user.id, "role": role},
+    )
+    return membership
+
+
+def remove_member(
+    db: Session, project: Project, user_id: int, *, actor_id: int | None = None
+) -> None:
+    membership = get_membership(db, project.id, user_id)
+    if membership is None:
+        raise NotFound(f"User {user_id} is not a member of this project.")
+    audit.record(
+        db,
+        user_id=actor_id,
+        action="member.remove",
+        entity_type="membership",
+        entity_id=membership.id,
+        project_id=project.id,
+        before={"user_id": user_id, "role": membership.role},
+    )
+    db.delete(membership)
+
+
+def member_count(db: Session, project_id: int) -> int:
+    return int(
+        db.scalar(
+            select(func.count()).select_from(Membership).where(Membership.project_id == project_id)
+        )
+        or 0
+    )
