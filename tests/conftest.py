@@ -174,8 +174,9 @@ class Factory:
         )
         assert r.status_code == 201, r.text
 
-    def label(self, project_id: int, name: str, kind: str = "single", **extra: Any
-              ) -> dict[str, Any]:
+    def label(
+        self, project_id: int, name: str, kind: str = "single", **extra: Any
+    ) -> dict[str, Any]:
         r = self.admin.post(
             f"/api/projects/{project_id}/labels", json={"name": name, "kind": kind, **extra}
         )

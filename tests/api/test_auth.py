@@ -86,11 +86,13 @@ def test_change_own_password(app_env: AppEnv, factory: Factory) -> None:
     factory.user("carol")
     carol = app_env.login("carol")
     other_session = app_env.login("carol")
-    r = carol.post("/api/auth/password",
-                   json={"current_password": "wrong", "new_password": "new-password-9"})
+    r = carol.post(
+        "/api/auth/password", json={"current_password": "wrong", "new_password": "new-password-9"}
+    )
     assert r.status_code == 400
-    r = carol.post("/api/auth/password",
-                   json={"current_password": PASSWORD, "new_password": "new-password-9"})
+    r = carol.post(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": "new-password-9"}
+    )
     assert r.status_code == 204
     assert carol.get("/api/auth/me").status_code == 200
     assert other_session.get("/api/auth/me").status_code == 401

@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 from audino.api.deps import (
     AdminDep,
     DbDep,
+    PrincipalDep,
     ProjectManager,
     ProjectReader,
     StorageDep,
-    UserPrincipalDep,
 )
 from audino.api.routes.auth import NewTokenOut, TokenIn, TokenOut, token_out
 from audino.db.models import ApiKeyKind, Membership, Project
@@ -84,7 +84,7 @@ def member_public(m: Membership) -> MemberPublic:
 
 
 @router.get("", response_model=list[ProjectPublic])
-def list_projects(db: DbDep, principal: UserPrincipalDep) -> list[ProjectPublic]:
+def list_projects(db: DbDep, principal: PrincipalDep) -> list[ProjectPublic]:
     user_id = principal.user.id if principal.user else None
     return [public(db, p, role, user_id) for p, role in projects.visible_projects(db, principal)]
 
