@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, select
@@ -195,9 +196,9 @@ def update_label(
     *,
     name: str | None = None,
     required: bool | None = None,
-    color: str | None = ...,
-    hotkey: str | None = ...,
-    scope: str | None = None,  # type: ignore[assignment]
+    color: str | None | EllipsisType = ...,
+    hotkey: str | None | EllipsisType = ...,
+    scope: str | None = None,
     actor_id: int | None = None,
 ) -> Label:
     before = label_snapshot(label)
@@ -290,8 +291,8 @@ def update_value(
     row: LabelValue,
     *,
     value: str | None = None,
-    color: str | None = ...,
-    hotkey: str | None = ...,  # type: ignore[assignment]
+    color: str | None | EllipsisType = ...,
+    hotkey: str | None | EllipsisType = ...,
     actor_id: int | None = None,
 ) -> LabelValue:
     before = {"value": row.value, "color": row.color, "hotkey": row.hotkey}
