@@ -1,0 +1,152 @@
+"""Probe an audio file with PyAV: its format, and proof that it decodes to the end."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import av
+import av.logging
+
+# FFmpeg logs every damaged frame to stderr; a refused file is reported once, by us.
+av.logging.set_level(None)
+av.logging.set_libav_level(av.logging.PANIC)
+
+# A decoder may emit up to this much encoder padding past the length the container
+# states (AAC in MP4 keeps its trailing padding); within it, the container wins.
+PADDING_SECONDS = 0.2
+# Decoded audio this much shorter than the header claims means the file was cut off.
+TRUNCATION_MIN_SECONDS = 0.25
+TRUNCATION_FRACTION = 0.01
+
+
+class BadAudio(ValueError):
+    """The file is not audio we can use; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class AudioKind:
+    container: str
+    content_type: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    duration: float
+    sample_rate: int
+    channels: int
+    codec: str
+    container: str
+    content_type: str
+    suffix: str
+    samples: int
+
+
+_BY_FORMAT: dict[str, AudioKind] = {
+    "wav": AudioKind("wav", "audio/wav", ".wav"),
+    "w64": AudioKind("w64", "audio/x-w64", ".w64"),
+    "aiff": AudioKind("aiff", "audio/aiff", ".aiff"),
+    "flac": AudioKind("flac", "audio/flac", ".flac"),
+    "mp3": AudioKind("mp3", "audio/mpeg", ".mp3"),
+    "ogg": AudioKind("ogg", "audio/ogg", ".ogg"),
+    "matroska,webm": AudioKind("webm", "audio/webm", ".webm"),
+    "mov,mp4,m4a,3gp,3g2,mj2": AudioKind("mp4", "audio/mp4", ".m4a"),
+    "aac": AudioKind("aac", "audio/aac", ".aac"),
+    "caf": AudioKind("caf", "audio/x-caf", ".caf"),
+    "au": AudioKind("au", "audio/basic", ".au"),
+    "amr": AudioKind("amr", "audio/amr", ".amr"),
+    "asf": AudioKind("asf", "audio/x-ms-asf", ".wma"),
+}
+_BY_CONTAINER = {kind.container: kind for kind in _BY_FORMAT.values()}
+_UNKNOWN = AudioKind("", "application/octet-stream", "")
+
+
+def kind_of(format_name: str, codec: str = "") -> AudioKind:
+    """The short container name, MIME type and file suffix for an FFmpeg format name."""
+    kind = _BY_FORMAT.get(format_name)
+    if kind is None:
+        short = format_name.split(",")[0][:32]
+        return AudioKind(short, _UNKNOWN.content_type, "")
+    if kind.container == "ogg" and codec == "opus":
+        return AudioKind("ogg", "audio/ogg", ".opus")
+    if kind.container == "webm" and codec not in ("opus", "vorbis"):
+        return AudioKind("webm", "audio/x-matroska", ".mka")
+    return kind
+
+
+def content_type(container: str) -> str:
+    """The MIME type to serve a stored file of this container with."""
+    return _BY_CONTAINER.get(container, _UNKNOWN).content_type
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def probe(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
+    """Decode the whole first audio stream; raise BadAudio when it is not usable audio."""
+    label = f"{name}: " if name else ""
+    if os.path.getsize(path) == 0:
+        raise BadAudio(f"{label}the file is empty.")
+    try:
+        container = av.open(os.fspath(path), mode="r")
+    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError):
+        raise BadAudio(
+            f"{label}this is not an audio file we can read (unknown or damaged format)."
+        ) from None
+    with container:
+        if not container.streams.audio:
+            raise BadAudio(f"{label}the file contains no audio stream.")
+        stream = container.streams.audio[0]
+        codec = stream.codec_context.name or "unknown"
+        kind = kind_of(container.format.name, codec)
+        claimed = _claimed_duration(container, stream)
+        samples = 0
+        sample_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+        channels = int(stream.codec_context.channels or 0)
+        try:
+            for frame in container.decode(stream):
+                samples += frame.samples
+                sample_rate = sample_rate or int(frame.sample_rate)
+                channels = channels or len(frame.layout.channels)
+        except (av.FFmpegError, ValueError, OSError, MemoryError):
+            decoded = samples / sample_rate if sample_rate else 0.0
+            raise BadAudio(
+                f"{label}the audio is damaged and stops decoding after {_seconds(decoded)}."
+            ) from None
+    if samples == 0 or sample_rate <= 0:
+        raise BadAudio(f"{label}the file contains no audio samples (it is empty or cut off).")
+    if channels <= 0:
+        raise BadAudio(f"{label}the audio stream has no channels.")
+    duration = samples / sample_rate
+    if claimed is not None:
+        shortfall = claimed - duration
+        if shortfall > max(TRUNCATION_MIN_SECONDS, TRUNCATION_FRACTION * claimed):
+            raise BadAudio(
+                f"{label}the audio ends after {_seconds(duration)} although its header says "
+                f"{_seconds(claimed)}; the file is probably truncated."
+            )
+        if 0 < -shortfall <= PADDING_SECONDS:
+            duration = claimed
+    return AudioInfo(
+        duration=duration,
+        sample_rate=sample_rate,
+        channels=channels,
+        codec=codec,
+        container=kind.container,
+        content_type=kind.content_type,
+        suffix=kind.suffix,
+        samples=samples,
+    )
+
+
+def _claimed_duration(
+    container: av.container.InputContainer, stream: av.audio.stream.AudioStream
+) -> float | None:
+    """The length the file's header states: the stream's own, else the container's."""
+    if stream.duration is not None and stream.time_base is not None and stream.duration > 0:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None and container.duration > 0:
+        return container.duration / av.time_base
+    return None
