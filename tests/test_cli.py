@@ -1,0 +1,142 @@
+"""The `audino` command: users, projects, keys, migrations, and a real `serve`."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from typer.testing import CliRunner
+
+from audino.cli import app
+
+runner = CliRunner()
+
+
+def run(data_dir: Path, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, [*args, "--data-dir", str(data_dir)], input=stdin)
+    return result.exit_code, result.output
+
+
+def test_user_and_project_commands(tmp_path: Path) -> None:
+    code, out = run(
+        tmp_path, "user", "add", "alice", "--admin", "--password-stdin", stdin="alice-password-1\n"
+    )
+    assert code == 0 and "Created user 'alice'" in out
+    code, out = run(tmp_path, "user", "add", "alice", "--password-stdin", stdin="x-password-2\n")
+    assert code == 1 and "already exists" in out
+    code, out = run(tmp_path, "user", "add", "bob", "--password-stdin", stdin="short\n")
+    assert code == 1 and "at least 8" in out
+    code, out = run(
+        tmp_path, "user", "passwd", "alice", "--password-stdin", stdin="new-password-1\n"
+    )
+    assert code == 0
+    code, out = run(tmp_path, "user", "list")
+    assert "alice" in out and "admin" in out
+    code, out = run(tmp_path, "project", "create", "Birds")
+    assert code == 0 and "Birds" in out
+    code, out = run(tmp_path, "project", "api-key", "Birds")
+    assert code == 0
+    key = out.splitlines()[0]
+    assert key.startswith("aud_k_")
+    code, out = run(tmp_path, "project", "api-key", "Birds", "--list")
+    assert "active" in out and key not in out
+    key_id = out.split()[0]
+    code, out = run(tmp_path, "project", "api-key", "Birds", "--revoke", key_id)
+    assert code == 0
+    code, out = run(tmp_path, "project", "api-key", "Birds", "--list")
+    assert "revoked" in out
+    code, out = run(tmp_path, "project", "api-key", "Nope")
+    assert code == 1 and "No project" in out
+
+
+def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "db", "upgrade")
+    assert code == 0 and "upgraded" in out
+    code, out = run(tmp_path, "db", "upgrade")
+    assert code == 0 and "already" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(
+    data_dir: Path, port: int, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "audino.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("server did not start")
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.terminate()
+    out, _ = proc.communicate(timeout=30)
+    return out
+
+
+def test_serve_first_start_prints_one_time_password_and_demo(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {"AUDINO_ADMIN_USERNAME": "", "AUDINO_ADMIN_PASSWORD": ""}
+    proc = _serve(tmp_path, port, "--demo", env=env)
+    try:
+        _wait_healthy(port, proc)
+    finally:
+        out = _stop(proc)
+    match = re.search(r"one-time password: (\S+)", out)
+    assert match, out
+    demo = re.search(r"assigned to 'annotator' with password (\S+)", out)
+    assert demo, out
+    # Restart: nothing is created again and the passwords still work.
+    proc = _serve(tmp_path, port, "--demo", env=env)
+    try:
+        _wait_healthy(port, proc)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            r = client.post(
+                "/api/auth/login", json={"username": "admin", "password": match.group(1)}
+            )
+            assert r.status_code == 200
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            r = client.post(
+                "/api/auth/login", json={"username": "annotator", "password": demo.group(1)}
+            )
+            assert r.status_code == 200
+            projects = client.get("/api/projects").json()
+            assert projects[0]["counts"]["todo"] == 4
+    finally:
+        out = _stop(proc)
+    assert "one-time password" not in out and "Demo project" not in out
