@@ -43,7 +43,8 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DbDep = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response is sent, so a 2xx always means saved.
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
 StorageDep = Annotated[BlobStore, Depends(get_storage)]
 
 
