@@ -9,6 +9,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,8 +21,13 @@ from audino.services.errors import InvalidInput, NotAuthenticated, NotFound, Too
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
-# A dummy hash to verify against for unknown users, so timing does not reveal who exists.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown users, so timing does not reveal who exists."""
+    return _hasher.hash("not-a-real-password")
+
 
 PERSONAL_PREFIX = "aud_p_"
 PROJECT_PREFIX = "aud_k_"
@@ -101,7 +107,7 @@ class LoginLimiter:
 def authenticate(db: Session, username: str, password: str) -> User:
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         raise NotAuthenticated("Wrong username or password.", code="bad_credentials")
     if not verify_password(user.password_hash, password):
         raise NotAuthenticated("Wrong username or password.", code="bad_credentials")
