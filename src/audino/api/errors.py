@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from audino.services.errors import AudinoError
@@ -41,6 +41,14 @@ def _describe(err: dict[str, Any]) -> str:
     where = ".".join(loc)
     msg = str(err.get("msg", "invalid value"))
     return f"{where}: {msg}" if where else msg
+
+
+def _out_of_range() -> JSONResponse:
+    return error_response(
+        400,
+        "A number in the request is out of range (ids and counts must fit 32 bits).",
+        "out_of_range",
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -77,6 +85,14 @@ def install(app: FastAPI) -> None:
             "conflict",
         )
 
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        return _out_of_range()
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
+        return _out_of_range()
+
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database busy: %s", exc.orig)
@@ -84,5 +100,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError):
+            return _out_of_range()  # SQLite refuses integers past 64 bits this way
         log.exception("unhandled error", exc_info=exc)
         return error_response(500, "Internal server error.", "internal_error")
