@@ -1,0 +1,440 @@
+"""Datapoints: upload, list, read, edit, delete, assign, and stream their audio."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
+
+from audino.api.deps import (
+    DatapointManager,
+    DatapointReader,
+    DbDep,
+    ProjectAccess,
+    ProjectManager,
+    ProjectReader,
+    SettingsDep,
+    StorageDep,
+)
+from audino.api.errors import error_response
+from audino.api.multipart import ParsedUpload, parse_upload
+from audino.audio.probe import content_type
+from audino.config import Settings
+from audino.db.models import Assignment, Datapoint
+from audino.services import assignments, datapoints, uploads
+from audino.services.access import Principal, sees_all_datapoints
+from audino.services.counts import StatusCounts, status_counts
+from audino.services.errors import AudinoError, InvalidInput, NotFound, Unprocessable
+from audino.storage.blobs import BlobStore
+
+router = APIRouter(prefix="/api", tags=["datapoints"])
+
+FILE_FIELDS = ("file", "files", "file[]", "files[]")
+CHUNK = 256 * 1024
+
+
+class AssignmentPublic(BaseModel):
+    user_id: int
+    username: str
+    status: str
+    marked_for_review: bool
+    completed_at: datetime | None = None
+
+
+class DatapointPublic(BaseModel):
+    id: int
+    project_id: int
+    original_name: str
+    duration: float
+    sample_rate: int
+    channels: int
+    codec: str
+    container: str
+    content_type: str
+    size: int
+    sha256: str | None
+    reference_transcript: str
+    metadata: dict[str, Any]
+    # For annotators: their own assignment's status and review mark.
+    status: str
+    marked_for_review: bool
+    parent_id: int | None
+    offset: float
+    created_at: datetime
+    updated_at: datetime
+    audio_url: str
+    assignments: list[AssignmentPublic]
+    my_assignment: AssignmentPublic | None
+
+
+class DatapointPage(BaseModel):
+    items: list[DatapointPublic]
+    next_cursor: str | None
+    counts: StatusCounts
+
+
+class UploadResult(BaseModel):
+    filename: str
+    status: str  # created | assigned | duplicate | error
+    datapoint: DatapointPublic | None = None
+    detail: str | None = None
+    code: str | None = None
+
+
+class DatapointUpdate(BaseModel):
+    original_name: str | None = Field(default=None, max_length=512)
+    reference_transcript: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class AssignIn(BaseModel):
+    users: list[int | str] = Field(max_length=1000)
+
+
+def _assignment(a: Assignment) -> AssignmentPublic:
+    return AssignmentPublic(
+        user_id=a.user_id,
+        username=a.user.username,
+        status=a.status,
+        marked_for_review=a.marked_for_review,
+        completed_at=a.completed_at,
+    )
+
+
+def public_many(
+    db: Session, rows: list[tuple[Datapoint, Assignment | None]], role: str, principal: Principal
+) -> list[DatapointPublic]:
+    """Datapoints as JSON; annotators see only their own assignment and its status."""
+    user_id = principal.user.id if principal.user else None
+    everyone = sees_all_datapoints(role)
+    by_dp = assignments.list_assignments(db, [dp.id for dp, _ in rows]) if everyone else {}
+    out = []
+    for dp, mine in rows:
+        if everyone:
+            assigned = by_dp.get(dp.id, [])
+            mine = next((a for a in assigned if a.user_id == user_id), None)
+        else:
+            mine = mine or datapoints.own_assignment(db, dp.id, user_id)
+            assigned = [mine] if mine else []
+        own = _assignment(mine) if mine else None
+        out.append(
+            DatapointPublic(
+                id=dp.id,
+                project_id=dp.project_id,
+                original_name=dp.original_name,
+                duration=dp.duration,
+                sample_rate=dp.sample_rate,
+                channels=dp.channels,
+                codec=dp.codec,
+                container=dp.container,
+                content_type=content_type(dp.container),
+                size=dp.size,
+                sha256=dp.sha256,
+                reference_transcript=dp.reference_transcript,
+                metadata=dp.metadata_ or {},
+                status=dp.status if everyone or own is None else own.status,
+                marked_for_review=(
+                    dp.marked_for_review if everyone or own is None else own.marked_for_review
+                ),
+                parent_id=dp.parent_id,
+                offset=dp.offset,
+                created_at=dp.created_at,
+                updated_at=dp.updated_at,
+                audio_url=f"/api/datapoints/{dp.id}/audio",
+                assignments=[_assignment(a) for a in assigned],
+                my_assignment=own,
+            )
+        )
+    return out
+
+
+def public(db: Session, dp: Datapoint, role: str, principal: Principal) -> DatapointPublic:
+    return public_many(db, [(dp, None)], role, principal)[0]
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+def _split_users(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _ingest_all(
+    db: Session,
+    storage: BlobStore,
+    settings: Settings,
+    access: ProjectAccess,
+    parsed: ParsedUpload,
+) -> JSONResponse:
+    files = [f for f in parsed.files if f.field in FILE_FIELDS]
+    if not files:
+        others = sorted({f.field for f in parsed.files})
+        hint = f" (found file parts named {', '.join(map(repr, others))})" if others else ""
+        raise InvalidInput(
+            f"No audio in the upload: send each file as a multipart part named 'file'{hint}.",
+            code="no_file",
+        )
+    project = access.project
+    users = assignments.resolve_members(
+        db, project.id, _split_users(parsed.fields.get("assign_to", []))
+    )
+    transcript = parsed.first("reference_transcript")
+    if transcript is not None:
+        transcript = datapoints.check_text(transcript, "reference_transcript")
+    metadata = datapoints.parse_metadata(parsed.first("metadata"))
+    results: list[UploadResult] = []
+    for temp in files:
+        try:
+            outcome = uploads.ingest_file(
+                db,
+                storage,
+                settings,
+                project,
+                temp,
+                original_name=temp.filename,
+                assign_to=users,
+                reference_transcript=transcript,
+                metadata=metadata,
+                actor_id=access.principal.actor_id,
+            )
+        except AudinoError as exc:
+            db.rollback()
+            if len(files) == 1:
+                raise
+            results.append(
+                UploadResult(
+                    filename=temp.filename, status="error", detail=exc.detail, code=exc.code
+                )
+            )
+            continue
+        try:
+            db.commit()
+        except BaseException:
+            uploads.forget_stored(storage, [outcome])
+            raise
+        dp = public(db, outcome.datapoint, access.role, access.principal)
+        results.append(UploadResult(filename=temp.filename, status=outcome.status, datapoint=dp))
+    if len(files) == 1:
+        code = 201 if results[0].status == "created" else 200
+        return JSONResponse(results[0].model_dump(mode="json", exclude_none=True), code)
+    body = [r.model_dump(mode="json", exclude_none=True) for r in results]
+    if all(r.status == "error" for r in results):
+        raise Unprocessable(
+            f"None of the {len(files)} files could be added.",
+            code="all_failed",
+            extra={"results": body},
+        )
+    return JSONResponse(body, 200)
+
+
+@router.post(
+    "/projects/{project_id}/datapoints",
+    status_code=201,
+    responses={200: {"model": list[UploadResult]}, 201: {"model": UploadResult}},
+)
+async def upload_datapoints(
+    request: Request,
+    access: ProjectManager,
+    db: DbDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+) -> JSONResponse:
+    """Multipart upload: `file` parts, optional `assign_to`, `reference_transcript`, `metadata`."""
+    # End the auth transaction: on SQLite it would hold the write lock while the body streams.
+    await run_in_threadpool(db.commit)
+    with await parse_upload(request, settings) as parsed:
+        return await run_in_threadpool(_ingest_all, db, storage, settings, access, parsed)
+
+
+# --- list, read, edit, delete -------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/datapoints", response_model=DatapointPage)
+def list_datapoints(
+    access: ProjectReader,
+    db: DbDep,
+    status: str | None = None,
+    review: bool | None = None,
+    assignee: str | None = Query(default=None, max_length=150),
+    filename: str | None = Query(default=None, max_length=512),
+    sort: str = "id",
+    limit: int = Query(default=datapoints.DEFAULT_LIMIT, ge=1, le=datapoints.MAX_LIMIT),
+    cursor: str | None = Query(default=None, max_length=2048),
+) -> DatapointPage:
+    user_id = access.principal.user.id if access.principal.user else None
+    page = datapoints.list_datapoints(
+        db,
+        access.project.id,
+        role=access.role,
+        user_id=user_id,
+        status=status,
+        review=review,
+        assignee=assignee,
+        filename=filename,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+    return DatapointPage(
+        items=public_many(db, page.items, access.role, access.principal),
+        next_cursor=page.next_cursor,
+        counts=status_counts(db, access.project.id, user_id=user_id, role=access.role),
+    )
+
+
+@router.get("/datapoints/{datapoint_id}", response_model=DatapointPublic)
+def get_datapoint(access: DatapointReader, db: DbDep) -> DatapointPublic:
+    return public(db, access.datapoint, access.role, access.principal)
+
+
+@router.patch("/datapoints/{datapoint_id}", response_model=DatapointPublic)
+def update_datapoint(body: DatapointUpdate, access: DatapointManager, db: DbDep) -> DatapointPublic:
+    sent = body.model_fields_set
+    datapoints.update_datapoint(
+        db,
+        access.datapoint,
+        original_name=body.original_name if "original_name" in sent else ...,
+        reference_transcript=(body.reference_transcript if "reference_transcript" in sent else ...),
+        metadata=body.metadata if "metadata" in sent else ...,
+        actor_id=access.principal.actor_id,
+    )
+    return public(db, access.datapoint, access.role, access.principal)
+
+
+@router.delete("/datapoints/{datapoint_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_datapoint(access: DatapointManager, db: DbDep, storage: StorageDep) -> None:
+    unused = datapoints.delete_datapoint(db, access.datapoint, actor_id=access.principal.actor_id)
+    db.commit()
+    for key in unused:
+        storage.delete(key)
+
+
+@router.post("/datapoints/{datapoint_id}/assignments", response_model=DatapointPublic)
+def add_assignments(body: AssignIn, access: DatapointManager, db: DbDep) -> DatapointPublic:
+    dp = access.datapoint
+    users = assignments.resolve_members(db, dp.project_id, body.users)
+    assignments.assign(db, dp, users, actor_id=access.principal.actor_id)
+    return public(db, dp, access.role, access.principal)
+
+
+@router.delete(
+    "/datapoints/{datapoint_id}/assignments/{user_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+def remove_assignment(user_id: int, access: DatapointManager, db: DbDep) -> None:
+    assignments.unassign(db, access.datapoint, user_id, actor_id=access.principal.actor_id)
+
+
+# --- audio --------------------------------------------------------------------------------
+
+
+class _Unsatisfiable(Exception):
+    pass
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The one inclusive byte range asked for; None serves the whole file.
+
+    Malformed or multi-range headers are ignored (RFC 9110 allows that);
+    a range starting past the end raises _Unsatisfiable.
+    """
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = (p.strip() for p in spec.partition("-"))
+    if not dash or (first and not first.isdecimal()) or (last and not last.isdecimal()):
+        return None
+    if not first:
+        if not last:
+            return None
+        if int(last) == 0 or size == 0:
+            raise _Unsatisfiable
+        return max(0, size - int(last)), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if end < start:
+        return None
+    if start >= size:
+        raise _Unsatisfiable
+    return start, min(end, size - 1)
+
+
+class _AudioFile(FileResponse):
+    """FileResponse that sees only the (already checked) range we pass it."""
+
+    def __init__(self, path: str, *, byte_range: tuple[int, int] | None, **kw: Any) -> None:
+        super().__init__(path, **kw)
+        self.byte_range = byte_range
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(k, v) for k, v in scope["headers"] if k != b"range"]
+        if self.byte_range is not None:
+            start, end = self.byte_range
+            headers.append((b"range", f"bytes={start}-{end}".encode()))
+        await super().__call__({**scope, "headers": headers}, receive, send)
+
+
+def _stream(storage: BlobStore, key: str, start: int, length: int) -> Iterator[bytes]:
+    with storage.open(key) as f:
+        f.seek(start)
+        while length > 0:
+            chunk = f.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+
+
+@router.api_route("/datapoints/{datapoint_id}/audio", methods=["GET", "HEAD"])
+def get_audio(request: Request, access: DatapointReader, storage: StorageDep) -> Response:
+    """The original file, with HTTP Range support for seeking in `<audio>`."""
+    dp = access.datapoint
+    media_type = content_type(dp.container)
+    path = storage.local_path(dp.storage_key)
+    exists = path.is_file() if path is not None else storage.exists(dp.storage_key)
+    if not exists:
+        raise NotFound(
+            f"The audio of datapoint {dp.id} is missing from storage.", code="blob_missing"
+        )
+    size = path.stat().st_size if path is not None else storage.size(dp.storage_key)
+    try:
+        wanted = byte_range(request.headers.get("range"), size)
+    except _Unsatisfiable:
+        response = error_response(
+            416, f"The range is outside the file ({size} bytes).", "range_not_satisfiable"
+        )
+        response.headers["Content-Range"] = f"bytes */{size}"
+        return response
+    if path is not None:
+        return _AudioFile(
+            str(path),
+            byte_range=wanted,
+            media_type=media_type,
+            filename=dp.original_name,
+            content_disposition_type="inline",
+            headers={"Cache-Control": "private, max-age=3600"},
+        )
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{dp.sha256 or dp.storage_key}"',
+        "Last-Modified": format_datetime(dp.created_at, usegmt=True),
+        "Cache-Control": "private, max-age=3600",
+    }
+    start, end = wanted if wanted is not None else (0, size - 1)
+    if wanted is not None:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(end - start + 1)
+    code = 206 if wanted is not None else 200
+    if request.method == "HEAD":
+        return Response(b"", code, headers=headers, media_type=media_type)
+    body = _stream(storage, dp.storage_key, start, end - start + 1)
+    return StreamingResponse(body, code, headers=headers, media_type=media_type)

@@ -1,0 +1,306 @@
+"""Datapoints: listing by keyset, reading, editing and deleting them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass
+from types import EllipsisType
+from typing import Any
+
+from sqlalchemy import Select, and_, literal, select, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from audino.db.models import Assignment, AssignmentStatus, Datapoint, User
+from audino.services import audit
+from audino.services.access import sees_all_datapoints
+from audino.services.errors import InvalidInput
+from audino.services.uploads import clean_filename
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_TEXT = 1_000_000
+MAX_METADATA_BYTES = 256 * 1024
+# "created" pages by id: ids are handed out in creation order, and id has an index.
+SORTS: dict[str, tuple[str, bool]] = {
+    "id": ("id", False),
+    "-id": ("id", True),
+    "created": ("id", False),
+    "-created": ("id", True),
+    "name": ("name", False),
+    "-name": ("name", True),
+}
+STATUSES = tuple(s.value for s in AssignmentStatus)
+
+
+@dataclass
+class DatapointPage:
+    """One page of datapoints; `mine` holds the caller's own assignment where joined."""
+
+    items: list[tuple[Datapoint, Assignment | None]]
+    next_cursor: str | None
+
+
+def check_text(value: str, what: str, *, max_length: int = MAX_TEXT) -> str:
+    """Text PostgreSQL and SQLite both store: no NUL characters or lone surrogates."""
+    if "\x00" in value:
+        raise InvalidInput(f"{what} contains a NUL character.", code="bad_text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} is not valid Unicode.", code="bad_text") from None
+    if len(value) > max_length:
+        raise InvalidInput(f"{what} is longer than {max_length} characters.", code="bad_text")
+    return value
+
+
+def check_metadata(value: Any) -> dict[str, Any]:
+    """A JSON object of plain JSON values (no NaN or infinities) within a size bound."""
+    if not isinstance(value, dict):
+        raise InvalidInput("metadata must be a JSON object.", code="bad_metadata")
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if not isinstance(key, str):
+                    raise InvalidInput("metadata keys must be strings.", code="bad_metadata")
+                check_text(key, "A metadata key")
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str):
+            check_text(node, "A metadata value")
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise InvalidInput("metadata numbers must be finite.", code="bad_metadata")
+        elif node is not None and not isinstance(node, bool | int | float):
+            raise InvalidInput("metadata must be plain JSON.", code="bad_metadata")
+
+    walk(value)
+    if len(json.dumps(value)) > MAX_METADATA_BYTES:
+        raise InvalidInput(
+            f"metadata is larger than {MAX_METADATA_BYTES // 1024} KiB.", code="bad_metadata"
+        )
+    return value
+
+
+def parse_metadata(text: str | None) -> dict[str, Any] | None:
+    """A metadata form field: a JSON object string."""
+    if text is None or not text.strip():
+        return None
+
+    def no_constants(name: str) -> None:
+        raise ValueError(name)
+
+    try:
+        value = json.loads(text, parse_constant=no_constants)
+    except (ValueError, RecursionError):
+        raise InvalidInput("metadata is not valid JSON.", code="bad_metadata") from None
+    return check_metadata(value)
+
+
+def _encode_cursor(sort: str, key: Any, last_id: int) -> str:
+    raw = json.dumps([sort, key, last_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        kind, key, last_id = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error, RecursionError):
+        raise InvalidInput("The cursor is not valid.", code="bad_cursor") from None
+    if kind != sort or not isinstance(last_id, int) or isinstance(last_id, bool):
+        raise InvalidInput(
+            "The cursor belongs to another sort order; start again without a cursor.",
+            code="bad_cursor",
+        )
+    if SORTS[sort][0] == "name" and not isinstance(key, str):
+        raise InvalidInput("The cursor is not valid.", code="bad_cursor")
+    return key, last_id
+
+
+def resolve_user_ref(db: Session, ref: str) -> int | None:
+    """A user id from an id or a username (None when there is no such user)."""
+    ref = ref.strip()
+    if ref.isdecimal() and len(ref) < 19:
+        found = db.scalar(select(User.id).where(User.id == int(ref)))
+        if found is not None:
+            return found
+    return db.scalar(select(User.id).where(User.username == ref))
+
+
+def list_datapoints(
+    db: Session,
+    project_id: int,
+    *,
+    role: str,
+    user_id: int | None,
+    status: str | None = None,
+    review: bool | None = None,
+    assignee: str | None = None,
+    filename: str | None = None,
+    sort: str = "id",
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> DatapointPage:
+    """Top-level datapoints the caller may see, one keyset page at a time.
+
+    Annotators see only datapoints assigned to them, and `status`/`review` filter their
+    own assignment. For the others these filter the datapoint, or the assignee's
+    assignment when `assignee` is given.
+    """
+    if sort not in SORTS:
+        raise InvalidInput(
+            f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.", code="bad_sort"
+        )
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(
+            f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.", code="bad_status"
+        )
+    limit = max(1, min(limit, MAX_LIMIT))
+    column, descending = SORTS[sort]
+    order_col = Datapoint.original_name if column == "name" else Datapoint.id
+
+    mine = aliased(Assignment)
+    if not sees_all_datapoints(role):
+        if user_id is None:
+            return DatapointPage([], None)
+        target: int | None = user_id
+        if assignee is not None and resolve_user_ref(db, assignee) != user_id:
+            return DatapointPage([], None)
+    elif assignee is not None:
+        target = resolve_user_ref(db, assignee)
+        if target is None:
+            return DatapointPage([], None)
+    else:
+        target = None
+
+    stmt: Select[*tuple[Any, ...]]
+    if target is not None:
+        stmt = select(Datapoint, mine).join(
+            mine, and_(mine.datapoint_id == Datapoint.id, mine.user_id == target)
+        )
+        status_col, review_col = mine.status, mine.marked_for_review
+    else:
+        stmt = select(Datapoint)
+        status_col, review_col = Datapoint.status, Datapoint.marked_for_review
+    stmt = stmt.where(Datapoint.project_id == project_id, Datapoint.parent_id.is_(None))
+    if status is not None:
+        stmt = stmt.where(status_col == status)
+    if review is not None:
+        stmt = stmt.where(review_col.is_(review))
+    if filename:
+        text = check_text(filename, "The filename filter", max_length=512)
+        stmt = stmt.where(Datapoint.original_name.icontains(text, autoescape=True))
+    if cursor:
+        key, last_id = _decode_cursor(cursor, sort)
+        after = Datapoint.id < last_id if descending else Datapoint.id > last_id
+        if column == "name":
+            pair, bound = tuple_(order_col, Datapoint.id), tuple_(literal(key), literal(last_id))
+            stmt = stmt.where(pair < bound if descending else pair > bound)
+        else:
+            stmt = stmt.where(after)
+    columns = (order_col, Datapoint.id) if column == "name" else (Datapoint.id,)
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in columns))
+    rows = db.execute(stmt.limit(limit + 1)).all()
+    own = target is not None and target == user_id
+    items: list[tuple[Datapoint, Assignment | None]] = [
+        (row[0], row[1] if own else None) for row in rows[:limit]
+    ]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1][0]
+        next_cursor = _encode_cursor(
+            sort, last.original_name if column == "name" else last.id, last.id
+        )
+    return DatapointPage(items, next_cursor)
+
+
+def own_assignment(db: Session, datapoint_id: int, user_id: int | None) -> Assignment | None:
+    if user_id is None:
+        return None
+    return db.scalar(
+        select(Assignment).where(
+            Assignment.datapoint_id == datapoint_id, Assignment.user_id == user_id
+        )
+    )
+
+
+def update_datapoint(
+    db: Session,
+    datapoint: Datapoint,
+    *,
+    original_name: str | None | EllipsisType = ...,
+    reference_transcript: str | None | EllipsisType = ...,
+    metadata: dict[str, Any] | None | EllipsisType = ...,
+    actor_id: int | None = None,
+) -> Datapoint:
+    """Changes the given fields; `...` leaves a field as it is, None clears it."""
+    before = _editable(datapoint)
+    if not isinstance(original_name, EllipsisType):
+        name = check_text(original_name or "", "original_name", max_length=512)
+        cleaned = clean_filename(name, default="")
+        if not cleaned:
+            raise InvalidInput("original_name cannot be empty.", code="bad_name")
+        datapoint.original_name = cleaned
+    if not isinstance(reference_transcript, EllipsisType):
+        datapoint.reference_transcript = check_text(
+            reference_transcript or "", "reference_transcript"
+        )
+    if not isinstance(metadata, EllipsisType):
+        datapoint.metadata_ = check_metadata(metadata if metadata is not None else {})
+    after = _editable(datapoint)
+    if after != before:
+        db.flush()
+        audit.record(
+            db,
+            user_id=actor_id,
+            action="datapoint.update",
+            entity_type="datapoint",
+            entity_id=datapoint.id,
+            project_id=datapoint.project_id,
+            before=before,
+            after=after,
+        )
+    return datapoint
+
+
+def _editable(datapoint: Datapoint) -> dict[str, Any]:
+    return {
+        "original_name": datapoint.original_name,
+        "reference_transcript": datapoint.reference_transcript,
+        "metadata": dict(datapoint.metadata_ or {}),
+    }
+
+
+def delete_datapoint(
+    db: Session, datapoint: Datapoint, *, actor_id: int | None = None
+) -> list[str]:
+    """Deletes a datapoint and its chunks; returns the storage keys nothing uses any more.
+
+    Delete those blobs only after the transaction has committed.
+    """
+    children = select(Datapoint.storage_key).where(Datapoint.parent_id == datapoint.id)
+    keys = {datapoint.storage_key, *db.scalars(children)}
+    audit.record(
+        db,
+        user_id=actor_id,
+        action="datapoint.delete",
+        entity_type="datapoint",
+        entity_id=datapoint.id,
+        project_id=datapoint.project_id,
+        before={
+            "original_name": datapoint.original_name,
+            "sha256": datapoint.sha256,
+            "storage_key": datapoint.storage_key,
+        },
+    )
+    db.delete(datapoint)
+    db.flush()
+    still_used = set(
+        db.scalars(select(Datapoint.storage_key).where(Datapoint.storage_key.in_(keys)))
+    )
+    return sorted(keys - still_used)
