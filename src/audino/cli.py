@@ -232,6 +232,140 @@ def db_upgrade(data_dir: DataDir = None) -> None:
     typer.echo(f"Database upgraded to {rev}." if changed else f"Database already at {rev}.")
 
 
+def _find_project(db, ref: str):  # type: ignore[no-untyped-def]
+    """A project by name, or by id when no project has that name."""
+    from audino.db.models import Project
+    from audino.services import projects
+
+    project = projects.find_by_name(db, ref)
+    if project is None and ref.isdigit():
+        project = db.get(Project, int(ref))
+    return project
+
+
+@app.command("export")
+def export_project(
+    project: Annotated[str | None, typer.Argument(help="Project name (or id).")] = None,
+    format_name: Annotated[
+        str, typer.Option("--format", "-f", help="Format name (see --list-formats).")
+    ] = "audino",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write, '-' for stdout (default: <project>-<format>.json here).",
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="Only datapoints that are todo, in_progress, done or review (marked for review)."
+        ),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Only this user's annotations.")] = None,
+    list_formats: Annotated[
+        bool, typer.Option("--list-formats", help="List the formats and exit.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Export project PROJECT as a dataset file, streamed."""
+    from audino.formats import registry
+
+    if list_formats:
+        for fmt in registry.all_formats():
+            mode = "export, import" if fmt.can_import else "export"
+            typer.echo(f"{fmt.name}\t{mode}\t{fmt.description}")
+        return
+    if not project:
+        fail("Name the project to export (or use --list-formats).")
+        return
+    from audino.services import exports
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    try:
+        with database.session(write=False) as db:
+            found = _find_project(db, project)
+            if found is None:
+                fail(f"No project named {project!r}.")
+                return
+            plan = exports.plan_export(db, found, format_name, status=status, author=author)
+    except AudinoError as exc:
+        fail(exc.detail)
+        return
+    chunks = exports.stream_export(database, plan)
+    if output == "-":
+        stream = typer.get_binary_stream("stdout")
+        for chunk in chunks:
+            stream.write(chunk)
+        stream.flush()
+        return
+    target = Path(output or plan.filename)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    typer.echo(f"Exported {plan.project_name!r} as {plan.format.name} to {target}.", err=True)
+
+
+@app.command("import-project")
+def import_project(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A native audino JSON export.", exists=True, dir_okay=False, readable=True
+        ),
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="Name of the new project (default: the file's).")
+    ] = None,
+    format_name: Annotated[str, typer.Option("--format", "-f", help="Format name.")] = "audino",
+    create_users: Annotated[
+        bool, typer.Option("--create-users", help="Create missing users, inactive.")
+    ] = False,
+    metadata_only: Annotated[
+        bool, typer.Option("--metadata-only", help="Import even when audio is not in storage.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Create a project from an exported file (all or nothing)."""
+    from audino.services import imports
+    from audino.services.errors import AudinoError
+    from audino.storage.blobs import BlobStore
+
+    settings = load_settings(data_dir)
+    database = open_database(settings)
+    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    try:
+        with database.session() as db:
+            result = imports.import_file(
+                db,
+                storage,
+                file.read_bytes(),
+                format_name=format_name,
+                name=name,
+                create_users=create_users,
+                allow_missing_audio=metadata_only,
+            )
+    except AudinoError as exc:
+        fail(exc.detail)
+        return
+    typer.echo(
+        f"Imported project {result.project_name!r} (id {result.project_id}): "
+        f"{result.datapoints} datapoints, {result.segments} segments, "
+        f"{result.assignments} assignments."
+    )
+    if result.users_created:
+        typer.echo(f"Created inactive users: {', '.join(result.users_created)}.", err=True)
+    if result.audio_missing:
+        typer.echo(f"{len(result.audio_missing)} datapoints have no audio yet.", err=True)
+
+
 def main() -> None:
     app()
 

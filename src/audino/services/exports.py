@@ -1,0 +1,322 @@
+"""Exports: a project read from the database in id-ordered batches, as records for a format.
+
+`plan_export` checks the request (format, filters) while the caller can still get a JSON
+error; `stream_export` then opens its own read transaction and yields the format's bytes,
+so the first bytes leave before the last rows are read and no project is held in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, exists, or_, select
+from sqlalchemy.orm import Session
+
+from audino.db.engine import Database
+from audino.db.models import (
+    Assignment,
+    Datapoint,
+    Label,
+    LabelValue,
+    Membership,
+    Project,
+    Segment,
+    User,
+)
+from audino.formats import registry
+from audino.formats.records import (
+    AnnotatedRecording,
+    AssignmentRecord,
+    Dataset,
+    LabelSpec,
+    LabelValueSpec,
+    ProjectInfo,
+    Recording,
+    SegmentRecord,
+    UserRef,
+)
+from audino.services.bulk import Decoders, raw
+from audino.services.errors import InvalidInput, NotFound
+from audino.services.label_mapping import ValueNames
+
+STATUS_FILTERS = ("all", "todo", "in_progress", "done", "review")
+BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPlan:
+    project_id: int
+    project_name: str
+    format: registry.Format
+    status: str  # one of STATUS_FILTERS
+    author: str | None
+    author_id: int | None
+
+    @property
+    def filename(self) -> str:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
+        return f"{safe or 'project'}-{self.format.name}{self.format.extension}"
+
+
+def get_format(name: str) -> registry.Format:
+    try:
+        return registry.get(name)
+    except registry.UnknownFormat as exc:
+        raise InvalidInput(str(exc), code="unknown_format") from None
+
+
+def plan_export(
+    db: Session,
+    project: Project,
+    format_name: str,
+    *,
+    status: str | None = None,
+    author: str | None = None,
+) -> ExportPlan:
+    fmt = get_format(format_name)
+    status = status or "all"
+    if status not in STATUS_FILTERS:
+        raise InvalidInput(
+            f"Unknown status filter {status!r}; use one of: {', '.join(STATUS_FILTERS)}.",
+            code="bad_status",
+        )
+    author_id = None
+    if author:
+        author_id = db.scalar(select(User.id).where(User.username == author))
+        if author_id is None:
+            raise NotFound(f"No user named {author!r}.", code="unknown_author")
+    return ExportPlan(project.id, project.name, fmt, status, author or None, author_id)
+
+
+def stream_export(database: Database, plan: ExportPlan, *, batch: int = BATCH) -> Iterator[bytes]:
+    """The export's bytes; one read transaction, a consistent snapshot on both backends."""
+    with database.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield from plan.format.export(read_dataset(conn, plan, batch=batch))
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def _labels(conn: Connection, project_id: int, dec: Decoders) -> list[LabelSpec]:
+    values: dict[int, list[LabelValueSpec]] = {}
+    value_rows = conn.execute(
+        select(LabelValue.label_id, LabelValue.id, LabelValue.value, LabelValue.color,
+               LabelValue.hotkey, LabelValue.position)
+        .join(Label, Label.id == LabelValue.label_id)
+        .where(Label.project_id == project_id)
+        .order_by(LabelValue.label_id, LabelValue.position, LabelValue.id)
+    )  # fmt: skip
+    for label_id, vid, value, color, hotkey, position in value_rows:
+        values.setdefault(label_id, []).append(
+            LabelValueSpec(value=value, color=color, hotkey=hotkey, position=position, id=vid)
+        )
+    label_rows = conn.execute(
+        select(Label.id, Label.name, Label.kind, Label.scope, Label.required, Label.color,
+               Label.hotkey, Label.position, raw(Label.created_at))
+        .where(Label.project_id == project_id)
+        .order_by(Label.position, Label.id)
+    )  # fmt: skip
+    return [
+        LabelSpec(
+            name=row.name,
+            kind=row.kind,
+            scope=row.scope,
+            required=bool(row.required),
+            color=row.color,
+            hotkey=row.hotkey,
+            position=row.position,
+            values=tuple(values.get(row.id, ())),
+            id=row.id,
+            created_at=dec.ts(row.created_at),
+        )
+        for row in label_rows
+    ]
+
+
+def _datapoint_filter(plan: ExportPlan) -> list[Any]:
+    where: list[Any] = [Datapoint.project_id == plan.project_id]
+    if plan.status == "review":
+        where.append(Datapoint.marked_for_review.is_(True))
+    elif plan.status != "all":
+        where.append(Datapoint.status == plan.status)
+    if plan.author_id is not None:
+        where.append(
+            or_(
+                exists().where(
+                    Assignment.datapoint_id == Datapoint.id, Assignment.user_id == plan.author_id
+                ),
+                exists().where(
+                    Segment.datapoint_id == Datapoint.id, Segment.author_id == plan.author_id
+                ),
+            )
+        )
+    return where
+
+
+def _users(conn: Connection, plan: ExportPlan) -> list[UserRef]:
+    """Members with their role, plus everyone else whose work is exported."""
+    found: dict[int, UserRef] = {}
+    members = conn.execute(
+        select(User.id, User.username, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == plan.project_id)
+    )
+    for uid, username, role in members:
+        if plan.author_id in (None, uid):
+            found[uid] = UserRef(username=username, role=role, id=uid)
+    in_project = select(Datapoint.id).where(Datapoint.project_id == plan.project_id)
+    for column, datapoint_id in (
+        (Assignment.user_id, Assignment.datapoint_id),
+        (Segment.author_id, Segment.datapoint_id),
+    ):
+        query = select(column).where(datapoint_id.in_(in_project), column.is_not(None))
+        if plan.author_id is not None:
+            query = query.where(column == plan.author_id)
+        others = [uid for (uid,) in conn.execute(query.distinct()) if uid not in found]
+        if others:
+            rows = conn.execute(select(User.id, User.username).where(User.id.in_(others)))
+            found.update((uid, UserRef(username=name, id=uid)) for uid, name in rows)
+    return sorted(found.values(), key=lambda u: u.username)
+
+
+def read_dataset(conn: Connection, plan: ExportPlan, *, batch: int = BATCH) -> Dataset:
+    """The plan's project as records; `items` reads lazily, `batch` datapoints at a time."""
+    dec = Decoders(conn)
+    project = conn.execute(
+        select(Project.name, Project.description, raw(Project.settings),
+               raw(Project.created_at), raw(Project.updated_at))
+        .where(Project.id == plan.project_id)
+    ).one()  # fmt: skip
+    labels = _labels(conn, plan.project_id, dec)
+    users = _users(conn, plan)
+    return Dataset(
+        project=ProjectInfo(
+            name=project.name,
+            description=project.description,
+            settings=dec.json(project.settings) or {},
+            created_at=dec.ts(project.created_at),
+            updated_at=dec.ts(project.updated_at),
+            id=plan.project_id,
+        ),
+        labels=tuple(labels),
+        users=tuple(users),
+        items=_Items(conn, plan, dec, ValueNames(labels), {u.id: u.username for u in users})(batch),
+    )
+
+
+_DATAPOINT = (
+    Datapoint.id, Datapoint.original_name, Datapoint.storage_key, Datapoint.duration,
+    Datapoint.sample_rate, Datapoint.channels, Datapoint.codec, Datapoint.container,
+    Datapoint.size, Datapoint.sha256, Datapoint.reference_transcript,
+    raw(Datapoint.metadata_), Datapoint.status, Datapoint.marked_for_review,
+    Datapoint.parent_id, Datapoint.offset, raw(Datapoint.created_at),
+    raw(Datapoint.updated_at),
+)  # fmt: skip
+_ASSIGNMENT = (
+    Assignment.datapoint_id, Assignment.user_id, Assignment.status,
+    Assignment.marked_for_review, raw(Assignment.values), Assignment.version,
+    raw(Assignment.created_at), raw(Assignment.updated_at), raw(Assignment.completed_at),
+)  # fmt: skip
+_SEGMENT = (
+    Segment.id, Segment.datapoint_id, Segment.author_id, Segment.start, Segment.end,
+    Segment.channel, Segment.low_hz, Segment.high_hz, Segment.transcript,
+    raw(Segment.values), raw(Segment.attributes), Segment.source, Segment.model,
+    Segment.model_version, Segment.confidence, Segment.version, raw(Segment.created_at),
+    raw(Segment.updated_at),
+)  # fmt: skip
+
+
+def _segment_order(s: SegmentRecord) -> tuple[Any, ...]:
+    # Content first, so a re-imported project (new ids) exports in the same order.
+    return (s.start, s.end, s.author or "", -1 if s.channel is None else s.channel, s.id)
+
+
+class _Items:
+    """Datapoints by keyset pages in id order, each page's assignments and segments in one
+    query each; stored JSON that repeats is decoded once."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        plan: ExportPlan,
+        dec: Decoders,
+        names: ValueNames,
+        usernames: dict[int | None, str],
+    ) -> None:
+        self.conn, self.plan, self.dec, self.names, self.usernames = (
+            conn, plan, dec, names, usernames
+        )  # fmt: skip
+        self._values: dict[Any, dict[str, Any]] = {}
+        self._attributes: dict[Any, dict[str, Any]] = {}
+
+    def values(self, stored: Any) -> dict[str, Any]:
+        if not self.dec.text_storage:
+            return self.names.decode(self.dec.json(stored))
+        hit = self._values.get(stored)
+        if hit is None:
+            if len(self._values) > 50_000:
+                self._values.clear()
+            hit = self._values[stored] = self.names.decode(self.dec.json(stored))
+        return hit
+
+    def attributes(self, stored: Any) -> dict[str, Any]:
+        if not self.dec.text_storage:
+            return self.dec.json(stored)  # type: ignore[no-any-return]
+        hit = self._attributes.get(stored)
+        if hit is None:
+            if len(self._attributes) > 50_000:
+                self._attributes.clear()
+            hit = self._attributes[stored] = self.dec.json(stored)
+        return hit
+
+    def __call__(self, batch: int) -> Iterator[AnnotatedRecording]:
+        where = _datapoint_filter(self.plan)
+        last_id = 0
+        while True:
+            rows = self.conn.execute(
+                select(*_DATAPOINT)
+                .where(*where, Datapoint.id > last_id)
+                .order_by(Datapoint.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            last_id = rows[-1][0]
+            yield from self._page(rows)
+
+    def _page(self, rows: list[Any]) -> Iterator[AnnotatedRecording]:
+        ts, usernames, author_id = self.dec.ts, self.usernames, self.plan.author_id
+        ids = [r[0] for r in rows]
+        assignments: dict[int, list[AssignmentRecord]] = {}
+        query = select(*_ASSIGNMENT).where(Assignment.datapoint_id.in_(ids))
+        if author_id is not None:
+            query = query.where(Assignment.user_id == author_id)
+        for a in self.conn.execute(query.order_by(Assignment.datapoint_id, Assignment.id)):
+            assignments.setdefault(a[0], []).append(
+                AssignmentRecord(usernames.get(a[1], ""), a[2], bool(a[3]), self.values(a[4]),
+                                 a[5], ts(a[6]), ts(a[7]), ts(a[8]))
+            )  # fmt: skip
+        segments: dict[int, list[SegmentRecord]] = {}
+        query = select(*_SEGMENT).where(Segment.datapoint_id.in_(ids))
+        if author_id is not None:
+            query = query.where(Segment.author_id == author_id)
+        for s in self.conn.execute(query.order_by(Segment.datapoint_id)):
+            segments.setdefault(s[1], []).append(
+                SegmentRecord(s[0], s[1], usernames.get(s[2]), s[3], s[4], s[5], s[6], s[7],
+                              s[8], self.values(s[9]), self.attributes(s[10]), s[11], s[12],
+                              s[13], s[14], s[15], ts(s[16]), ts(s[17]))
+            )  # fmt: skip
+        for r in rows:
+            own = segments.get(r[0], [])
+            own.sort(key=_segment_order)
+            recording = Recording(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                self.dec.json(r[11]) or {}, r[12], bool(r[13]), r[14], r[15], ts(r[16]),
+                ts(r[17]), f"/api/datapoints/{r[0]}/audio", tuple(assignments.get(r[0], ())),
+            )  # fmt: skip
+            yield AnnotatedRecording(recording, tuple(own))

@@ -1,0 +1,229 @@
+"""Export over the API: native round trip, unicode, the audino-v1 shape, permissions,
+filters and streaming."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from audino.services import exports
+from tests import builders
+from tests.conftest import AppEnv, Factory
+
+
+def export(client: Any, project_id: int, **params: Any) -> bytes:
+    r = client.get(f"/api/projects/{project_id}/export", params=params)
+    assert r.status_code == 200, r.text
+    return r.content  # type: ignore[no-any-return]
+
+
+def without_ids(doc: dict[str, Any], *, segment_ids: bool = True) -> dict[str, Any]:
+    """The document minus what an import into the same instance must change."""
+    doc = orjson.loads(orjson.dumps(doc))
+    doc["project"].pop("name")
+    for dp in doc["datapoints"]:
+        dp.pop("id")
+        dp.pop("parent_id")
+        for seg in dp["segments"]:
+            if segment_ids:
+                seg.pop("id")
+    return doc
+
+
+def test_native_round_trip_is_exact(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Rich")
+    first = export(admin, rich.id)
+    r = admin.post("/api/projects/import", params={"name": "Rich copy"}, content=first)
+    assert r.status_code == 201, r.text
+    result = r.json()
+    assert result["created_project"] and result["datapoints"] == len(rich.datapoints)
+    assert result["segment_ids_renewed"] == result["segments"]  # same instance: ids taken
+    second = export(admin, result["project_id"])
+    a, b = orjson.loads(first), orjson.loads(second)
+    assert b["project"]["name"] == "Rich copy"
+    assert without_ids(a) == without_ids(b)
+    # Timestamps of datapoints, assignments and segments survive to the microsecond.
+    assert a["datapoints"][0]["segments"][0]["created_at"].endswith(".123456+00:00")
+
+
+def test_round_trip_into_fresh_instance_keeps_segment_ids(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Rich")
+    first = export(admin, rich.id)
+    # Deleting the project frees its segment ids (the blobs are put back as a copy would).
+    storage = app_env.storage
+    blobs = {key: storage.local_path(key).read_bytes() for key in storage.keys()}  # noqa: SIM118
+    assert admin.delete(f"/api/projects/{rich.id}").status_code == 204
+    for key, content in blobs.items():
+        path = app_env.storage.local_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    r = admin.post("/api/projects/import", content=first)
+    assert r.status_code == 201, r.text
+    assert r.json()["segment_ids_renewed"] == 0
+    second = export(admin, r.json()["project_id"])
+    a, b = orjson.loads(first), orjson.loads(second)
+    assert without_ids(a, segment_ids=False) == without_ids(b, segment_ids=False)
+    assert a["project"] == b["project"]
+
+
+def test_native_layout_and_names(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Rich")
+    doc = orjson.loads(export(admin, rich.id))
+    assert list(doc) == ["format", "version", "project", "labels", "users", "datapoints"]
+    assert doc["format"] == "audino" and doc["version"] == 1
+    assert doc["project"]["settings"] == {"overlap": 2, "vad": {"on": True}}
+    assert [lb["name"] for lb in doc["labels"]] == [
+        "speaker", "tags", "note", "score", "overlap", "quality",
+    ]  # fmt: skip
+    assert doc["labels"][0]["values"][0] == {
+        "value": "A", "color": "#ff0000", "hotkey": "a", "position": 0,
+    }  # fmt: skip
+    assert doc["users"] == [
+        {"username": "alice", "role": "annotator"},
+        {"username": "bob", "role": "reviewer"},
+        {"username": "carol", "role": "manager"},
+        {"username": "dave", "role": None},
+    ]
+    dp = doc["datapoints"][0]
+    assert dp["assignments"][0]["values"] == {"quality": "good"}
+    alice = [s for s in dp["segments"] if s["author"] == "alice"][0]
+    assert alice["values"] == {
+        "speaker": "A", "tags": ["noise", "laughter 😀"], "note": "ok ✓", "score": 0.25,
+        "overlap": False,
+    }  # fmt: skip
+    model = [s for s in dp["segments"] if s["source"] == "model"][0]
+    assert model["author"] is None and model["confidence"] == 0.875
+    starts = [s["start"] for s in dp["segments"]]
+    assert starts == sorted(starts)
+    assert len(doc["datapoints"]) == len(rich.datapoints)
+    assert doc["datapoints"][-1]["assignments"] == [] and doc["datapoints"][-1]["segments"] == []
+
+
+def test_unicode_is_exported_byte_exact(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Unicode")
+    body = export(admin, rich.id)
+    for text in rich.transcripts + ["laughter 😀", "🎙️"]:
+        assert text.encode("utf-8") in body  # raw UTF-8, not \\u escapes
+    doc = orjson.loads(body)
+    assert [dp["reference_transcript"] for dp in doc["datapoints"][:-1]] == rich.transcripts
+    hindi = next(m for m in builders.speech_manifest() if m["file"].startswith("hi"))
+    texts = {s["transcript"] for dp in doc["datapoints"] for s in dp["segments"]}
+    assert {s["text"] for s in hindi["segments"]} <= texts
+
+
+def test_v1_shape(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "V1")
+    r = admin.get(f"/api/projects/{rich.id}/export", params={"format": "audino-v1"})
+    assert r.status_code == 200, r.text
+    assert "V1-audino-v1.json" in r.headers["content-disposition"]
+    entries = r.json()
+    assert isinstance(entries, list)
+    keys = {
+        "original_filename", "filename", "url", "reference_transcription",
+        "is_marked_for_review", "created_at", "last_modified", "assigned_user", "segmentations",
+    }  # fmt: skip
+    assert all(set(e) == keys for e in entries)
+    # One entry per assigned user; the unassigned datapoint once, with assigned_user null.
+    per_dp = [1 if i % 2 == 0 else 2 for i in range(len(rich.datapoints) - 1)] + [1]
+    assert len(entries) == sum(per_dp)
+    last = entries[-1]
+    assert last["original_filename"] == "silence.wav" and last["assigned_user"] is None
+    first = entries[0]
+    assert first["url"] == f"/api/datapoints/{rich.datapoints[0]}/audio"
+    assert "/" not in first["filename"] and first["filename"].endswith(".wav")
+    assert first["assigned_user"] == {"id": rich.users["alice"], "username": "alice",
+                                      "role": "annotator"}  # fmt: skip
+    seg = first["segmentations"][0]
+    assert set(seg) == {"start_time", "end_time", "transcription", "created_at",
+                        "last_modified", "annotations"}  # fmt: skip
+    ids = builders.label_ids(app_env.database, rich.id)
+    ann = seg["annotations"]
+    speaker_id, speaker_values = ids["speaker"]
+    assert ann["speaker"] == {"id": speaker_id, "values": {"id": speaker_values["A"],
+                                                           "value": "A"}}  # fmt: skip
+    tags_id, tag_values = ids["tags"]
+    assert ann["tags"] == {"id": tags_id, "values": [
+        {"id": tag_values["noise"], "value": "noise"},
+        {"id": tag_values["laughter 😀"], "value": "laughter 😀"},
+    ]}  # fmt: skip
+    assert ann["note"] == {"id": ids["note"][0], "values": {"id": None, "value": "ok ✓"}}
+    # alice's entry holds only alice's segments (not bob's, dave's or the model's)
+    manifest_texts = [seg["text"] for seg in builders.speech_manifest()[0]["segments"]]
+    assert [s["transcription"] for s in first["segmentations"]] == manifest_texts
+
+
+def test_only_managers_export(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Perm")
+    for username, status in (("alice", 403), ("bob", 403), ("carol", 200), ("dave", 404)):
+        client = app_env.login(username)
+        r = client.get(f"/api/projects/{rich.id}/export")
+        assert r.status_code == status, (username, r.text)
+        if status != 200:
+            assert set(r.json()) >= {"detail", "code"}
+    assert admin.get("/api/projects/999/export").status_code == 404
+
+
+def test_filters_by_status_and_author(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Filters")
+    done = orjson.loads(export(admin, rich.id, status="done"))
+    assert [dp["status"] for dp in done["datapoints"]] == ["done", "done"]
+    review = orjson.loads(export(admin, rich.id, status="review"))
+    assert [dp["marked_for_review"] for dp in review["datapoints"]] == [True]
+    bob = orjson.loads(export(admin, rich.id, author="bob"))
+    assert len(bob["datapoints"]) == len(rich.datapoints) - 1  # bob segmented all but one
+    assert {s["author"] for dp in bob["datapoints"] for s in dp["segments"]} == {"bob"}
+    assert {a["user"] for dp in bob["datapoints"] for a in dp["assignments"]} <= {"bob"}
+    assert bob["users"] == [{"username": "bob", "role": "reviewer"}]
+    r = admin.get(f"/api/projects/{rich.id}/export", params={"status": "nope"})
+    assert r.status_code == 400 and r.json()["code"] == "bad_status"
+    r = admin.get(f"/api/projects/{rich.id}/export", params={"author": "nobody"})
+    assert r.status_code == 404 and r.json()["code"] == "unknown_author"
+    r = admin.get(f"/api/projects/{rich.id}/export", params={"format": "kaldi-xyz"})
+    assert r.status_code == 400 and r.json()["code"] == "unknown_format"
+
+
+def test_formats_are_listed(app_env: AppEnv, admin: Any) -> None:
+    r = admin.get("/api/formats")
+    assert r.status_code == 200
+    by_name = {f["name"]: f for f in r.json()}
+    assert by_name["audino"]["can_import"] is True
+    assert "audino-v1" in by_name and by_name["audino"]["description"]
+    assert app_env.client().get("/api/formats").status_code == 401
+
+
+def test_export_streams(app_env: AppEnv, factory: Factory, admin: Any) -> None:
+    project = factory.project("Stream")
+    for i in range(5):
+        dp = builders.datapoint(app_env.database, app_env.storage, project["id"], f"{i}.wav")
+        builders.segments(app_env.database, dp, None, [{"start": 0.0, "end": 1.0}])
+    with app_env.database.session(write=False) as db:
+        from audino.services import projects
+
+        plan = exports.plan_export(db, projects.get_project(db, project["id"]), "audino")
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    def record(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(app_env.database.engine, "before_cursor_execute", record)
+    try:
+        chunks = exports.stream_export(app_env.database, plan, batch=2)
+        head = next(chunks)
+        assert head.endswith(b'"datapoints":[')
+        assert not any("FROM datapoints" in s and "LIMIT" in s for s in statements)
+        rest = list(chunks)
+    finally:
+        event.remove(app_env.database.engine, "before_cursor_execute", record)
+    pages = [s for s in statements if "FROM datapoints" in s and "LIMIT" in s]
+    assert len(pages) == 4  # 2 + 2 + 1 + the empty page that ends it
+    assert len(orjson.loads(head + b"".join(rest))["datapoints"]) == 5
+    with admin.stream("GET", f"/api/projects/{project['id']}/export") as r:
+        assert r.status_code == 200
+        assert "content-length" not in r.headers
+        assert r.headers["content-type"].startswith("application/json")
+        assert 'attachment; filename="Stream-audino.json"' in r.headers["content-disposition"]
+        assert len(orjson.loads(r.read())["datapoints"]) == 5
