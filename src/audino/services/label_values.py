@@ -1,0 +1,202 @@
+"""Checks label values against a project's label schema, and the text/JSON they travel with."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from audino.db.models import Label, LabelKind
+from audino.services.errors import InvalidInput
+
+MAX_TEXT = 100_000
+MAX_JSON_BYTES = 64 * 1024
+# Numbers beyond 2**53 lose precision in JavaScript clients and in JSON columns.
+MAX_SAFE_NUMBER = 2**53
+
+
+@dataclass
+class LabelSchema:
+    """A project's labels, loaded once per request and looked up by id or name."""
+
+    by_id: dict[int, Label] = field(default_factory=dict)
+    by_name: dict[str, Label] = field(default_factory=dict)
+    value_ids: dict[int, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, labels: Iterable[Label]) -> LabelSchema:
+        schema = cls()
+        for label in labels:
+            schema.by_id[label.id] = label
+            schema.by_name[label.name] = label
+            schema.value_ids[label.id] = {v.id for v in label.values}
+        return schema
+
+    def find(self, key: object) -> Label | None:
+        """A label by id (int or digit string) or by name; ids win over names."""
+        if isinstance(key, int) and not isinstance(key, bool):
+            return self.by_id.get(key)
+        if not isinstance(key, str):
+            return None
+        if key.isascii() and key.isdigit() and len(key) < 19 and int(key) in self.by_id:
+            return self.by_id[int(key)]
+        return self.by_name.get(key)
+
+    def required(self, scope: str) -> list[Label]:
+        return [lb for lb in self.by_id.values() if lb.required and lb.scope == scope]
+
+
+def load_schema(db: Session, project_id: int) -> LabelSchema:
+    """All labels of a project with their values, in two queries."""
+    labels = db.scalars(
+        select(Label).where(Label.project_id == project_id).options(selectinload(Label.values))
+    )
+    return LabelSchema.of(labels)
+
+
+def check_text(text: object, what: str, *, limit: int = MAX_TEXT) -> str:
+    """A string any database stores byte-exact: no NUL, no lone surrogates, bounded length."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{what} must be a string.", code="bad_text")
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{what} is {len(text)} characters long; the limit is {limit}.", code="text_too_long"
+        )
+    if "\x00" in text:
+        raise InvalidInput(f"{what} contains a NUL character.", code="bad_text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{what} is not valid Unicode (lone surrogate).", code="bad_text"
+        ) from None
+    return text
+
+
+def check_number(value: object, what: str) -> int | float:
+    """A finite JSON number (not a bool) within the range clients can represent exactly."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(f"{what} must be a number.", code="bad_number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInput(f"{what} must be a finite number.", code="bad_number")
+    if abs(value) > MAX_SAFE_NUMBER and isinstance(value, int):
+        raise InvalidInput(f"{what} is too large.", code="bad_number")
+    return value
+
+
+def check_json(value: object, what: str) -> dict[str, Any]:
+    """A free-form JSON object with finite numbers and clean strings, at most 64 KiB."""
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{what} must be a JSON object.", code="bad_json")
+    budget = [MAX_JSON_BYTES]
+
+    def walk(node: object, path: str) -> None:
+        budget[0] -= 8
+        if budget[0] < 0:
+            raise InvalidInput(f"{what} is larger than {MAX_JSON_BYTES} bytes.", code="too_large")
+        if node is None or isinstance(node, bool):
+            return
+        if isinstance(node, int | float):
+            check_number(node, f"{what}{path}")
+        elif isinstance(node, str):
+            budget[0] -= len(node)
+            check_text(node, f"{what}{path}", limit=MAX_JSON_BYTES)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if not isinstance(key, str):
+                    raise InvalidInput(f"{what}{path} has a non-string key.", code="bad_json")
+                budget[0] -= len(key)
+                check_text(key, f"{what}{path} key", limit=MAX_JSON_BYTES)
+                walk(item, f"{path}.{key}")
+        else:
+            raise InvalidInput(f"{what}{path} is not JSON.", code="bad_json")
+
+    walk(value, "")
+    return value
+
+
+def _value_id(raw: object, label: Label, schema: LabelSchema) -> int:
+    """A value id of `label`, given as an int or a string of digits."""
+    vid: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        vid = raw
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        vid = int(raw.strip()) if len(raw.strip()) < 19 else -1
+    if vid is None:
+        raise InvalidInput(
+            f"Label {label.name!r} takes value ids; got {raw!r}.", code="bad_label_value"
+        )
+    if vid not in schema.value_ids[label.id]:
+        raise InvalidInput(
+            f"Value {raw!r} is not one of the values of label {label.name!r}.",
+            code="unknown_label_value",
+        )
+    return vid
+
+
+def _clean_one(label: Label, raw: object, schema: LabelSchema) -> Any:
+    what = f"Label {label.name!r}"
+    kind = label.kind
+    if kind == LabelKind.single.value:
+        return _value_id(raw, label, schema)
+    if kind == LabelKind.multi.value:
+        if not isinstance(raw, list):
+            raise InvalidInput(f"{what} takes a list of value ids.", code="bad_label_value")
+        ids = [_value_id(item, label, schema) for item in raw]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput(f"{what} lists a value twice.", code="bad_label_value")
+        return ids
+    if kind == LabelKind.text.value:
+        return check_text(raw, what)
+    if kind == LabelKind.number.value:
+        return check_number(raw, what)
+    if kind == LabelKind.boolean.value:
+        if not isinstance(raw, bool):
+            raise InvalidInput(f"{what} takes true or false.", code="bad_label_value")
+        return raw
+    raise InvalidInput(f"{what} has an unknown kind {kind!r}.", code="bad_label_value")
+
+
+def clean_values(schema: LabelSchema, raw: object, *, scope: str) -> dict[str, Any]:
+    """Validated values keyed by label id string; null entries are dropped (unset)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidInput(
+            "values must be an object mapping label ids or names to values.", code="bad_values"
+        )
+    out: dict[str, Any] = {}
+    seen: set[int] = set()
+    for key, value in raw.items():
+        label = schema.find(key)
+        if label is None:
+            raise InvalidInput(f"Unknown label {key!r} in this project.", code="unknown_label")
+        if label.scope != scope:
+            raise InvalidInput(
+                f"Label {label.name!r} is a {label.scope}-scope label; "
+                f"it cannot be set on a {scope}.",
+                code="wrong_label_scope",
+            )
+        if label.id in seen:
+            raise InvalidInput(f"Label {label.name!r} is given twice.", code="bad_values")
+        seen.add(label.id)
+        if value is not None:
+            out[str(label.id)] = _clean_one(label, value, schema)
+    return out
+
+
+def missing_required(schema: LabelSchema, values: dict[str, Any], scope: str) -> list[str]:
+    """Names of required labels of `scope` that have no value (an empty list counts as none)."""
+    missing = []
+    for label in schema.required(scope):
+        value = values.get(str(label.id))
+        if value is None or value == [] or value == "":
+            missing.append(label.name)
+    return missing

@@ -1,0 +1,533 @@
+"""Segments: checked against their datapoint and label schema, saved with versions, in batches.
+
+Every write goes through `save_batch`, one transaction: versions are checked atomically with
+`UPDATE/DELETE … WHERE id = :id AND version = :v`, so a stale write is a 409, never a silent
+overwrite, also when PostgreSQL runs requests concurrently.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from audino.db.models import Datapoint, LabelScope, Segment, SegmentSource, User, utcnow
+from audino.services import audit, review
+from audino.services.access import Can, Principal, allowed
+from audino.services.errors import (
+    AudinoError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooLarge,
+)
+from audino.services.label_values import (
+    LabelSchema,
+    check_json,
+    check_number,
+    check_text,
+    clean_values,
+    load_schema,
+)
+
+CONTENT = (
+    "start",
+    "end",
+    "channel",
+    "low_hz",
+    "high_hz",
+    "transcript",
+    "values",
+    "attributes",
+    "source",
+    "model",
+    "model_version",
+    "confidence",
+)
+MAX_BATCH = 1000
+# Clients round times to the millisecond; an end a hair past the duration is still the end.
+TIME_TOLERANCE = 0.001
+MAX_VERSION = 2**31 - 1
+SOURCES = {s.value for s in SegmentSource}
+
+
+@dataclass
+class Upsert:
+    """One segment to save: new without `id` (or with a fresh one), an update with `version`."""
+
+    data: Mapping[str, Any]
+    id: object = None
+    version: object = None
+    checked: bool = False  # `data` already passed clean_segment
+
+
+@dataclass
+class Removal:
+    id: object
+    version: object
+
+
+@dataclass
+class BatchResult:
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    created: list[bool] = field(default_factory=list)
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def segment_json(row: Mapping[str, Any] | Segment, author: str | None) -> dict[str, Any]:
+    """The public JSON shape of a segment (docs/API-CONTRACTS.md), JSON-safe."""
+    get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    out: dict[str, Any] = {
+        "id": get("id"),
+        "datapoint_id": get("datapoint_id"),
+        "author_id": get("author_id"),
+        "author": author,
+    }
+    for key in CONTENT:
+        out[key] = get(key)
+    out["version"] = get("version")
+    out["created_at"] = _iso(get("created_at"))
+    out["updated_at"] = _iso(get("updated_at"))
+    return out
+
+
+def _snapshot(row: Mapping[str, Any] | Segment) -> dict[str, Any]:
+    """What the audit trail keeps of a segment."""
+    get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    return {k: get(k) for k in ("datapoint_id", "author_id", *CONTENT, "version")}
+
+
+def parse_id(raw: object) -> str:
+    """A segment id in canonical lower-case uuid form."""
+    if isinstance(raw, str) and len(raw) <= 64:
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            pass
+    raise InvalidInput(f"Segment id {raw!r} is not a UUID.", code="bad_segment_id")
+
+
+def _version(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_VERSION:
+        raise InvalidInput(f"version must be a positive integer, got {raw!r}.", code="bad_version")
+    return raw
+
+
+def _optional_number(raw: Mapping[str, Any], key: str) -> int | float | None:
+    value = raw.get(key)
+    return None if value is None else check_number(value, key)
+
+
+def clean_segment(
+    raw: Mapping[str, Any], datapoint: Datapoint, schema: LabelSchema
+) -> dict[str, Any]:
+    """The content columns of a segment, checked against the datapoint and label schema."""
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("A segment must be a JSON object.", code="bad_segment")
+    for key in ("start", "end"):
+        if raw.get(key) is None:
+            raise InvalidInput(f"{key} is required.", code="bad_time")
+    start = check_number(raw["start"], "start")
+    end = check_number(raw["end"], "end")
+    if start < 0:
+        raise InvalidInput(f"start ({start}) must not be negative.", code="bad_time")
+    if start >= end:
+        raise InvalidInput(f"start ({start}) must be before end ({end}).", code="bad_time")
+    if end > datapoint.duration + TIME_TOLERANCE:
+        raise InvalidInput(
+            f"end ({end}) is past the end of the recording ({datapoint.duration} s).",
+            code="bad_time",
+        )
+    channel = raw.get("channel")
+    if channel is not None and (
+        isinstance(channel, bool)
+        or not isinstance(channel, int)
+        or not 0 <= channel < datapoint.channels
+    ):
+        raise InvalidInput(
+            f"channel {channel!r} does not exist; this recording has channels "
+            f"0..{datapoint.channels - 1}.",
+            code="bad_channel",
+        )
+    low, high = _optional_number(raw, "low_hz"), _optional_number(raw, "high_hz")
+    if (low is None) != (high is None):
+        raise InvalidInput("Give both low_hz and high_hz, or neither.", code="bad_frequency")
+    nyquist = datapoint.sample_rate / 2
+    if low is not None and high is not None and not 0 <= low < high <= nyquist:
+        raise InvalidInput(
+            f"Frequencies must satisfy 0 <= low_hz < high_hz <= {nyquist:g} "
+            f"(half the sample rate); got {low}..{high}.",
+            code="bad_frequency",
+        )
+    source = raw.get("source") or SegmentSource.human.value
+    if source not in SOURCES:
+        raise InvalidInput(
+            f"source {source!r} is not one of human, model, import.", code="bad_source"
+        )
+    confidence = _optional_number(raw, "confidence")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise InvalidInput(
+            f"confidence ({confidence}) must be between 0 and 1.", code="bad_confidence"
+        )
+    model, model_version = raw.get("model"), raw.get("model_version")
+    return {
+        "start": start,
+        "end": end,
+        "channel": channel,
+        "low_hz": low,
+        "high_hz": high,
+        "transcript": check_text(raw.get("transcript") or "", "transcript"),
+        "values": clean_values(schema, raw.get("values"), scope=LabelScope.segment.value),
+        "attributes": check_json(raw.get("attributes") or {}, "attributes"),
+        "source": source,
+        "model": None if model is None else check_text(model, "model", limit=200),
+        "model_version": (
+            None if model_version is None else check_text(model_version, "model_version", limit=100)
+        ),
+        "confidence": confidence,
+    }
+
+
+def may_see_all(role: str) -> bool:
+    """Reviewers, managers and admins see and correct everyone's segments."""
+    return allowed(role, Can.review)
+
+
+def check_may_write(author_id: int | None, principal: Principal, role: str) -> None:
+    if not may_see_all(role) and author_id != principal.actor_id:
+        raise PermissionDenied(
+            "Annotators may only change their own segments.", code="not_your_segment"
+        )
+
+
+def _authors(db: Session, ids: set[int | None], principal: Principal) -> dict[int, str]:
+    names: dict[int, str] = {}
+    if principal.user is not None:
+        names[principal.user.id] = principal.user.username
+    wanted = {i for i in ids if i is not None and i not in names}
+    if wanted:
+        names.update(db.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+    return names
+
+
+def get_segment(db: Session, segment_id: str) -> Segment:
+    try:
+        sid = parse_id(segment_id)
+    except InvalidInput:
+        raise NotFound(f"Segment {segment_id!r} does not exist.") from None
+    segment = db.get(Segment, sid)
+    if segment is None:
+        raise NotFound(f"Segment {sid} does not exist.")
+    return segment
+
+
+def check_may_read(segment: Segment, principal: Principal, role: str) -> None:
+    if not may_see_all(role) and segment.author_id != principal.actor_id:
+        raise NotFound(f"Segment {segment.id} does not exist.")
+
+
+def one_segment_json(db: Session, segment: Segment, principal: Principal) -> dict[str, Any]:
+    names = _authors(db, {segment.author_id}, principal)
+    return segment_json(segment, names.get(segment.author_id or 0))
+
+
+def list_segments(
+    db: Session,
+    datapoint: Datapoint,
+    principal: Principal,
+    role: str,
+    *,
+    author_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The datapoint's segments by start time; annotators get only their own."""
+    if not may_see_all(role):
+        if author_id is not None and author_id != principal.actor_id:
+            raise PermissionDenied(
+                "Annotators may only read their own segments.", code="not_your_segment"
+            )
+        author_id = principal.actor_id
+        if author_id is None:
+            return []
+    stmt = (
+        select(Segment, User.username)
+        .outerjoin(User, User.id == Segment.author_id)
+        .where(Segment.datapoint_id == datapoint.id)
+        .order_by(Segment.start, Segment.end, Segment.id)
+    )
+    if author_id is not None:
+        stmt = stmt.where(Segment.author_id == author_id)
+    return [segment_json(seg, name) for seg, name in db.execute(stmt)]
+
+
+def _current(db: Session, sid: str) -> Segment | None:
+    stmt = select(Segment).where(Segment.id == sid).execution_options(populate_existing=True)
+    return db.scalar(stmt)
+
+
+def _stale(db: Session, sid: str, principal: Principal) -> AudinoError:
+    current = _current(db, sid)
+    if current is None:
+        return NotFound(f"Segment {sid} does not exist (it may have been deleted).")
+    return Conflict(
+        f"Segment {sid} was changed by someone else (now version {current.version}); "
+        "reload it and apply your change again.",
+        code="stale_version",
+        extra={"current": one_segment_json(db, current, principal)},
+    )
+
+
+def _at(where: str, exc: AudinoError) -> AudinoError:
+    exc.detail = f"{where}: {exc.detail}"
+    return exc
+
+
+def _insert_statement(db: Session) -> Any:
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(Segment.__table__)
+
+
+def _same(row: Segment, content: Mapping[str, Any], author_id: int | None) -> bool:
+    return row.author_id == author_id and all(getattr(row, k) == content[k] for k in CONTENT)
+
+
+def save_batch(
+    db: Session,
+    datapoint: Datapoint,
+    upserts: Sequence[Upsert],
+    removals: Sequence[Removal] = (),
+    *,
+    principal: Principal,
+    role: str,
+    author_id: int | None = None,
+    schema: LabelSchema | None = None,
+    start_work: bool = True,
+) -> BatchResult:
+    """Creates, updates and deletes segments of one datapoint, all or nothing.
+
+    New segments are authored by `author_id` (default: the caller). An upsert with an id
+    that exists and no version is a repeated create: fine when identical, else a 409.
+    With `start_work`, the caller's assignment moves from todo to in_progress.
+    """
+    if len(upserts) + len(removals) > MAX_BATCH:
+        raise TooLarge(
+            f"A batch holds at most {MAX_BATCH} segments; this one has "
+            f"{len(upserts) + len(removals)}. Split it.",
+            code="batch_too_large",
+        )
+    author = principal.actor_id if author_id is None else author_id
+    schema = schema or load_schema(db, datapoint.project_id)
+    seen: set[str] = set()
+
+    def unique(raw_id: object, where: str) -> str:
+        sid = parse_id(raw_id)
+        if sid in seen:
+            raise InvalidInput(f"{where}: segment {sid} appears twice in the batch.")
+        seen.add(sid)
+        return sid
+
+    planned: list[tuple[str | None, int | None, dict[str, Any]]] = []
+    for i, up in enumerate(upserts):
+        where = f"upserts[{i}]"
+        try:
+            sid = None if up.id is None else unique(up.id, where)
+            version = None if up.version is None else _version(up.version)
+            content = dict(up.data) if up.checked else clean_segment(up.data, datapoint, schema)
+            planned.append((sid, version, content))
+        except InvalidInput as exc:
+            raise _at(where, exc) from None
+    gone: list[tuple[str, int]] = []
+    for i, rm in enumerate(removals):
+        try:
+            gone.append((unique(rm.id, f"deletes[{i}]"), _version(rm.version)))
+        except InvalidInput as exc:
+            raise _at(f"deletes[{i}]", exc) from None
+
+    existing: dict[str, Segment] = {}
+    if seen:
+        rows = db.scalars(
+            select(Segment).where(Segment.id.in_(seen)).execution_options(populate_existing=True)
+        )
+        existing = {row.id: row for row in rows}
+
+    def found(sid: str) -> Segment:
+        row = existing[sid]
+        if row.datapoint_id != datapoint.id:
+            raise Conflict(f"Segment {sid} belongs to another datapoint.", code="wrong_datapoint")
+        return row
+
+    now = utcnow()
+    result = BatchResult()
+    inserts: list[dict[str, Any]] = []
+    for sid, version, content in planned:
+        row = found(sid) if sid is not None and sid in existing else None
+        if row is None:
+            if version is not None:
+                raise NotFound(f"Segment {sid} does not exist (it may have been deleted).")
+            new = {"id": sid or str(uuid.uuid4()), "datapoint_id": datapoint.id}
+            new.update(author_id=author, **content, version=1, created_at=now, updated_at=now)
+            inserts.append(new)
+            result.segments.append(new)
+            result.created.append(True)
+        elif version is None:
+            if not _same(row, content, author):
+                raise Conflict(
+                    f"Segment {row.id} already exists with other content; "
+                    "send its version to update it.",
+                    code="segment_exists",
+                    extra={"current": one_segment_json(db, row, principal)},
+                )
+            result.segments.append(
+                _snapshot(row)
+                | {"id": row.id, "created_at": row.created_at, "updated_at": row.updated_at}
+            )
+            result.created.append(False)
+        else:
+            check_may_write(row.author_id, principal, role)
+            if row.version != version:
+                raise _stale(db, row.id, principal)
+            changed = content | {"version": version + 1, "updated_at": now}
+            done = db.execute(
+                update(Segment.__table__)
+                .where(Segment.id == row.id, Segment.version == version)
+                .values(changed)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                raise _stale(db, row.id, principal)
+            saved = _snapshot(row) | changed | {"id": row.id, "created_at": row.created_at}
+            audit.record(
+                db,
+                user_id=principal.actor_id,
+                action="segment.update",
+                entity_type="segment",
+                entity_id=row.id,
+                project_id=datapoint.project_id,
+                before=_snapshot(row),
+                after=_snapshot(saved),
+            )
+            result.segments.append(saved)
+            result.created.append(False)
+
+    for sid, version in gone:
+        if sid not in existing:
+            raise NotFound(f"Segment {sid} does not exist.")
+        row = found(sid)
+        check_may_write(row.author_id, principal, role)
+        done = db.execute(
+            delete(Segment.__table__).where(Segment.id == sid, Segment.version == version)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise _stale(db, sid, principal)
+        audit.record(
+            db,
+            user_id=principal.actor_id,
+            action="segment.delete",
+            entity_type="segment",
+            entity_id=sid,
+            project_id=datapoint.project_id,
+            before=_snapshot(row),
+        )
+        result.deleted.append(sid)
+
+    if inserts:
+        _insert(db, inserts, principal)
+        for new in inserts:
+            audit.record(
+                db,
+                user_id=principal.actor_id,
+                action="segment.create",
+                entity_type="segment",
+                entity_id=new["id"],
+                project_id=datapoint.project_id,
+                after=_snapshot(new),
+            )
+
+    if start_work and (upserts or removals) and principal.actor_id is not None:
+        review.start_work(db, datapoint.id, principal.actor_id)
+    names = _authors(db, {s["author_id"] for s in result.segments}, principal)
+    result.segments = [segment_json(s, names.get(s["author_id"] or 0)) for s in result.segments]
+    return result
+
+
+def _insert(db: Session, rows: list[dict[str, Any]], principal: Principal) -> None:
+    """Inserts new rows in one statement; an id created concurrently must be identical."""
+    stmt = _insert_statement(db).on_conflict_do_nothing(index_elements=["id"])
+    inserted = set(db.scalars(stmt.returning(Segment.__table__.c.id), rows))
+    for row in rows:
+        if row["id"] in inserted:
+            continue
+        current = _current(db, row["id"])
+        if current is None or current.datapoint_id != row["datapoint_id"]:
+            raise Conflict(
+                f"Segment {row['id']} belongs to another datapoint.", code="wrong_datapoint"
+            )
+        if not _same(current, row, row["author_id"]):
+            raise Conflict(
+                f"Segment {row['id']} was just created with other content.",
+                code="segment_exists",
+                extra={"current": one_segment_json(db, current, principal)},
+            )
+        # A concurrent identical create (a retried request) won the race: report its row.
+        row.update(
+            version=current.version, created_at=current.created_at, updated_at=current.updated_at
+        )
+
+
+def update_segment(
+    db: Session,
+    segment: Segment,
+    changes: Mapping[str, Any],
+    version: object,
+    *,
+    principal: Principal,
+    role: str,
+    datapoint: Datapoint,
+) -> dict[str, Any]:
+    """Applies the fields in `changes` (others keep their value) if `version` is current."""
+    check_may_write(segment.author_id, principal, role)
+    merged: dict[str, Any] = {k: getattr(segment, k) for k in CONTENT}
+    unknown = set(changes) - set(CONTENT)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    merged.update(changes)
+    keep_values = "values" not in changes
+    if keep_values:
+        # Stored values were checked when saved; a label deleted since must not block edits.
+        merged["values"] = None
+    schema = load_schema(db, datapoint.project_id)
+    content = clean_segment(merged, datapoint, schema)
+    if keep_values:
+        content["values"] = segment.values
+    result = save_batch(
+        db,
+        datapoint,
+        [Upsert(content, id=segment.id, version=version, checked=True)],
+        principal=principal,
+        role=role,
+        schema=schema,
+    )
+    return result.segments[0]
+
+
+def delete_segment(
+    db: Session,
+    segment: Segment,
+    version: object,
+    *,
+    principal: Principal,
+    role: str,
+    datapoint: Datapoint,
+) -> None:
+    save_batch(db, datapoint, [], [Removal(segment.id, version)], principal=principal, role=role)
