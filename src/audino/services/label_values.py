@@ -15,6 +15,7 @@ from audino.services.errors import InvalidInput
 
 MAX_TEXT = 100_000
 MAX_JSON_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
 # Numbers beyond 2**53 lose precision in JavaScript clients and in JSON columns.
 MAX_SAFE_NUMBER = 2**53
 
@@ -94,8 +95,12 @@ def check_json(value: object, what: str) -> dict[str, Any]:
         raise InvalidInput(f"{what} must be a JSON object.", code="bad_json")
     budget = [MAX_JSON_BYTES]
 
-    def walk(node: object, path: str) -> None:
+    def walk(node: object, path: str, depth: int = 0) -> None:
         budget[0] -= 8
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(
+                f"{what} nests deeper than {MAX_JSON_DEPTH} levels.", code="bad_json"
+            )
         if budget[0] < 0:
             raise InvalidInput(f"{what} is larger than {MAX_JSON_BYTES} bytes.", code="too_large")
         if node is None or isinstance(node, bool):
@@ -107,14 +112,14 @@ def check_json(value: object, what: str) -> dict[str, Any]:
             check_text(node, f"{what}{path}", limit=MAX_JSON_BYTES)
         elif isinstance(node, list):
             for i, item in enumerate(node):
-                walk(item, f"{path}[{i}]")
+                walk(item, f"{path}[{i}]", depth + 1)
         elif isinstance(node, dict):
             for key, item in node.items():
                 if not isinstance(key, str):
                     raise InvalidInput(f"{what}{path} has a non-string key.", code="bad_json")
                 budget[0] -= len(key)
                 check_text(key, f"{what}{path} key", limit=MAX_JSON_BYTES)
-                walk(item, f"{path}.{key}")
+                walk(item, f"{path}.{key}", depth + 1)
         else:
             raise InvalidInput(f"{what}{path} is not JSON.", code="bad_json")
 

@@ -224,7 +224,7 @@ def get_segment(db: Session, segment_id: str) -> Segment:
     try:
         sid = parse_id(segment_id)
     except InvalidInput:
-        raise NotFound(f"Segment {segment_id!r} does not exist.") from None
+        raise NotFound(f"Segment {segment_id[:80]!r} does not exist.") from None
     segment = db.get(Segment, sid)
     if segment is None:
         raise NotFound(f"Segment {sid} does not exist.")
