@@ -24,11 +24,25 @@ Label values are keyed by label name and hold value text (see records.Values).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
 
+from audino.formats.json_fields import (
+    BOOL,
+    INT,
+    NUM,
+    OBJ,
+    STR,
+    TIME,
+    Field,
+    json_type,
+    obj,
+    parse_json,
+    read,
+    timestamp,
+)
 from audino.formats.records import (
     AnnotatedRecording,
     AssignmentRecord,
@@ -162,193 +176,74 @@ def export(dataset: Dataset) -> Iterator[bytes]:
 
 # ---- import ---------------------------------------------------------------------------
 
-_NUM = (int, float)
-
-
-def _fail(message: str, path: str) -> FormatError:
-    return FormatError(message, path=path)
-
-
-def _get(
-    d: dict[str, Any], key: str, kinds: tuple[type, ...], path: str, default: Any = ...
-) -> Any:
-    """One field, type-checked; `default` is used when the key is absent (or None allowed)."""
-    if key not in d:
-        if default is ...:
-            raise _fail(f"missing field {key!r}", path)
-        return default
-    value = d[key]
-    if value is None and (default is None or type(None) in kinds):
-        return None
-    if isinstance(value, bool) and bool not in kinds:
-        raise _fail(f"{key!r} must be {_kinds(kinds)}, not a boolean", path)
-    if not isinstance(value, kinds):
-        raise _fail(f"{key!r} must be {_kinds(kinds)}, not {_json_type(value)}", path)
-    return value
-
-
-def _kinds(kinds: tuple[type, ...]) -> str:
-    names = {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true or false",
-        dict: "an object",
-        list: "a list",
-    }
-    return " or ".join(
-        dict.fromkeys(names.get(k, k.__name__) for k in kinds if k is not type(None))
-    )
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    return names.get(type(value), "a number")
-
-
-def _obj(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(f"expected an object, got {_json_type(value)}", path)
-    return value
-
-
-def _list(d: dict[str, Any], key: str, path: str) -> list[Any]:
-    value = _get(d, key, (list,), path, default=[])
-    return value if value is not None else []
-
-
-def _time(d: dict[str, Any], key: str, path: str) -> datetime | None:
-    value = _get(d, key, (str,), path, default=None)
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"{key!r} is not an ISO 8601 timestamp: {value!r}", path) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
-
-
-def _label_spec(d: Any, path: str) -> LabelSpec:
-    d = _obj(d, path)
-    values = []
-    for j, v in enumerate(_list(d, "values", path)):
-        vpath = f"{path}.values[{j}]"
-        v = _obj(v, vpath)
-        values.append(
-            LabelValueSpec(
-                value=_get(v, "value", (str,), vpath),
-                color=_get(v, "color", (str,), vpath, None),
-                hotkey=_get(v, "hotkey", (str,), vpath, None),
-                position=_get(v, "position", (int,), vpath, j),
-            )
-        )
-    return LabelSpec(
-        name=_get(d, "name", (str,), path),
-        kind=_get(d, "kind", (str,), path),
-        scope=_get(d, "scope", (str,), path, "segment"),
-        required=_get(d, "required", (bool,), path, False),
-        color=_get(d, "color", (str,), path, None),
-        hotkey=_get(d, "hotkey", (str,), path, None),
-        position=_get(d, "position", (int,), path, 0),
-        values=tuple(values),
-        created_at=_time(d, "created_at", path),
-    )
-
-
-def _assignment_record(d: Any, path: str) -> AssignmentRecord:
-    d = _obj(d, path)
-    return AssignmentRecord(
-        user=_get(d, "user", (str,), path),
-        status=_get(d, "status", (str,), path, "todo"),
-        marked_for_review=_get(d, "marked_for_review", (bool,), path, False),
-        values=_get(d, "values", (dict,), path, None) or {},
-        version=_get(d, "version", (int,), path, 1),
-        created_at=_time(d, "created_at", path),
-        updated_at=_time(d, "updated_at", path),
-        completed_at=_time(d, "completed_at", path),
-    )
-
+_LABEL = (
+    Field("name", STR), Field("kind", STR), Field("scope", STR, "segment"),
+    Field("required", BOOL, False), Field("color", STR, None), Field("hotkey", STR, None),
+    Field("position", INT, 0), Field("created_at", TIME, None),
+)  # fmt: skip
+_VALUE = (
+    Field("value", STR), Field("color", STR, None), Field("hotkey", STR, None),
+    Field("position", INT, 0),
+)  # fmt: skip
+_USER = (Field("username", STR), Field("role", STR, None))
+_PROJECT = (
+    Field("name", STR), Field("description", STR, ""), Field("settings", OBJ, dict),
+    Field("created_at", TIME, None), Field("updated_at", TIME, None),
+)  # fmt: skip
+_ASSIGNMENT = (
+    Field("user", STR), Field("status", STR, "todo"), Field("marked_for_review", BOOL, False),
+    Field("values", OBJ, dict), Field("version", INT, 1), Field("created_at", TIME, None),
+    Field("updated_at", TIME, None), Field("completed_at", TIME, None),
+)  # fmt: skip
+_DATAPOINT = (
+    Field("id", INT, None), Field("name", STR), Field("storage_key", STR),
+    Field("duration", NUM), Field("sample_rate", INT), Field("channels", INT),
+    Field("codec", STR, ""), Field("container", STR, ""), Field("size", INT, 0),
+    Field("sha256", STR, None), Field("reference_transcript", STR, ""),
+    Field("metadata", OBJ, dict), Field("status", STR, "todo"),
+    Field("marked_for_review", BOOL, False), Field("parent_id", INT, None),
+    Field("offset", NUM, 0.0), Field("created_at", TIME, None), Field("updated_at", TIME, None),
+)  # fmt: skip
+_SEGMENT = (
+    Field("id", STR, None), Field("author", STR, None), Field("start", NUM), Field("end", NUM),
+    Field("channel", INT, None), Field("low_hz", NUM, None), Field("high_hz", NUM, None),
+    Field("transcript", STR, ""), Field("values", OBJ, dict), Field("attributes", OBJ, dict),
+    Field("source", STR, "human"), Field("model", STR, None), Field("model_version", STR, None),
+    Field("confidence", NUM, None), Field("version", INT, 1), Field("created_at", TIME, None),
+    Field("updated_at", TIME, None),
+)  # fmt: skip
 
 _STR_OR_NONE = frozenset({str, type(None)})
 _INT_OR_NONE = frozenset({int, type(None)})
 _NUM_OR_NONE = frozenset({int, float, type(None)})
 _NUMBER = frozenset({int, float})
-_DICT_OR_NONE = frozenset({dict, type(None)})
-_LIST_OR_NONE = frozenset({list, type(None)})
+_EMPTY: dict[str, Any] = {}  # shared by records without values; records are never mutated
 
 
 def _ts(value: Any) -> datetime | None:
-    """Fast timestamp parse; anything odd raises and is explained by the slow path."""
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
-
-
-def _segment_record(d: Any, recording_id: int | None, path: str) -> SegmentRecord:
-    d = _obj(d, path)
-    start = _get(d, "start", _NUM, path)
-    end = _get(d, "end", _NUM, path)
-    if not 0 <= start <= end:
-        raise _fail(f"needs 0 <= start <= end, got start={start}, end={end}", path)
-    return SegmentRecord(
-        id=_get(d, "id", (str,), path, None),
-        recording_id=recording_id,
-        author=_get(d, "author", (str,), path, None),
-        start=float(start),
-        end=float(end),
-        channel=_get(d, "channel", (int,), path, None),
-        low_hz=_get(d, "low_hz", _NUM, path, None),
-        high_hz=_get(d, "high_hz", _NUM, path, None),
-        transcript=_get(d, "transcript", (str,), path, None) or "",
-        values=_get(d, "values", (dict,), path, None) or {},
-        attributes=_get(d, "attributes", (dict,), path, None) or {},
-        source=_get(d, "source", (str,), path, "human"),
-        model=_get(d, "model", (str,), path, None),
-        model_version=_get(d, "model_version", (str,), path, None),
-        confidence=_get(d, "confidence", _NUM, path, None),
-        version=_get(d, "version", (int,), path, 1),
-        created_at=_time(d, "created_at", path),
-        updated_at=_time(d, "updated_at", path),
-    )
+    return None if value is None else timestamp(value)
 
 
 def _fast_segment(d: Any, recording_id: int | None) -> SegmentRecord | None:
     """The common case without per-field calls (100k segments must parse in well under
-    a second); returns None when anything is off, and the slow path says what."""
+    a second); None when anything is off, and `read` then says what."""
     if type(d) is not dict:
         return None
     get = d.get
     try:
         start, end = d["start"], d["end"]
         rec = SegmentRecord(
-            get("id"),
-            recording_id,
-            get("author"),
-            float(start),
-            float(end),
-            get("channel"),
-            get("low_hz"),
-            get("high_hz"),
-            get("transcript") or "",
-            get("values") or {},
-            get("attributes") or {},
-            get("source", "human"),
-            get("model"),
-            get("model_version"),
-            get("confidence"),
-            get("version", 1),
-            _ts(get("created_at")),
-            _ts(get("updated_at")),
-        )
+            get("id"), recording_id, get("author"), float(start), float(end), get("channel"),
+            get("low_hz"), get("high_hz"), get("transcript", ""), get("values", _EMPTY),
+            get("attributes", _EMPTY), get("source", "human"), get("model"),
+            get("model_version"), get("confidence"), get("version", 1),
+            _ts(get("created_at")), _ts(get("updated_at")),
+        )  # fmt: skip
     except (KeyError, TypeError, ValueError):
         return None
     ok = (
         type(start) in _NUMBER
         and type(end) in _NUMBER
-        and 0 <= start <= end
         and type(rec.id) in _STR_OR_NONE
         and type(rec.author) in _STR_OR_NONE
         and type(rec.channel) in _INT_OR_NONE
@@ -367,86 +262,73 @@ def _fast_segment(d: Any, recording_id: int | None) -> SegmentRecord | None:
 
 
 def _segments(raw: Any, recording_id: int | None, path: str) -> tuple[SegmentRecord, ...]:
-    if type(raw) not in _LIST_OR_NONE:
-        raise _fail(f"'segments' must be a list, not {_json_type(raw)}", path)
+    if raw is None:
+        return ()
+    if type(raw) is not list:
+        raise FormatError(f"'segments' must be a list, not {json_type(raw)}", path=path)
     out = []
-    for k, d in enumerate(raw or ()):
+    for k, d in enumerate(raw):
         rec = _fast_segment(d, recording_id)
         if rec is None:
-            rec = _segment_record(d, recording_id, f"{path}.segments[{k}]")
+            rec = SegmentRecord(
+                recording_id=recording_id, **read(d, _SEGMENT, f"{path}.segments[{k}]")
+            )
+        if not 0 <= rec.start <= rec.end:
+            raise FormatError(
+                f"needs 0 <= start <= end, got start={rec.start}, end={rec.end}",
+                path=f"{path}.segments[{k}]",
+            )
         out.append(rec)
     return tuple(out)
 
 
+def _listed(d: dict[str, Any], key: str, path: str) -> list[Any]:
+    value = d.get(key)
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise FormatError(f"{key!r} must be a list, not {json_type(value)}", path=path)
+    return value
+
+
 def _item(d: Any, path: str) -> AnnotatedRecording:
-    d = _obj(d, path)
-    rid = _get(d, "id", (int,), path, None)
-    recording = Recording(
-        id=rid,
-        name=_get(d, "name", (str,), path),
-        storage_key=_get(d, "storage_key", (str,), path),
-        duration=float(_get(d, "duration", _NUM, path)),
-        sample_rate=_get(d, "sample_rate", (int,), path),
-        channels=_get(d, "channels", (int,), path),
-        codec=_get(d, "codec", (str,), path, None) or "",
-        container=_get(d, "container", (str,), path, None) or "",
-        size=_get(d, "size", (int,), path, None) or 0,
-        sha256=_get(d, "sha256", (str,), path, None),
-        reference_transcript=_get(d, "reference_transcript", (str,), path, None) or "",
-        metadata=_get(d, "metadata", (dict,), path, None) or {},
-        status=_get(d, "status", (str,), path, "todo"),
-        marked_for_review=_get(d, "marked_for_review", (bool,), path, False),
-        parent_id=_get(d, "parent_id", (int,), path, None),
-        offset=float(_get(d, "offset", _NUM, path, None) or 0.0),
-        created_at=_time(d, "created_at", path),
-        updated_at=_time(d, "updated_at", path),
-        assignments=tuple(
-            _assignment_record(a, f"{path}.assignments[{k}]")
-            for k, a in enumerate(_list(d, "assignments", path))
-        ),
+    fields = read(d, _DATAPOINT, path)
+    assignments = tuple(
+        AssignmentRecord(**read(a, _ASSIGNMENT, f"{path}.assignments[{k}]"))
+        for k, a in enumerate(_listed(d, "assignments", path))
     )
-    return AnnotatedRecording(recording, _segments(d.get("segments"), rid, path))
+    recording = Recording(**fields, assignments=assignments)
+    return AnnotatedRecording(recording, _segments(d.get("segments"), recording.id, path))
 
 
-def parse_json(data: bytes) -> Any:
-    """orjson.loads with the line and column of the first error."""
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(
-            f"The file is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
-        ) from None
+def _label_spec(d: Any, path: str) -> LabelSpec:
+    values = tuple(
+        LabelValueSpec(**read(v, _VALUE, f"{path}.values[{j}]"))
+        for j, v in enumerate(_listed(obj(d, path), "values", path))
+    )
+    return LabelSpec(**read(d, _LABEL, path), values=values)
 
 
 def import_(data: bytes) -> Dataset:
-    doc = _obj(parse_json(data), "$")
+    doc = obj(parse_json(data), "$")
     if doc.get("format") != NAME:
-        raise _fail(f'not an audino export: "format" must be "{NAME}"', "format")
-    version = doc.get("version")
-    if version != VERSION:
-        raise _fail(
-            f"unsupported version {version!r}; this audino reads version {VERSION}", "version"
+        raise FormatError(f'not an audino export: "format" must be "{NAME}"', path="format")
+    if doc.get("version") != VERSION:
+        raise FormatError(
+            f"unsupported version {doc.get('version')!r}; this audino reads version {VERSION}",
+            path="version",
         )
-    project = _obj(doc.get("project"), "project")
-    info = ProjectInfo(
-        name=_get(project, "name", (str,), "project"),
-        description=_get(project, "description", (str,), "project", None) or "",
-        settings=_get(project, "settings", (dict,), "project", None) or {},
-        created_at=_time(project, "created_at", "project"),
-        updated_at=_time(project, "updated_at", "project"),
+    return Dataset(
+        project=ProjectInfo(**read(doc.get("project"), _PROJECT, "project")),
+        labels=tuple(
+            _label_spec(d, f"labels[{i}]") for i, d in enumerate(_listed(doc, "labels", "$"))
+        ),
+        users=tuple(
+            UserRef(**read(u, _USER, f"users[{i}]"))
+            for i, u in enumerate(_listed(doc, "users", "$"))
+        ),
+        items=[_item(d, f"datapoints[{i}]") for i, d in enumerate(_listed(doc, "datapoints", "$"))],
     )
-    labels = tuple(_label_spec(d, f"labels[{i}]") for i, d in enumerate(_list(doc, "labels", "$")))
-    users = []
-    for i, u in enumerate(_list(doc, "users", "$")):
-        u = _obj(u, f"users[{i}]")
-        users.append(
-            UserRef(
-                username=_get(u, "username", (str,), f"users[{i}]"),
-                role=_get(u, "role", (str,), f"users[{i}]", None),
-            )
-        )
-    items = [_item(d, f"datapoints[{i}]") for i, d in enumerate(_list(doc, "datapoints", "$"))]
-    return Dataset(project=info, labels=labels, users=tuple(users), items=items)
 
 
 FORMAT = register(

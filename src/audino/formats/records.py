@@ -17,6 +17,10 @@ from typing import Any, NamedTuple
 # value texts (multi), str (text), int | float (number) or bool (boolean).
 Values = Mapping[str, Any]
 
+# Records are values: formats read them and build new ones, never change them. The three
+# built by the hundred thousand (recordings, assignments, segments) are not `frozen`, as a
+# frozen dataclass takes twice as long to construct.
+
 
 @dataclass(frozen=True, slots=True)
 class LabelValueSpec:
@@ -60,7 +64,7 @@ class ProjectInfo:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssignmentRecord:
     user: str  # username
     status: str = "todo"
@@ -72,7 +76,7 @@ class AssignmentRecord:
     completed_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Recording:
     """One audio file (a datapoint) and its metadata; time in seconds."""
 
@@ -98,7 +102,7 @@ class Recording:
     assignments: tuple[AssignmentRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SegmentRecord:
     """A span of a recording (optionally a time-frequency box) with its annotations."""
 

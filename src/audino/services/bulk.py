@@ -8,7 +8,8 @@ datetimes and parsed JSON. Writes go through executemany on SQLite and COPY on P
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,6 +54,7 @@ class BulkWriter:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
+        self._texts: dict[datetime, str] = {}
 
     def ts(self, value: datetime | None) -> Any:
         """The stored form of a timestamp (naive datetimes are taken as UTC)."""
@@ -60,10 +62,27 @@ class BulkWriter:
             return None
         if not self.sqlite:
             return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        if value.tzinfo is not UTC and value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        # SQLAlchemy's SQLite text form: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC.
-        return value.isoformat(" ", "microseconds")[:26]
+        stored = self._texts.get(value)  # created_at == updated_at, batches share times
+        if stored is None:
+            if len(self._texts) > 100_000:
+                self._texts.clear()
+            utc = value.astimezone(UTC) if value.tzinfo not in (UTC, None) else value
+            # SQLAlchemy's SQLite text form: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC.
+            stored = self._texts[value] = utc.isoformat(" ", "microseconds")[:26]
+        return stored
+
+    @contextmanager
+    def roomy_cache(self, kib: int = 256 * 1024) -> Iterator[None]:
+        """A bigger SQLite page cache while bulk inserting (indexes stay in memory)."""
+        if not self.sqlite:
+            yield
+            return
+        before = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        self.conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+        try:
+            yield
+        finally:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
     @staticmethod
     def json(value: Any) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -152,33 +152,31 @@ def import_dataset(
             code="missing_audio",
             extra={"missing": missing_audio[:1000]},
         )
-    user_ids, created_users = _resolve_users(db, dataset, items, create_users, actor_id)
-    if into is None:
-        project = projects.create_project(
-            db,
-            name or dataset.project.name,
-            description=dataset.project.description,
-            settings=dict(dataset.project.settings),
-            actor_id=actor_id,
+    driver_error = db.connection().dialect.loaded_dbapi.Error
+    try:
+        user_ids, created_users = _resolve_users(db, dataset, items, create_users, actor_id)
+        project = into or _new_project(db, dataset, name, actor_id)
+        if into is not None:
+            _check_new_audio(db, project.id, items)
+        schema = ValueIds(db, project, dataset.labels, fresh=into is None)
+        _add_members(db, project, dataset, user_ids)
+        db.flush()
+        result = ImportResult(
+            project.id,
+            project.name,
+            into is None,
+            labels_created=schema.created,
+            users_created=created_users,
+            audio_missing=missing_audio,
         )
-        # A restored project keeps its history; the audit log records the import itself.
-        project.created_at = dataset.project.created_at or project.created_at
-        project.updated_at = dataset.project.updated_at or project.updated_at
-    else:
-        project = into
-        _check_new_audio(db, project.id, items)
-    schema = ValueIds(db, project, dataset.labels, fresh=into is None)
-    _add_members(db, project, dataset, user_ids)
-    db.flush()
-    result = ImportResult(
-        project.id,
-        project.name,
-        into is None,
-        labels_created=schema.created,
-        users_created=created_users,
-        audio_missing=missing_audio,
-    )
-    _write_rows(db.connection(), project.id, items, user_ids, schema, result)
+        _write_rows(db.connection(), project.id, items, user_ids, schema, result)
+    except (DBAPIError, driver_error) as exc:
+        # Whatever slipped past the checks (say a colour too long for its column) is the
+        # file's fault: a 422 that quotes the database, never a 500.
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise Unprocessable(
+            f"The database refused a value in the file: {detail}", code="bad_file"
+        ) from None
     audit.record(
         db,
         user_id=actor_id,
@@ -197,6 +195,20 @@ def import_dataset(
     return result
 
 
+def _new_project(db: Session, dataset: Dataset, name: str | None, actor_id: int | None) -> Project:
+    project = projects.create_project(
+        db,
+        name or dataset.project.name,
+        description=dataset.project.description,
+        settings=dict(dataset.project.settings),
+        actor_id=actor_id,
+    )
+    # A restored project keeps its history; the audit log records the import itself.
+    project.created_at = dataset.project.created_at or project.created_at
+    project.updated_at = dataset.project.updated_at or project.updated_at
+    return project
+
+
 def _check_items(items: list[AnnotatedRecording]) -> None:
     seen_sha: set[str] = set()
     seen_segments: set[str] = set()
@@ -211,6 +223,10 @@ def _check_items(items: list[AnnotatedRecording]) -> None:
                     code="duplicate_audio",
                 )
             seen_sha.add(r.sha256)
+        if "\x00" in r.name or "\x00" in r.reference_transcript:
+            raise Unprocessable(
+                f"{_where(i, item)}: text contains a NUL character.", code="bad_file"
+            )
         assignees = [a.user for a in r.assignments]
         if len(set(assignees)) != len(assignees):
             raise Unprocessable(
@@ -223,6 +239,10 @@ def _check_items(items: list[AnnotatedRecording]) -> None:
                     code="bad_file",
                 )
         for s in item.segments:
+            if "\x00" in s.transcript:
+                raise Unprocessable(
+                    f"{_where(i, item)}: a transcript contains a NUL character.", code="bad_file"
+                )
             if s.source not in SOURCES:
                 raise Unprocessable(
                     f"{_where(i, item)}: segment source must be human, model or import, "
@@ -351,12 +371,13 @@ _SEGMENT = (
 )  # fmt: skip
 
 
-def _taken_segment_ids(conn: Connection, items: list[AnnotatedRecording]) -> set[str]:
-    ids = [s.id for item in items for s in item.segments if s.id is not None]
+def _renew_taken_ids(conn: Connection, rows: list[tuple[Any, ...]]) -> tuple[list[Any], int]:
+    """Segment rows with a fresh uuid wherever the file's id is already in use here."""
     taken: set[str] = set()
-    for chunk in _chunks(ids, 900):
+    for chunk in _chunks([r[0] for r in rows], 900):
         taken.update(conn.scalars(select(Segment.id).where(Segment.id.in_(chunk))))
-    return taken
+    renewed = [(str(uuid.uuid4()), *r[1:]) if r[0] in taken else r for r in rows]
+    return renewed, len(taken)
 
 
 def _write_rows(
@@ -373,7 +394,6 @@ def _write_rows(
     now = utcnow()
     ids = bulk.next_ids(Datapoint.__table__, len(items))  # type: ignore[arg-type]
     new_id = {item.recording.id: i for item, i in zip(items, ids, strict=True) if item.recording.id}
-    taken = _taken_segment_ids(conn, items)
     datapoints, assignments, segments = [], [], []
     for index, (dp_id, item) in enumerate(zip(ids, items, strict=True)):
         r = item.recording
@@ -393,10 +413,7 @@ def _write_rows(
                     ts(a.completed_at),
                 ))  # fmt: skip
             for s in item.segments:
-                sid = s.id
-                if sid is None or sid in taken or len(sid) > 36:
-                    sid = str(uuid.uuid4())
-                    result.segment_ids_renewed += s.id is not None
+                sid = s.id if s.id is not None and len(s.id) <= 36 else str(uuid.uuid4())
                 made = s.created_at or now
                 segments.append((
                     sid, dp_id, user_ids[s.author] if s.author is not None else None,
@@ -407,17 +424,18 @@ def _write_rows(
                 ))  # fmt: skip
         except BadValue as exc:
             raise Unprocessable(f"{_where(index, item)}: {exc}.", code="bad_value") from None
-    driver_error = conn.dialect.loaded_dbapi.Error
-    try:
+    with bulk.roomy_cache():
         bulk.insert(Datapoint.__table__, _DP, datapoints)  # type: ignore[arg-type]
         bulk.insert(Assignment.__table__, _ASSIGNMENT, assignments)  # type: ignore[arg-type]
-        bulk.insert(Segment.__table__, _SEGMENT, segments)  # type: ignore[arg-type]
-    except (DBAPIError, driver_error) as exc:
-        # Whatever slipped past the checks (a too-long name, a NUL character): still a 422.
-        detail = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise Unprocessable(
-            f"The database refused a value in the file: {detail}", code="bad_file"
-        ) from None
+        try:
+            # Keep the file's segment ids (a restore); look up clashes only if one fails.
+            with conn.begin_nested():
+                bulk.insert(Segment.__table__, _SEGMENT, segments)  # type: ignore[arg-type]
+        except (IntegrityError, conn.dialect.loaded_dbapi.IntegrityError):
+            segments, result.segment_ids_renewed = _renew_taken_ids(conn, segments)
+            if not result.segment_ids_renewed:
+                raise
+            bulk.insert(Segment.__table__, _SEGMENT, segments)  # type: ignore[arg-type]
     result.datapoints = len(datapoints)
     result.assignments = len(assignments)
     result.segments = len(segments)

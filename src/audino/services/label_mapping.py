@@ -47,6 +47,20 @@ class ValueNames:
         return out
 
 
+def _look(spec_name: str, color: str | None, hotkey: str | None) -> None:
+    """Colours and hotkeys as the label editor accepts them."""
+    if color and not labels.COLOR_RE.fullmatch(color):
+        raise Unprocessable(
+            f"Label {spec_name!r}: colour {color[:40]!r} is not a #rgb or #rrggbb hex colour.",
+            code="bad_file",
+        )
+    if hotkey and (len(hotkey) > 32 or hotkey.strip() != hotkey):
+        raise Unprocessable(
+            f"Label {spec_name!r}: hotkey {hotkey[:40]!r} is not a valid key name.",
+            code="bad_file",
+        )
+
+
 class BadValue(Exception):
     """A value the target schema cannot hold; the caller adds where it was."""
 
@@ -100,6 +114,7 @@ class ValueIds:
             )
         if not spec.name.strip() or len(spec.name) > 200:
             raise Unprocessable("Label names are 1-200 characters.", code="bad_file")
+        _look(spec.name, spec.color, spec.hotkey)
         label = Label(
             project_id=project.id,
             name=spec.name,
@@ -128,6 +143,7 @@ class ValueIds:
                 raise Unprocessable(
                     f"Label {spec.name!r}: values are 1-200 characters.", code="bad_file"
                 )
+            _look(spec.name, value.color, value.hotkey)
             position += 1
             hotkey = value.hotkey if value.hotkey not in taken else None
             taken.add(hotkey)

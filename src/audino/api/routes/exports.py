@@ -96,11 +96,15 @@ async def import_file_body(request: Request, settings: SettingsDep) -> bytes:
         raise TooLarge(f"The file is larger than the {limit} byte limit.")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=20)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InvalidInput("Send the file in a multipart field named 'file'.", code="no_file")
-        data = await upload.read()
-        await form.close()
+        try:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInput(
+                    "Send the file in a multipart field named 'file'.", code="no_file"
+                )
+            data = await upload.read()
+        finally:
+            await form.close()
     else:
         parts, size = [], 0
         async for chunk in request.stream():
