@@ -393,7 +393,8 @@ def _stream(storage: BlobStore, key: str, start: int, length: int) -> Iterator[b
             yield chunk
 
 
-@router.api_route("/datapoints/{datapoint_id}/audio", methods=["GET", "HEAD"])
+@router.head("/datapoints/{datapoint_id}/audio", include_in_schema=False)
+@router.get("/datapoints/{datapoint_id}/audio")
 def get_audio(request: Request, access: DatapointReader, storage: StorageDep) -> Response:
     """The original file, with HTTP Range support for seeking in `<audio>`."""
     dp = access.datapoint
