@@ -83,15 +83,15 @@ def get_assignment(db: Session, datapoint_id: int, user_id: int) -> Assignment:
 
 def start_work(db: Session, datapoint_id: int, user_id: int) -> None:
     """Moves the user's assignment from todo to in_progress (their first save)."""
+    table = Assignment.__table__
     done = db.execute(
-        update(Assignment)
+        update(table)
         .where(
-            Assignment.datapoint_id == datapoint_id,
-            Assignment.user_id == user_id,
-            Assignment.status == AssignmentStatus.todo.value,
+            table.c.datapoint_id == datapoint_id,
+            table.c.user_id == user_id,
+            table.c.status == AssignmentStatus.todo.value,
         )
-        .values(status=AssignmentStatus.in_progress.value, version=Assignment.version + 1)
-        .execution_options(synchronize_session=False)
+        .values(status=AssignmentStatus.in_progress.value, version=table.c.version + 1)
     )
     if done.rowcount:  # type: ignore[attr-defined]
         refresh_status(db, datapoint_id)

@@ -13,11 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from audino.db.models import Datapoint, LabelScope, Segment, SegmentSource, User, utcnow
-from audino.services import audit, review
+from audino.db.models import (
+    AuditEvent,
+    Datapoint,
+    LabelScope,
+    Segment,
+    SegmentSource,
+    User,
+    utcnow,
+)
+from audino.services import review
 from audino.services.access import Can, Principal, allowed
 from audino.services.errors import (
     AudinoError,
@@ -370,6 +378,20 @@ def save_batch(
 
     now = utcnow()
     result = BatchResult()
+    events: list[dict[str, Any]] = []
+
+    def _event(action: str, sid: str, before: Any, after: Any) -> dict[str, Any]:
+        return {
+            "user_id": principal.actor_id,
+            "project_id": datapoint.project_id,
+            "action": action,
+            "entity_type": "segment",
+            "entity_id": sid,
+            "before": before,
+            "after": after,
+            "created_at": now,
+        }
+
     inserts: list[dict[str, Any]] = []
     for sid, version, content in planned:
         row = found(sid) if sid is not None and sid in existing else None
@@ -407,16 +429,7 @@ def save_batch(
             if done.rowcount != 1:  # type: ignore[attr-defined]
                 raise _stale(db, row.id, principal)
             saved = _snapshot(row) | changed | {"id": row.id, "created_at": row.created_at}
-            audit.record(
-                db,
-                user_id=principal.actor_id,
-                action="segment.update",
-                entity_type="segment",
-                entity_id=row.id,
-                project_id=datapoint.project_id,
-                before=_snapshot(row),
-                after=_snapshot(saved),
-            )
+            events.append(_event("segment.update", row.id, _snapshot(row), _snapshot(saved)))
             result.segments.append(saved)
             result.created.append(False)
 
@@ -430,30 +443,20 @@ def save_batch(
         )
         if done.rowcount != 1:  # type: ignore[attr-defined]
             raise _stale(db, sid, principal)
-        audit.record(
-            db,
-            user_id=principal.actor_id,
-            action="segment.delete",
-            entity_type="segment",
-            entity_id=sid,
-            project_id=datapoint.project_id,
-            before=_snapshot(row),
-        )
+        events.append(_event("segment.delete", sid, _snapshot(row), None))
         result.deleted.append(sid)
 
     if inserts:
-        _insert(db, inserts, principal)
-        for new in inserts:
-            audit.record(
-                db,
-                user_id=principal.actor_id,
-                action="segment.create",
-                entity_type="segment",
-                entity_id=new["id"],
-                project_id=datapoint.project_id,
-                after=_snapshot(new),
-            )
+        inserted = _insert(db, inserts, principal)
+        events.extend(
+            _event("segment.create", new["id"], None, _snapshot(new))
+            for new in inserts
+            if new["id"] in inserted
+        )
 
+    if events:
+        # One multi-row insert: the audit trail of a batch, as audit.record would write it.
+        db.execute(insert(AuditEvent), events)
     if start_work and (upserts or removals) and principal.actor_id is not None:
         review.start_work(db, datapoint.id, principal.actor_id)
     names = _authors(db, {s["author_id"] for s in result.segments}, principal)
@@ -461,28 +464,32 @@ def save_batch(
     return result
 
 
-def _insert(db: Session, rows: list[dict[str, Any]], principal: Principal) -> None:
-    """Inserts new rows in one statement; an id created concurrently must be identical."""
+def _insert(db: Session, rows: list[dict[str, Any]], principal: Principal) -> set[str]:
+    """Inserts new rows in one statement; an id created concurrently must be identical.
+
+    Returns the ids this call inserted.
+    """
     stmt = _insert_statement(db).on_conflict_do_nothing(index_elements=["id"])
     inserted = set(db.scalars(stmt.returning(Segment.__table__.c.id), rows))
     for row in rows:
         if row["id"] in inserted:
             continue
         current = _current(db, row["id"])
-        if current is None or current.datapoint_id != row["datapoint_id"]:
-            raise Conflict(
-                f"Segment {row['id']} belongs to another datapoint.", code="wrong_datapoint"
-            )
-        if not _same(current, row, row["author_id"]):
+        if (
+            current is None
+            or current.datapoint_id != row["datapoint_id"]
+            or not _same(current, row, row["author_id"])
+        ):
             raise Conflict(
                 f"Segment {row['id']} was just created with other content.",
                 code="segment_exists",
-                extra={"current": one_segment_json(db, current, principal)},
+                extra={"current": current and one_segment_json(db, current, principal)},
             )
         # A concurrent identical create (a retried request) won the race: report its row.
         row.update(
             version=current.version, created_at=current.created_at, updated_at=current.updated_at
         )
+    return inserted
 
 
 def update_segment(
