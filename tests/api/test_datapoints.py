@@ -15,6 +15,7 @@ from audino.services import assignments
 from tests.conftest import FORMATS, AppEnv, Factory
 
 WAV = FORMATS / "pcm16_mono_16k.wav"
+STATUSES = ("todo", "in_progress", "done")
 
 
 def upload(client: TestClient, project_id: int, name: str = "a.wav", **fields: Any) -> Any:
@@ -43,8 +44,8 @@ def bulk(env: AppEnv, project_id: int, names: list[str]) -> list[int]:
             "sha256": hashlib.sha256(f"{project_id}-{i}".encode()).hexdigest(),
             "reference_transcript": "",
             "metadata": {},
-            "status": "todo",
-            "marked_for_review": False,
+            "status": STATUSES[i % 3],
+            "marked_for_review": i % 5 == 0,
             "offset": 0.0,
         }
         for i, name in enumerate(names)
@@ -98,6 +99,34 @@ def test_keyset_pagination_walks_every_row_once_in_order(
     assert got == expected
 
 
+@pytest.mark.parametrize("sort", ["id", "-id", "name"])
+def test_annotator_pagination_over_own_assignments(
+    app_env: AppEnv, factory: Factory, as_user: Any, sort: str
+) -> None:
+    ann = factory.user("ann")
+    project = factory.project(ann="annotator")
+    ids = bulk(app_env, project["id"], [f"c{i % 17}.wav" for i in range(900)])
+    mine = ids[::2]
+    with app_env.database.session() as db:
+        db.execute(
+            insert(Assignment),
+            [
+                {"datapoint_id": d, "user_id": ann["id"], "status": STATUSES[(d // 2) % 3]}
+                for d in mine
+            ],
+        )
+    client = as_user("ann")
+    for params in ({}, {"review": "false"}, {"status": "done"}):
+        got = [d["id"] for d in walk(client, project["id"], sort=sort, limit=41, **params)]
+        assert len(got) == len(set(got))
+        expected = [d for d in mine if params.get("status") in (None, STATUSES[(d // 2) % 3])]
+        assert sorted(got) == expected
+        if sort != "name":
+            assert got == (expected[::-1] if sort == "-id" else expected)
+    manager = walk(factory.admin, project["id"], assignee="ann", limit=77)
+    assert [d["id"] for d in manager] == mine
+
+
 def test_list_counts_and_defaults(app_env: AppEnv, factory: Factory) -> None:
     project = factory.project()
     bulk(app_env, project["id"], [f"{i}.wav" for i in range(60)])
@@ -106,10 +135,10 @@ def test_list_counts_and_defaults(app_env: AppEnv, factory: Factory) -> None:
     assert len(page["items"]) == 50 and page["next_cursor"]
     assert page["counts"] == {
         "total": 60,
-        "todo": 60,
-        "in_progress": 0,
-        "done": 0,
-        "marked_for_review": 0,
+        "todo": 20,
+        "in_progress": 20,
+        "done": 20,
+        "marked_for_review": 12,
     }
 
 

@@ -183,10 +183,11 @@ def list_datapoints(
         stmt = select(Datapoint, mine).join(
             mine, and_(mine.datapoint_id == Datapoint.id, mine.user_id == target)
         )
-        status_col, review_col = mine.status, mine.marked_for_review
+        # The assignment index (user, status, datapoint) gives this order.
+        id_col, status_col, review_col = mine.datapoint_id, mine.status, mine.marked_for_review
     else:
         stmt = select(Datapoint)
-        status_col, review_col = Datapoint.status, Datapoint.marked_for_review
+        id_col, status_col, review_col = Datapoint.id, Datapoint.status, Datapoint.marked_for_review
     stmt = stmt.where(Datapoint.project_id == project_id, Datapoint.parent_id.is_(None))
     if status is not None:
         stmt = stmt.where(status_col == status)
@@ -197,15 +198,21 @@ def list_datapoints(
         stmt = stmt.where(Datapoint.original_name.icontains(text, autoescape=True))
     if cursor:
         key, last_id = _decode_cursor(cursor, sort)
-        after = Datapoint.id < last_id if descending else Datapoint.id > last_id
         if column == "name":
             pair, bound = tuple_(order_col, Datapoint.id), tuple_(literal(key), literal(last_id))
             stmt = stmt.where(pair < bound if descending else pair > bound)
         else:
-            stmt = stmt.where(after)
-    columns = (order_col, Datapoint.id) if column == "name" else (Datapoint.id,)
-    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in columns))
-    rows = db.execute(stmt.limit(limit + 1)).all()
+            stmt = stmt.where(id_col < last_id if descending else id_col > last_id)
+    columns = (order_col, Datapoint.id) if column == "name" else (id_col,)
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in columns)).limit(limit + 1)
+    if column == "id" and status is None and (review is None or target is not None):
+        # No index orders a project's datapoints by id across statuses, but each
+        # (project|user, status, id) index does: page each status, then merge.
+        rows = [row for s in STATUSES for row in db.execute(stmt.where(status_col == s))]
+        rows.sort(key=lambda row: row[0].id, reverse=descending)
+        rows = rows[: limit + 1]
+    else:
+        rows = list(db.execute(stmt))
     own = target is not None and target == user_id
     items: list[tuple[Datapoint, Assignment | None]] = [
         (row[0], row[1] if own else None) for row in rows[:limit]
