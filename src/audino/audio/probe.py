@@ -10,7 +10,8 @@ import av.logging
 
 # FFmpeg logs every damaged frame to stderr; a refused file is reported once, by us.
 av.logging.set_level(None)
-av.logging.set_libav_level(av.logging.PANIC)
+if hasattr(av.logging, "set_libav_level"):  # PyAV >= 13
+    av.logging.set_libav_level(av.logging.PANIC)
 
 # A decoder may emit up to this much encoder padding past the length the container
 # states (AAC in MP4 keeps its trailing padding); within it, the container wins.
