@@ -20,15 +20,18 @@ def storage_key(i: int) -> str:
     return f"{digest[:2]}/{digest[2:]}.wav"
 
 
-def native_document(items: int, segments: int, *, name: str = "bench") -> dict[str, Any]:
-    """Every item assigned to one of four users who pre-annotated `segments` segments."""
+def native_document(
+    items: int, segments: int, *, name: str = "bench", seed: int = 0
+) -> dict[str, Any]:
+    """Every item assigned to one of four users who pre-annotated `segments` segments;
+    documents with different `seed`s have different segment ids."""
     datapoints = []
     for i in range(items):
         user = USERS[i % len(USERS)]
         made = (T0 + timedelta(seconds=i)).isoformat()
         segs = [
             {
-                "id": str(uuid.UUID(int=i * 1000 + j + 1)),
+                "id": str(uuid.UUID(int=(seed << 64) + i * 1000 + j + 1)),
                 "author": user,
                 "start": j * 1.5,
                 "end": j * 1.5 + 1.25,
@@ -64,8 +67,14 @@ def native_document(items: int, segments: int, *, name: str = "bench") -> dict[s
                 "created_at": made,
                 "updated_at": made,
                 "assignments": [
-                    {"user": user, "status": "in_progress", "values": {}, "version": 1,
-                     "created_at": made, "updated_at": made}
+                    {
+                        "user": user,
+                        "status": "in_progress",
+                        "values": {},
+                        "version": 1,
+                        "created_at": made,
+                        "updated_at": made,
+                    }
                 ],
                 "segments": segs,
             }

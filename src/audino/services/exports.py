@@ -7,7 +7,7 @@ so the first bytes leave before the last rows are read and no project is held in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,7 @@ from audino.formats.records import (
     SegmentRecord,
     UserRef,
 )
-from audino.services.bulk import Decoders, raw
+from audino.services.bulk import Decoders, gc_paused, raw
 from audino.services.errors import InvalidInput, NotFound
 from audino.services.label_mapping import ValueNames
 
@@ -287,16 +287,18 @@ class _Items:
             if not rows:
                 return
             last_id = rows[-1][0]
-            yield from self._page(rows)
+            with gc_paused():  # a page is ~100k short-lived objects; collect after
+                page = self._page(rows)
+            yield from page
 
-    def _page(self, rows: list[Any]) -> Iterator[AnnotatedRecording]:
+    def _page(self, rows: Sequence[Any]) -> list[AnnotatedRecording]:
         ts, usernames, author_id = self.dec.ts, self.usernames, self.plan.author_id
         ids = [r[0] for r in rows]
         assignments: dict[int, list[AssignmentRecord]] = {}
         query = select(*_ASSIGNMENT).where(Assignment.datapoint_id.in_(ids))
         if author_id is not None:
             query = query.where(Assignment.user_id == author_id)
-        for a in self.conn.execute(query.order_by(Assignment.datapoint_id, Assignment.id)):
+        for a in self.conn.execute(query.order_by(Assignment.datapoint_id, Assignment.id)).all():
             assignments.setdefault(a[0], []).append(
                 AssignmentRecord(usernames.get(a[1], ""), a[2], bool(a[3]), self.values(a[4]),
                                  a[5], ts(a[6]), ts(a[7]), ts(a[8]))
@@ -305,12 +307,13 @@ class _Items:
         query = select(*_SEGMENT).where(Segment.datapoint_id.in_(ids))
         if author_id is not None:
             query = query.where(Segment.author_id == author_id)
-        for s in self.conn.execute(query.order_by(Segment.datapoint_id)):
+        for s in self.conn.execute(query.order_by(Segment.datapoint_id)).all():
             segments.setdefault(s[1], []).append(
                 SegmentRecord(s[0], s[1], usernames.get(s[2]), s[3], s[4], s[5], s[6], s[7],
                               s[8], self.values(s[9]), self.attributes(s[10]), s[11], s[12],
                               s[13], s[14], s[15], ts(s[16]), ts(s[17]))
             )  # fmt: skip
+        page = []
         for r in rows:
             own = segments.get(r[0], [])
             own.sort(key=_segment_order)
@@ -319,4 +322,5 @@ class _Items:
                 self.dec.json(r[11]) or {}, r[12], bool(r[13]), r[14], r[15], ts(r[16]),
                 ts(r[17]), f"/api/datapoints/{r[0]}/audio", tuple(assignments.get(r[0], ())),
             )  # fmt: skip
-            yield AnnotatedRecording(recording, tuple(own))
+            page.append(AnnotatedRecording(recording, tuple(own)))
+        return page

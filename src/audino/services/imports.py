@@ -7,11 +7,9 @@ PostgreSQL), with label names mapped to this instance's ids once, not per row.
 
 from __future__ import annotations
 
-import gc
 import os
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +32,7 @@ from audino.db.models import (
 from audino.formats import registry
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
 from audino.services import audit, projects, users
-from audino.services.bulk import BulkWriter
+from audino.services.bulk import BulkWriter, gc_paused
 from audino.services.errors import Conflict, InvalidInput, Unprocessable
 from audino.services.label_mapping import BadValue, ValueIds
 from audino.storage.blobs import BlobStore
@@ -56,19 +54,6 @@ class ImportResult:
     users_created: list[str] = field(default_factory=list)
     audio_missing: list[str] = field(default_factory=list)
     segment_ids_renewed: int = 0
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Big imports allocate millions of acyclic objects; collecting meanwhile triples the
-    time and frees nothing, so the cyclic collector waits until we are done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_file(data: bytes, format_name: str = "audino") -> Dataset:
@@ -103,7 +88,7 @@ def import_file(
 ) -> ImportResult:
     with gc_paused():
         dataset = parse_file(data, format_name)
-        return import_dataset(
+        result = import_dataset(
             db,
             storage,
             dataset,
@@ -113,6 +98,8 @@ def import_file(
             allow_missing_audio=allow_missing_audio,
             actor_id=actor_id,
         )
+        del dataset  # freed while collection is still paused, so it is never traversed
+    return result
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -393,7 +380,11 @@ def _write_rows(
     dumps = orjson.dumps
     now = utcnow()
     ids = bulk.next_ids(Datapoint.__table__, len(items))  # type: ignore[arg-type]
-    new_id = {item.recording.id: i for item, i in zip(items, ids, strict=True) if item.recording.id}
+    new_id: dict[int | None, int] = {
+        item.recording.id: i for item, i in zip(items, ids, strict=True) if item.recording.id
+    }
+    author_id: dict[str | None, int | None] = {None: None, **user_ids}
+    encode = schema.encode
     datapoints, assignments, segments = [], [], []
     for index, (dp_id, item) in enumerate(zip(ids, items, strict=True)):
         r = item.recording
@@ -416,11 +407,10 @@ def _write_rows(
                 sid = s.id if s.id is not None and len(s.id) <= 36 else str(uuid.uuid4())
                 made = s.created_at or now
                 segments.append((
-                    sid, dp_id, user_ids[s.author] if s.author is not None else None,
-                    s.start, s.end, s.channel, s.low_hz, s.high_hz, s.transcript,
-                    schema.encode(s.values), dumps(s.attributes).decode(), s.source, s.model,
-                    s.model_version, s.confidence, s.version, ts(made),
-                    ts(s.updated_at or made),
+                    sid, dp_id, author_id[s.author], s.start, s.end, s.channel, s.low_hz,
+                    s.high_hz, s.transcript, encode(s.values),
+                    dumps(s.attributes).decode() if s.attributes else "{}", s.source, s.model,
+                    s.model_version, s.confidence, s.version, ts(made), ts(s.updated_at or made),
                 ))  # fmt: skip
         except BadValue as exc:
             raise Unprocessable(f"{_where(index, item)}: {exc}.", code="bad_value") from None

@@ -1,0 +1,1 @@
+"""Speed benchmarks: `uv run python benchmarks/run.py` (see run.py)."""
