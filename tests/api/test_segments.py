@@ -275,6 +275,9 @@ def test_annotators_see_and_change_only_their_own(app_env: AppEnv, world: World)
     batch = {"upserts": [theirs | {"transcript": "x"}]}
     r = world.ann.post(url(world, "/batch"), json=batch)
     assert r.status_code == 403 and r.json()["code"] == "not_your_segment"
+    copy = {k: theirs[k] for k in ("id", "start", "end")}
+    r = world.ann.post(url(world, "/batch"), json={"upserts": [copy]})
+    assert r.status_code == 403 and "current" not in r.json()
     r = world.ann.post(url(world, "/batch"), json={"deletes": [{"id": theirs["id"], "version": 1}]})
     assert r.status_code == 403
     # Reviewers read everyone's work, filter by author, and correct it; the author stays.

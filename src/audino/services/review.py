@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -83,7 +83,7 @@ def get_assignment(db: Session, datapoint_id: int, user_id: int) -> Assignment:
 
 def start_work(db: Session, datapoint_id: int, user_id: int) -> None:
     """Moves the user's assignment from todo to in_progress (their first save)."""
-    table = Assignment.__table__
+    table = cast(Table, Assignment.__table__)
     done = db.execute(
         update(table)
         .where(

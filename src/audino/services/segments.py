@@ -8,12 +8,12 @@ overwrite, also when PostgreSQL runs requests concurrently.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -58,6 +58,7 @@ CONTENT = (
     "model_version",
     "confidence",
 )
+SEGMENTS = cast(Table, Segment.__table__)
 MAX_BATCH = 1000
 # Clients round times to the millisecond; an end a hair past the duration is still the end.
 TIME_TOLERANCE = 0.001
@@ -94,7 +95,9 @@ def _iso(value: datetime) -> str:
 
 def segment_json(row: Mapping[str, Any] | Segment, author: str | None) -> dict[str, Any]:
     """The public JSON shape of a segment (docs/API-CONTRACTS.md), JSON-safe."""
-    get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    get: Callable[[str], Any] = (
+        row.__getitem__ if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    )
     out: dict[str, Any] = {
         "id": get("id"),
         "datapoint_id": get("datapoint_id"),
@@ -301,10 +304,12 @@ def _at(where: str, exc: AudinoError) -> AudinoError:
 
 def _insert_statement(db: Session) -> Any:
     if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(Segment.__table__)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(SEGMENTS)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(SEGMENTS)
 
 
 def _same(row: Segment, content: Mapping[str, Any], author_id: int | None) -> bool:
@@ -404,6 +409,7 @@ def save_batch(
             result.segments.append(new)
             result.created.append(True)
         elif version is None:
+            check_may_write(row.author_id, principal, role)
             if not _same(row, content, author):
                 raise Conflict(
                     f"Segment {row.id} already exists with other content; "
@@ -422,7 +428,7 @@ def save_batch(
                 raise _stale(db, row.id, principal)
             changed = content | {"version": version + 1, "updated_at": now}
             done = db.execute(
-                update(Segment.__table__)
+                update(SEGMENTS)
                 .where(Segment.id == row.id, Segment.version == version)
                 .values(changed)
             )
@@ -438,9 +444,7 @@ def save_batch(
             raise NotFound(f"Segment {sid} does not exist.")
         row = found(sid)
         check_may_write(row.author_id, principal, role)
-        done = db.execute(
-            delete(Segment.__table__).where(Segment.id == sid, Segment.version == version)
-        )
+        done = db.execute(delete(SEGMENTS).where(Segment.id == sid, Segment.version == version))
         if done.rowcount != 1:  # type: ignore[attr-defined]
             raise _stale(db, sid, principal)
         events.append(_event("segment.delete", sid, _snapshot(row), None))
@@ -470,7 +474,7 @@ def _insert(db: Session, rows: list[dict[str, Any]], principal: Principal) -> se
     Returns the ids this call inserted.
     """
     stmt = _insert_statement(db).on_conflict_do_nothing(index_elements=["id"])
-    inserted = set(db.scalars(stmt.returning(Segment.__table__.c.id), rows))
+    inserted = set(db.scalars(stmt.returning(SEGMENTS.c.id), rows))
     for row in rows:
         if row["id"] in inserted:
             continue
@@ -480,10 +484,15 @@ def _insert(db: Session, rows: list[dict[str, Any]], principal: Principal) -> se
             or current.datapoint_id != row["datapoint_id"]
             or not _same(current, row, row["author_id"])
         ):
+            visible = current is not None and current.author_id == row["author_id"]
             raise Conflict(
                 f"Segment {row['id']} was just created with other content.",
                 code="segment_exists",
-                extra={"current": current and one_segment_json(db, current, principal)},
+                extra={
+                    "current": one_segment_json(db, current, principal)
+                    if visible and current is not None
+                    else None
+                },
             )
         # A concurrent identical create (a retried request) won the race: report its row.
         row.update(
