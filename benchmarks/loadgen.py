@@ -12,7 +12,7 @@ from typing import Any
 BATCH = 10
 
 
-def _batch_body(start_index: int) -> tuple[bytes, list[str]]:
+def _batch_body(start_index: int, value_ids: list[int]) -> tuple[bytes, list[str]]:
     ids = [str(uuid.uuid4()) for _ in range(BATCH)]
     upserts = [
         {
@@ -20,17 +20,16 @@ def _batch_body(start_index: int) -> tuple[bytes, list[str]]:
             "start": (start_index + k) * 0.5 % 50.0,
             "end": (start_index + k) * 0.5 % 50.0 + 0.4,
             "transcript": f"segment {start_index + k}",
-            "values": {"speaker": "AB"[k % 2]},
+            "values": {"speaker": value_ids[k % len(value_ids)]},
         }
         for k, sid in enumerate(ids)
     ]
     return json.dumps({"upserts": upserts, "deletes": []}).encode(), ids
 
 
-def _annotator(
-    port: int, job: tuple[str, int] | None, start_at: float, stop_at: float, out: dict[str, Any]
-) -> None:
-    """One client: `job` is (token, datapoint id) to save batches, or None to hit /api/health."""
+def _annotator(port: int, job: Any, start_at: float, stop_at: float, out: dict[str, Any]) -> None:
+    """One client: `job` is (token, datapoint id, value ids) to save batches, or None to
+    hit /api/health."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -41,8 +40,8 @@ def _annotator(
         if job is None:
             method, path, body, headers, ids = "GET", "/api/health", None, {}, []
         else:
-            token, datapoint_id = job
-            body, ids = _batch_body(sent * BATCH)
+            token, datapoint_id, value_ids = job
+            body, ids = _batch_body(sent * BATCH, value_ids)
             method, path = "POST", f"/api/datapoints/{datapoint_id}/segments/batch"
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         began = time.perf_counter()
