@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
@@ -260,6 +261,61 @@ def test_bad_list_parameters(
     r = factory.admin.get(f"/api/projects/{project['id']}/datapoints", params=params)
     assert r.status_code == status, r.text
     assert r.json()["code"] == code
+
+
+def cursor_of(*parts: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"assignee": "\x00"},
+        {"assignee": "99999999999999999999999"},
+        {"filename": "a\x00"},
+        {"cursor": cursor_of("name", "a\x00", 1), "sort": "name"},
+        {"cursor": cursor_of("id", 2**70, 2**70)},
+        {"cursor": cursor_of("id", -1, -1)},
+        {"cursor": cursor_of("id", 1, True)},
+        {"cursor": cursor_of("name", None, 1), "sort": "name"},
+        {"cursor": cursor_of("id", 1)},
+        {"cursor": cursor_of({"a": 1})},
+        {"cursor": "%00"},
+        {"cursor": "\u00e9"},
+    ],
+)
+def test_nasty_list_parameters_never_500(factory: Factory, params: dict[str, str]) -> None:
+    project = factory.project()
+    r = factory.admin.get(f"/api/projects/{project['id']}/datapoints", params=params)
+    assert r.status_code in (200, 400, 422), r.text
+    assert r.status_code == 200 or r.json()["code"]
+
+
+def test_nasty_assignees_are_400(factory: Factory) -> None:
+    dp = upload(factory.admin, factory.project()["id"])
+    for users in (["\x00"], ["a\ud800"], [99999999999999999999999], [-1], [""]):
+        r = factory.admin.post(
+            f"/api/datapoints/{dp['id']}/assignments",
+            content=json.dumps({"users": users}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code in (200, 400, 422), r.text
+
+
+def test_deep_metadata_is_refused(factory: Factory) -> None:
+    dp = upload(factory.admin, factory.project()["id"])
+    deep: Any = 1
+    for _ in range(200):
+        deep = {"k": deep}
+    r = factory.admin.patch(f"/api/datapoints/{dp['id']}", json={"metadata": deep})
+    assert r.status_code in (400, 422) and r.json()["code"]
+    text = "[" * 5000 + "]" * 5000
+    r = factory.admin.post(
+        f"/api/projects/{dp['project_id']}/datapoints",
+        files={"file": ("b.wav", WAV.read_bytes())},
+        data={"metadata": '{"a": ' + text + "}"},
+    )
+    assert r.status_code == 400 and r.json()["code"] == "bad_metadata"
 
 
 def test_cursor_from_another_sort_is_refused(app_env: AppEnv, factory: Factory) -> None:

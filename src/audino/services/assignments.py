@@ -12,6 +12,11 @@ from audino.services import audit
 from audino.services.errors import InvalidInput, NotFound
 
 
+def _storable(text: str) -> bool:
+    """Text a database query can carry (PostgreSQL refuses NUL and lone surrogates)."""
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
+
+
 def resolve_members(db: Session, project_id: int, refs: Iterable[int | str]) -> list[User]:
     """Users by id or username who are members of the project; 400 naming any who are not."""
     wanted: list[str] = []
@@ -22,12 +27,13 @@ def resolve_members(db: Session, project_id: int, refs: Iterable[int | str]) -> 
     if not wanted:
         return []
     ids = [int(w) for w in wanted if w.isdecimal() and len(w) < 19]
+    names = [w for w in wanted if _storable(w)]
     rows = db.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.project_id == project_id,
-            User.id.in_(ids) | User.username.in_(wanted),
+            User.id.in_(ids) | User.username.in_(names),
         )
     ).all()
     by_id = {u.id: u for u in rows}
@@ -38,12 +44,14 @@ def resolve_members(db: Session, project_id: int, refs: Iterable[int | str]) -> 
         user = by_id.get(int(w)) if w.isdecimal() and len(w) < 19 else None
         user = user or by_name.get(w)
         if user is None:
-            missing.append(w)
+            missing.append(w.encode("utf-8", "backslashreplace").decode())
         elif user not in users:
             users.append(user)
     if missing:
         raise InvalidInput(
-            "Not members of this project: " + ", ".join(missing) + ". Add them to the project "
+            "Not members of this project: "
+            + ", ".join(map(repr, missing))
+            + ". Add them to the project "
             "before assigning work to them.",
             code="unknown_assignee",
             extra={"unknown": missing},

@@ -23,6 +23,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_TEXT = 1_000_000
 MAX_METADATA_BYTES = 256 * 1024
+MAX_METADATA_DEPTH = 32
 # "created" pages by id: ids are handed out in creation order, and id has an index.
 SORTS: dict[str, tuple[str, bool]] = {
     "id": ("id", False),
@@ -61,16 +62,20 @@ def check_metadata(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidInput("metadata must be a JSON object.", code="bad_metadata")
 
-    def walk(node: Any) -> None:
+    def walk(node: Any, depth: int = 0) -> None:
+        if depth > MAX_METADATA_DEPTH:
+            raise InvalidInput(
+                f"metadata is nested deeper than {MAX_METADATA_DEPTH} levels.", code="bad_metadata"
+            )
         if isinstance(node, dict):
             for key, item in node.items():
                 if not isinstance(key, str):
                     raise InvalidInput("metadata keys must be strings.", code="bad_metadata")
                 check_text(key, "A metadata key")
-                walk(item)
+                walk(item, depth + 1)
         elif isinstance(node, list):
             for item in node:
-                walk(item)
+                walk(item, depth + 1)
         elif isinstance(node, str):
             check_text(node, "A metadata value")
         elif isinstance(node, float) and not math.isfinite(node):
@@ -112,19 +117,26 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         kind, key, last_id = json.loads(raw)
     except (ValueError, TypeError, binascii.Error, RecursionError):
         raise InvalidInput("The cursor is not valid.", code="bad_cursor") from None
-    if kind != sort or not isinstance(last_id, int) or isinstance(last_id, bool):
+    if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id < 2**62:
+        raise InvalidInput("The cursor is not valid.", code="bad_cursor")
+    if kind != sort:
         raise InvalidInput(
             "The cursor belongs to another sort order; start again without a cursor.",
             code="bad_cursor",
         )
-    if SORTS[sort][0] == "name" and not isinstance(key, str):
+    valid_key = isinstance(key, str) if SORTS[sort][0] == "name" else key == last_id
+    if not valid_key:
         raise InvalidInput("The cursor is not valid.", code="bad_cursor")
+    if isinstance(key, str):
+        check_text(key, "The cursor", max_length=512)
     return key, last_id
 
 
 def resolve_user_ref(db: Session, ref: str) -> int | None:
     """A user id from an id or a username (None when there is no such user)."""
     ref = ref.strip()
+    if "\x00" in ref:
+        return None
     if ref.isdecimal() and len(ref) < 19:
         found = db.scalar(select(User.id).where(User.id == int(ref)))
         if found is not None:
