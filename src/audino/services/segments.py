@@ -451,7 +451,7 @@ def save_batch(
         result.deleted.append(sid)
 
     if inserts:
-        inserted = _insert(db, inserts, principal)
+        inserted = _insert(db, inserts, principal, client_ids=any(up.id for up in upserts))
         events.extend(
             _event("segment.create", new["id"], None, _snapshot(new))
             for new in inserts
@@ -468,11 +468,17 @@ def save_batch(
     return result
 
 
-def _insert(db: Session, rows: list[dict[str, Any]], principal: Principal) -> set[str]:
+def _insert(
+    db: Session, rows: list[dict[str, Any]], principal: Principal, *, client_ids: bool
+) -> set[str]:
     """Inserts new rows in one statement; an id created concurrently must be identical.
 
     Returns the ids this call inserted.
     """
+    if not client_ids:
+        # Fresh random uuids cannot collide: a plain multi-row insert is enough.
+        db.execute(insert(SEGMENTS), rows)
+        return {row["id"] for row in rows}
     stmt = _insert_statement(db).on_conflict_do_nothing(index_elements=["id"])
     inserted = set(db.scalars(stmt.returning(SEGMENTS.c.id), rows))
     for row in rows:
