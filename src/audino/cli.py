@@ -274,7 +274,9 @@ def export_project(
 
     if list_formats:
         for fmt in registry.all_formats():
-            mode = "export, import" if fmt.can_import else "export"
+            mode = "export"
+            if fmt.can_import:
+                mode += ", import into a project" if fmt.matches_files else ", import"
             typer.echo(f"{fmt.name}\t{mode}\t{fmt.description}")
         return
     if not project:
@@ -325,6 +327,10 @@ def import_project(
         str | None, typer.Option(help="Name of the new project (default: the file's).")
     ] = None,
     format_name: Annotated[str, typer.Option("--format", "-f", help="Format name.")] = "audino",
+    into: Annotated[
+        str | None,
+        typer.Option(help="Add to this existing project instead (audino-v1 files need one)."),
+    ] = None,
     create_users: Annotated[
         bool, typer.Option("--create-users", help="Create missing users, inactive.")
     ] = False,
@@ -333,7 +339,8 @@ def import_project(
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Create a project from an exported file (all or nothing)."""
+    """Create a project from an exported file, or add it to one with --into (all or
+    nothing)."""
     from audino.services import imports
     from audino.services.errors import AudinoError
     from audino.storage.blobs import BlobStore
@@ -343,11 +350,15 @@ def import_project(
     storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
     try:
         with database.session() as db:
+            target = _find_project(db, into) if into else None
+            if into and target is None:
+                fail(f"No project named {into!r}.")
             result = imports.import_file(
                 db,
                 storage,
                 file.read_bytes(),
                 format_name=format_name,
+                into=target,
                 name=name,
                 create_users=create_users,
                 allow_missing_audio=metadata_only,
@@ -355,8 +366,9 @@ def import_project(
     except AudinoError as exc:
         fail(exc.detail)
         return
+    verb = "Imported project" if result.created_project else "Imported into project"
     typer.echo(
-        f"Imported project {result.project_name!r} (id {result.project_id}): "
+        f"{verb} {result.project_name!r} (id {result.project_id}): "
         f"{result.datapoints} datapoints, {result.segments} segments, "
         f"{result.assignments} assignments."
     )

@@ -190,7 +190,7 @@ def test_formats_are_listed(app_env: AppEnv, admin: Any) -> None:
     assert r.status_code == 200
     by_name = {f["name"]: f for f in r.json()}
     assert by_name["audino"]["can_import"] is True
-    assert "audino-v1" in by_name and by_name["audino"]["description"]
+    assert by_name["audino-v1"]["matches_files"] is True and by_name["audino"]["description"]
     assert app_env.client().get("/api/formats").status_code == 401
 
 

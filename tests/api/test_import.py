@@ -233,6 +233,51 @@ def test_import_into_existing_project(app_env: AppEnv, factory: Factory, admin: 
     assert r.status_code == 403 and r.json()["code"] == "admin_required"
 
 
-def test_v1_cannot_be_imported(app_env: AppEnv, admin: Any) -> None:
+def test_v1_needs_a_project_holding_the_files(app_env: AppEnv, admin: Any) -> None:
     r = post(admin, b"[]", format="audino-v1")
-    assert r.status_code == 400 and r.json()["code"] == "not_importable"
+    assert r.status_code == 400 and r.json()["code"] == "needs_project"
+
+
+def test_v1_annotations_attach_to_files_by_name(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Source")
+    v1 = admin.get(f"/api/projects/{rich.id}/export", params={"format": "audino-v1"}).content
+    source = orjson.loads(admin.get(f"/api/projects/{rich.id}/export").content)
+    target = factory.project("Target")
+    for dp in source["datapoints"]:
+        builders.datapoint(app_env.database, app_env.storage, target["id"], dp["name"])
+    before = counts(app_env)
+    r = admin.post(
+        f"/api/projects/{target['id']}/import", params={"format": "audino-v1"}, content=v1
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["datapoints"] == 0 and r.json()["labels_created"] == 5
+    after = orjson.loads(admin.get(f"/api/projects/{target['id']}/export").content)
+
+    def annotations(doc: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for dp in doc["datapoints"]:
+            assigned = {a["user"] for a in dp["assignments"]}
+            out[dp["name"]] = sorted(
+                (s["author"], s["start"], s["end"], s["transcript"], orjson.dumps(s["values"]))
+                for s in dp["segments"]
+                if s["author"] in assigned or not assigned
+            )
+        return out
+
+    assert annotations(after) == annotations(source)
+    assert [a["user"] for a in after["datapoints"][1]["assignments"]] == ["alice", "bob"]
+    kinds = {lb["name"]: lb["kind"] for lb in after["labels"]}
+    assert kinds == {"speaker": "single", "tags": "multi", "note": "text", "score": "number",
+                     "overlap": "boolean"}  # fmt: skip
+    assert counts(app_env)["datapoints"] == before["datapoints"]
+    # Files that are not in the project are listed, and nothing is added.
+    other = factory.project("Empty")
+    before = counts(app_env)
+    r = admin.post(
+        f"/api/projects/{other['id']}/import", params={"format": "audino-v1"}, content=v1
+    )
+    assert r.status_code == 422 and r.json()["code"] == "unknown_files"
+    assert "en_us_1.flac" in r.json()["missing"]
+    assert counts(app_env) == before

@@ -92,3 +92,44 @@ def test_annotation_shapes() -> None:
 
 def test_empty_project_is_an_empty_list() -> None:
     assert export() == []
+
+
+def test_import_reads_entries_back_per_file() -> None:
+    item = AnnotatedRecording(
+        recording(1, "alice", "bob"),
+        (segment("alice", emotion="happy", noise=["car"], note="hi"), segment("bob")),
+    )
+    data = b"".join(audino_v1.export(Dataset(ProjectInfo("P"), LABELS, (), [item])))
+    ds = audino_v1.import_(data)
+    (back,) = ds.items
+    assert back.recording.name == "orig-1.wav" and back.recording.storage_key == "cdef1.wav"
+    assert [a.user for a in back.recording.assignments] == ["alice", "bob"]
+    assert [(s.author, s.transcript) for s in back.segments] == [("alice", "by alice"),
+                                                                  ("bob", "by bob")]  # fmt: skip
+    assert back.segments[0].values == {"emotion": "happy", "noise": ["car"], "note": "hi"}
+    assert back.segments[0].created_at == T
+    assert {(lb.name, lb.kind) for lb in ds.labels} == {
+        ("emotion", "single"), ("noise", "multi"), ("note", "text"),
+    }  # fmt: skip
+    assert [u.username for u in ds.users] == ["alice", "bob"]
+
+
+def test_import_reads_2020_dates_and_reports_bad_shapes() -> None:
+    entry = {
+        "original_filename": "a.wav", "created_at": "Tue, 10 Mar 2020 12:00:00 GMT",
+        "assigned_user": None,
+        "segmentations": [{"start_time": 1, "end_time": 2, "annotations": {}}],
+    }  # fmt: skip
+    (item,) = audino_v1.import_(orjson.dumps([entry])).items
+    assert item.recording.created_at == datetime(2020, 3, 10, 12, tzinfo=UTC)
+    assert item.segments[0].author is None and item.segments[0].start == 1.0
+    import pytest
+
+    from audino.formats.records import FormatError
+
+    bad = dict(entry, segmentations=[{"start_time": "1", "end_time": 2}])
+    with pytest.raises(FormatError) as info:
+        audino_v1.import_(orjson.dumps([bad]))
+    assert info.value.path == "[0].segmentations[0]"
+    with pytest.raises(FormatError):
+        audino_v1.import_(b'{"not": "a list"}')

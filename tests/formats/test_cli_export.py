@@ -58,7 +58,7 @@ def test_list_formats(data_dir: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert any(line.startswith("audino\texport, import\t") for line in lines)
-    assert any(line.startswith("audino-v1\texport\t") for line in lines)
+    assert any(line.startswith("audino-v1\texport, import into a project\t") for line in lines)
 
 
 def test_export_to_file_and_stdout(data_dir: Path, tmp_path: Path) -> None:
@@ -127,3 +127,16 @@ def test_import_project_errors(data_dir: Path, tmp_path: Path) -> None:
                  "--create-users")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "ghost" in result.output and "1 datapoints have no audio" in result.output
+
+
+def test_import_v1_into_a_project(data_dir: Path, tmp_path: Path) -> None:
+    v1 = tmp_path / "calls-v1.json"
+    assert run(data_dir, "export", "Calls", "-f", "audino-v1", "-o", str(v1)).exit_code == 0
+    result = run(data_dir, "import-project", str(v1), "-f", "audino-v1")
+    assert result.exit_code == 1 and "into the project" in result.output
+    result = run(data_dir, "import-project", str(v1), "-f", "audino-v1", "--into", "Nope")
+    assert result.exit_code == 1 and "No project named 'Nope'" in result.output
+    result = run(data_dir, "import-project", str(v1), "-f", "audino-v1", "--into", "Calls")
+    assert result.exit_code == 0, result.output
+    assert "Imported into project 'Calls'" in result.stdout
+    assert "0 datapoints, 2 segments, 0 assignments" in result.stdout

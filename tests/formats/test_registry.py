@@ -13,7 +13,8 @@ from audino.formats.records import Dataset
 def test_builtins_are_registered_with_descriptions() -> None:
     formats = {f.name: f for f in registry.all_formats()}
     assert {"audino", "audino-v1"} <= set(formats)
-    assert formats["audino"].can_import and not formats["audino-v1"].can_import
+    assert formats["audino"].can_import and not formats["audino"].matches_files
+    assert formats["audino-v1"].can_import and formats["audino-v1"].matches_files
     assert all(f.description and "\n" not in f.description for f in formats.values())
     assert [f.name for f in registry.all_formats()] == sorted(formats)
 

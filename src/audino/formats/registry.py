@@ -27,6 +27,9 @@ class Format:
     import_: Importer | None = None
     media_type: str = "application/json"
     extension: str = ".json"
+    # True when a file carries annotations but no audio metadata: importing adds them to
+    # datapoints already in a project, matched by file name, instead of creating datapoints.
+    matches_files: bool = False
 
     @property
     def can_import(self) -> bool:

@@ -32,6 +32,8 @@ class FormatPublic(BaseModel):
     name: str
     description: str
     can_import: bool
+    # Importing adds annotations to a project's datapoints, matched by file name.
+    matches_files: bool
     media_type: str
     extension: str
 
@@ -56,6 +58,7 @@ def list_formats(_: PrincipalDep) -> list[FormatPublic]:
             name=f.name,
             description=f.description,
             can_import=f.can_import,
+            matches_files=f.matches_files,
             media_type=f.media_type,
             extension=f.extension,
         )
@@ -138,7 +141,8 @@ async def import_project(
     create_users: bool = False,
     allow_missing_audio: bool = False,
 ) -> ImportPublic:
-    """Creates a project from an exported file (admins only); all or nothing."""
+    """Creates a project from an exported file (admins only); all or nothing. Formats that
+    carry no audio (audino-v1) are imported into a project instead."""
     result = await run_in_threadpool(
         imports.import_file,
         db,
@@ -163,7 +167,8 @@ async def import_into_project(
     create_users: bool = False,
     allow_missing_audio: bool = False,
 ) -> ImportPublic:
-    """Adds a file's labels, datapoints and annotations to this project; all or nothing."""
+    """Adds a file's labels, datapoints and annotations to this project (audino-v1: its
+    annotations, to the datapoints with the same file names); all or nothing."""
     if create_users and not access.principal.is_admin:
         raise PermissionDenied("Only administrators may create users.", code="admin_required")
     result = await run_in_threadpool(
