@@ -223,6 +223,10 @@ class Datapoint(Base):
         Index("ix_datapoints_project_status_id", "project_id", "status", "id"),
         Index("ix_datapoints_project_name_id", "project_id", "original_name", "id"),
         Index("ix_datapoints_project_review_id", "project_id", "marked_for_review", "id"),
+        # Covers the per-status counts shown with every list.
+        Index(
+            "ix_datapoints_project_counts", "project_id", "parent_id", "status", "marked_for_review"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -183,6 +183,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_datapoints_project_status_id", ["project_id", "status", "id"], unique=False
         )
+        batch_op.create_index(
+            "ix_datapoints_project_counts",
+            ["project_id", "parent_id", "status", "marked_for_review"],
+            unique=False,
+        )
 
     op.create_table(
         "jobs",
@@ -376,6 +381,7 @@ def downgrade() -> None:
 
     op.drop_table("jobs")
     with op.batch_alter_table("datapoints", schema=None) as batch_op:
+        batch_op.drop_index("ix_datapoints_project_counts")
         batch_op.drop_index("ix_datapoints_project_status_id")
         batch_op.drop_index("ix_datapoints_project_review_id")
         batch_op.drop_index("ix_datapoints_project_name_id")
