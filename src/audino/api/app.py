@@ -11,7 +11,17 @@ from fastapi.responses import JSONResponse
 
 from audino import __version__
 from audino.api import errors
-from audino.api.routes import auth, compat, datapoints, exports, labels, projects, segments, users
+from audino.api.routes import (
+    audio,
+    auth,
+    compat,
+    datapoints,
+    exports,
+    labels,
+    projects,
+    segments,
+    users,
+)
 from audino.config import Settings
 from audino.db.engine import Database
 from audino.services.auth import LoginLimiter
@@ -41,7 +51,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         settings.login_max_failures, settings.login_window_seconds
     )
     errors.install(app)
-    for module in (auth, users, projects, labels, segments, datapoints, exports, compat):
+    for module in (auth, users, projects, labels, datapoints, audio, segments, exports, compat):
         app.include_router(module.router)
 
     @app.get("/api/health", tags=["meta"])

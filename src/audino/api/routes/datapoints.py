@@ -1,18 +1,15 @@
-"""Datapoints: upload, list, read, edit, delete, assign, and stream their audio."""
+"""Datapoints: upload, list, read, edit, delete and assign."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from email.utils import format_datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, status
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.types import Receive, Scope, Send
 
 from audino.api.deps import (
     DatapointManager,
@@ -24,7 +21,6 @@ from audino.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from audino.api.errors import error_response
 from audino.api.multipart import ParsedUpload, parse_upload
 from audino.audio.probe import content_type
 from audino.config import Settings
@@ -32,7 +28,7 @@ from audino.db.models import Assignment, Datapoint
 from audino.services import assignments, datapoints, uploads
 from audino.services.access import Principal, sees_all_datapoints
 from audino.services.counts import StatusCounts, status_counts
-from audino.services.errors import AudinoError, InvalidInput, NotFound, Unprocessable
+from audino.services.errors import AudinoError, InvalidInput, Unprocessable
 from audino.storage.blobs import BlobStore
 
 router = APIRouter(prefix="/api", tags=["datapoints"])
@@ -330,111 +326,3 @@ def add_assignments(body: AssignIn, access: DatapointManager, db: DbDep) -> Data
 )
 def remove_assignment(user_id: int, access: DatapointManager, db: DbDep) -> None:
     assignments.unassign(db, access.datapoint, user_id, actor_id=access.principal.actor_id)
-
-
-# --- audio --------------------------------------------------------------------------------
-
-
-class _Unsatisfiable(Exception):
-    pass
-
-
-def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
-    """The one inclusive byte range asked for; None serves the whole file.
-
-    Malformed or multi-range headers are ignored (RFC 9110 allows that);
-    a range starting past the end raises _Unsatisfiable.
-    """
-    if not header:
-        return None
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes" or "," in spec:
-        return None
-    first, dash, last = (p.strip() for p in spec.partition("-"))
-    if not dash or (first and not first.isdecimal()) or (last and not last.isdecimal()):
-        return None
-    if not first:
-        if not last:
-            return None
-        if int(last) == 0 or size == 0:
-            raise _Unsatisfiable
-        return max(0, size - int(last)), size - 1
-    start = int(first)
-    if last and int(last) < start:
-        return None
-    if start >= size:
-        raise _Unsatisfiable
-    return start, min(int(last), size - 1) if last else size - 1
-
-
-class _AudioFile(FileResponse):
-    """FileResponse that sees only the (already checked) range we pass it."""
-
-    def __init__(self, path: str, *, byte_range: tuple[int, int] | None, **kw: Any) -> None:
-        super().__init__(path, **kw)
-        self.byte_range = byte_range
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(k, v) for k, v in scope["headers"] if k != b"range"]
-        if self.byte_range is not None:
-            start, end = self.byte_range
-            headers.append((b"range", f"bytes={start}-{end}".encode()))
-        await super().__call__({**scope, "headers": headers}, receive, send)
-
-
-def _stream(storage: BlobStore, key: str, start: int, length: int) -> Iterator[bytes]:
-    with storage.open(key) as f:
-        f.seek(start)
-        while length > 0:
-            chunk = f.read(min(CHUNK, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
-
-
-@router.head("/datapoints/{datapoint_id}/audio", include_in_schema=False)
-@router.get("/datapoints/{datapoint_id}/audio")
-def get_audio(request: Request, access: DatapointReader, storage: StorageDep) -> Response:
-    """The original file, with HTTP Range support for seeking in `<audio>`."""
-    dp = access.datapoint
-    media_type = content_type(dp.container)
-    path = storage.local_path(dp.storage_key)
-    exists = path.is_file() if path is not None else storage.exists(dp.storage_key)
-    if not exists:
-        raise NotFound(
-            f"The audio of datapoint {dp.id} is missing from storage.", code="blob_missing"
-        )
-    size = path.stat().st_size if path is not None else storage.size(dp.storage_key)
-    try:
-        wanted = byte_range(request.headers.get("range"), size)
-    except _Unsatisfiable:
-        response = error_response(
-            416, f"The range is outside the file ({size} bytes).", "range_not_satisfiable"
-        )
-        response.headers["Content-Range"] = f"bytes */{size}"
-        return response
-    if path is not None:
-        return _AudioFile(
-            str(path),
-            byte_range=wanted,
-            media_type=media_type,
-            filename=dp.original_name,
-            content_disposition_type="inline",
-            headers={"Cache-Control": "private, max-age=3600"},
-        )
-    headers = {
-        "Accept-Ranges": "bytes",
-        "ETag": f'"{dp.sha256 or dp.storage_key}"',
-        "Last-Modified": format_datetime(dp.created_at, usegmt=True),
-        "Cache-Control": "private, max-age=3600",
-    }
-    start, end = wanted if wanted is not None else (0, size - 1)
-    if wanted is not None:
-        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    headers["Content-Length"] = str(end - start + 1)
-    code = 206 if wanted is not None else 200
-    if request.method == "HEAD":
-        return Response(b"", code, headers=headers, media_type=media_type)
-    body = _stream(storage, dp.storage_key, start, end - start + 1)
-    return StreamingResponse(body, code, headers=headers, media_type=media_type)

@@ -1,0 +1,126 @@
+"""Streaming a datapoint's audio with HTTP Range, only to those allowed to see it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.utils import format_datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from audino.api.deps import DatapointReader, StorageDep
+from audino.api.errors import error_response
+from audino.audio.probe import content_type
+from audino.services.errors import NotFound
+from audino.storage.blobs import BlobStore
+
+router = APIRouter(prefix="/api", tags=["audio"])
+
+CHUNK = 256 * 1024
+
+
+class _Unsatisfiable(Exception):
+    pass
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The one inclusive byte range asked for; None serves the whole file.
+
+    Malformed or multi-range headers are ignored (RFC 9110 allows that);
+    a range starting past the end raises _Unsatisfiable.
+    """
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = (p.strip() for p in spec.partition("-"))
+    if not dash or (first and not first.isdecimal()) or (last and not last.isdecimal()):
+        return None
+    if not first:
+        if not last:
+            return None
+        if int(last) == 0 or size == 0:
+            raise _Unsatisfiable
+        return max(0, size - int(last)), size - 1
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise _Unsatisfiable
+    return start, min(int(last), size - 1) if last else size - 1
+
+
+class _AudioFile(FileResponse):
+    """FileResponse that sees only the (already checked) range we pass it."""
+
+    def __init__(self, path: str, *, byte_range: tuple[int, int] | None, **kw: Any) -> None:
+        super().__init__(path, **kw)
+        self.byte_range = byte_range
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(k, v) for k, v in scope["headers"] if k != b"range"]
+        if self.byte_range is not None:
+            start, end = self.byte_range
+            headers.append((b"range", f"bytes={start}-{end}".encode()))
+        await super().__call__({**scope, "headers": headers}, receive, send)
+
+
+def _stream(storage: BlobStore, key: str, start: int, length: int) -> Iterator[bytes]:
+    with storage.open(key) as f:
+        f.seek(start)
+        while length > 0:
+            chunk = f.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+
+
+@router.head("/datapoints/{datapoint_id}/audio", include_in_schema=False)
+@router.get("/datapoints/{datapoint_id}/audio")
+def get_audio(request: Request, access: DatapointReader, storage: StorageDep) -> Response:
+    """The original file, with HTTP Range support for seeking in `<audio>`."""
+    dp = access.datapoint
+    media_type = content_type(dp.container)
+    path = storage.local_path(dp.storage_key)
+    exists = path.is_file() if path is not None else storage.exists(dp.storage_key)
+    if not exists:
+        raise NotFound(
+            f"The audio of datapoint {dp.id} is missing from storage.", code="blob_missing"
+        )
+    size = path.stat().st_size if path is not None else storage.size(dp.storage_key)
+    try:
+        wanted = byte_range(request.headers.get("range"), size)
+    except _Unsatisfiable:
+        response = error_response(
+            416, f"The range is outside the file ({size} bytes).", "range_not_satisfiable"
+        )
+        response.headers["Content-Range"] = f"bytes */{size}"
+        return response
+    if path is not None:
+        return _AudioFile(
+            str(path),
+            byte_range=wanted,
+            media_type=media_type,
+            filename=dp.original_name,
+            content_disposition_type="inline",
+            headers={"Cache-Control": "private, max-age=3600"},
+        )
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{dp.sha256 or dp.storage_key}"',
+        "Last-Modified": format_datetime(dp.created_at, usegmt=True),
+        "Cache-Control": "private, max-age=3600",
+    }
+    start, end = wanted if wanted is not None else (0, size - 1)
+    if wanted is not None:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(end - start + 1)
+    code = 206 if wanted is not None else 200
+    if request.method == "HEAD":
+        return Response(b"", code, headers=headers, media_type=media_type)
+    body = _stream(storage, dp.storage_key, start, end - start + 1)
+    return StreamingResponse(body, code, headers=headers, media_type=media_type)
