@@ -54,56 +54,66 @@ def _export(db: Any, project_id: int) -> tuple[float, float, int]:
     return first, time.perf_counter() - start, size
 
 
+def _best(runs: list[tuple[Any, float, float]]) -> tuple[Any, float, float]:
+    """The fastest of repeated runs: the one least disturbed by other processes."""
+    return min(runs, key=lambda run: run[1])
+
+
 def run(
     folder: Path,
     *,
     import_items: int = 10_000,
     export_items: int = 11_000,
     segments: int = 10,
+    repeat: int = 3,
     postgres_url: str | None = None,
 ) -> list[Figure]:
+    from audino.services.bulk import gc_paused
     from audino.storage.blobs import BlobStore
 
     backend = "PostgreSQL" if postgres_url else "SQLite"
+    best = f"best of {repeat}"
     figures = []
     with database(folder, postgres_url) as (settings, db):
         storage = BlobStore(settings.resolved_storage_url, "benchmark-secret")
         _prepare(db, storage, max(import_items, export_items))
-        _import(db, storage, orjson.dumps(native_document(100, segments, name="warm-up", seed=9)))
+        _import(db, storage, orjson.dumps(native_document(100, segments, name="warm-up", seed=99)))
 
-        data = orjson.dumps(native_document(import_items, segments, seed=1))
-        gc.collect()
-        _, parse_s, _ = timed(lambda: orjson.loads(data))
-        result, wall, cpu = timed(lambda: _import(db, storage, data))
+        imports = []
+        parses = []
+        for i in range(repeat):
+            data = orjson.dumps(native_document(import_items, segments, name=f"i{i}", seed=i + 1))
+            gc.collect()
+            with gc_paused():  # as the import parses
+                parses.append(timed(lambda: orjson.loads(data)))  # noqa: B023
+            imports.append(timed(lambda: _import(db, storage, data)))  # noqa: B023
+        result, wall, cpu = _best(imports)
         assert result.segments == import_items * segments
         figures.append(
             Figure(
                 f"(a) import {import_items:,} items x {segments} segments ({backend})",
                 wall,
                 "s",
-                "orjson.loads of the file",
-                parse_s,
+                "orjson.loads of the file, GC paused",
+                _best(parses)[1],
                 TARGET_S,
-                note=f"{len(data) / 1e6:.1f} MB file; {cpu:.2f} s CPU; one transaction",
+                note=f"{len(data) / 1e6:.1f} MB file; {best}; {cpu:.2f} s CPU; one transaction",
             )
         )
-        data = b""  # free it before the next part
+        data = b""
 
-        document = native_document(export_items, segments, name="export", seed=2)
+        document = native_document(export_items, segments, name="export", seed=repeat + 1)
         gc.collect()
-        _, dumps_s, _ = timed(lambda: orjson.dumps(document))
+        dumps_s = _best([timed(lambda: orjson.dumps(document)) for _ in range(repeat)])[1]
         project = _import(db, storage, orjson.dumps(document))
         document = {}
         gc.collect()
-        (first_s, total_s, size), _, cpu = timed(lambda: _export(db, project.project_id))
+        (first_s, total_s, size), _, cpu = _best(
+            [timed(lambda: _export(db, project.project_id)) for _ in range(repeat)]
+        )
         figures.append(
             Figure(
-                f"(b) export {export_items:,} x {segments}: first byte ({backend})",
-                first_s,
-                "s",
-                "",
-                None,
-                None,
+                f"(b) export {export_items:,} x {segments}: first byte ({backend})", first_s, "s"
             )
         )
         figures.append(
@@ -114,7 +124,7 @@ def run(
                 "orjson.dumps of the project in memory",
                 dumps_s,
                 TARGET_S,
-                note=f"{size / 1e6:.1f} MB; {cpu:.2f} s CPU; read in pages of 1,000 datapoints",
+                note=f"{size / 1e6:.1f} MB; {best}; {cpu:.2f} s CPU; pages of 1,000 datapoints",
             )
         )
     return figures

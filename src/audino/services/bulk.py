@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, func, select, text, type_coerce
+from sqlalchemy import JSON, Connection, Table, Text, cast, func, select, text, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
 
@@ -33,23 +33,21 @@ def gc_paused() -> Iterator[None]:
 
 
 def raw(column: Any) -> Any:
-    """Select `column` as the driver returns it, decoded later by `Decoders`."""
+    """Select `column` as the driver returns it, decoded later by `Decoders`; JSON comes as
+    text on every backend (psycopg would parse it with the slower json module)."""
+    if isinstance(column.type, JSON):
+        return cast(column, Text).label(column.key)
     return type_coerce(column, NullType()).label(column.key)
 
 
 class Decoders:
-    """Timestamps and JSON as selected with `raw`, per backend."""
+    """Timestamps and JSON as selected with `raw`: SQLite gives naive-UTC text, PostgreSQL
+    aware datetimes; JSON is text on both."""
 
     def __init__(self, conn: Connection) -> None:
-        self.text_storage = conn.dialect.name == "sqlite"
+        self.json: Callable[[Any], Any] = orjson.loads
         self.ts: Callable[[Any], datetime | None]
-        self.json: Callable[[Any], Any]
-        if self.text_storage:
-            self.ts = self._ts_text
-            self.json = orjson.loads
-        else:
-            self.ts = self._ts_native
-            self.json = self._json_native
+        self.ts = self._ts_text if conn.dialect.name == "sqlite" else self._ts_native
 
     _last: tuple[Any, datetime | None] = (None, None)
 
@@ -65,11 +63,9 @@ class Decoders:
 
     @staticmethod
     def _ts_native(value: Any) -> datetime | None:
-        return None if value is None else value.astimezone(UTC)
-
-    @staticmethod
-    def _json_native(value: Any) -> Any:
-        return orjson.loads(value) if isinstance(value, str | bytes) else value
+        if value is None or value.tzinfo is UTC:
+            return value  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
 
 
 class BulkWriter:

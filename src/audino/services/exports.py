@@ -254,9 +254,7 @@ class _Items:
         self._values: dict[Any, dict[str, Any]] = {}
         self._attributes: dict[Any, dict[str, Any]] = {}
 
-    def values(self, stored: Any) -> dict[str, Any]:
-        if not self.dec.text_storage:
-            return self.names.decode(self.dec.json(stored))
+    def values(self, stored: str) -> dict[str, Any]:
         hit = self._values.get(stored)
         if hit is None:
             if len(self._values) > 50_000:
@@ -264,9 +262,7 @@ class _Items:
             hit = self._values[stored] = self.names.decode(self.dec.json(stored))
         return hit
 
-    def attributes(self, stored: Any) -> dict[str, Any]:
-        if not self.dec.text_storage:
-            return self.dec.json(stored)  # type: ignore[no-any-return]
+    def attributes(self, stored: str) -> dict[str, Any]:
         hit = self._attributes.get(stored)
         if hit is None:
             if len(self._attributes) > 50_000:
