@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,14 +25,15 @@ def native_document(
     items: int, segments: int, *, name: str = "bench", seed: int = 0
 ) -> dict[str, Any]:
     """Every item assigned to one of four users who pre-annotated `segments` segments;
-    documents with different `seed`s have different segment ids."""
+    segment ids are random version-4 uuids, the same for the same `seed`."""
+    rng = random.Random(seed)
     datapoints = []
     for i in range(items):
         user = USERS[i % len(USERS)]
         made = (T0 + timedelta(seconds=i)).isoformat()
         segs = [
             {
-                "id": str(uuid.UUID(int=(seed << 64) + i * 1000 + j + 1)),
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "author": user,
                 "start": j * 1.5,
                 "end": j * 1.5 + 1.25,
