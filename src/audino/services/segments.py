@@ -475,8 +475,10 @@ def _insert(
 
     Returns the ids this call inserted.
     """
-    if not client_ids:
-        # Fresh random uuids cannot collide: a plain multi-row insert is enough.
+    if not client_ids or db.get_bind().dialect.name == "sqlite":
+        # Fresh uuids cannot collide; on SQLite a write transaction holds the write lock
+        # from BEGIN IMMEDIATE, so no id checked above can have appeared since (and if a
+        # caller used a deferred transaction, the primary key still refuses a duplicate).
         db.execute(insert(SEGMENTS), rows)
         return {row["id"] for row in rows}
     stmt = _insert_statement(db).on_conflict_do_nothing(index_elements=["id"])
