@@ -1,16 +1,18 @@
-"""Checks label values against a project's label schema, and the text/JSON they travel with."""
+"""Checks annotation content: segments against their datapoint, label values against the
+project's label schema, and the text and JSON they carry. Nothing here writes."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audino.db.models import Label, LabelKind, LabelValue
+from audino.db.models import Datapoint, Label, LabelKind, LabelScope, LabelValue, SegmentSource
 from audino.services.errors import InvalidInput
 
 MAX_TEXT = 100_000
@@ -18,6 +20,25 @@ MAX_JSON_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
 # Numbers beyond 2**53 lose precision in JavaScript clients and in JSON columns.
 MAX_SAFE_NUMBER = 2**53
+# The content columns of a segment, as clean_segment returns them.
+CONTENT = (
+    "start",
+    "end",
+    "channel",
+    "low_hz",
+    "high_hz",
+    "transcript",
+    "values",
+    "attributes",
+    "source",
+    "model",
+    "model_version",
+    "confidence",
+)
+# Clients round times to the millisecond; an end a hair past the duration is still the end.
+TIME_TOLERANCE = 0.001
+MAX_VERSION = 2**31 - 1
+SOURCES = {s.value for s in SegmentSource}
 
 
 @dataclass(frozen=True)
@@ -226,3 +247,94 @@ def missing_required(schema: LabelSchema, values: dict[str, Any], scope: str) ->
         if value is None or value == [] or value == "":
             missing.append(label.name)
     return missing
+
+
+def parse_id(raw: object) -> str:
+    """A segment id in canonical lower-case uuid form."""
+    if isinstance(raw, str) and len(raw) <= 64:
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            pass
+    raise InvalidInput(f"Segment id {raw!r} is not a UUID.", code="bad_segment_id")
+
+
+def check_version(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_VERSION:
+        raise InvalidInput(f"version must be a positive integer, got {raw!r}.", code="bad_version")
+    return raw
+
+
+def _optional_number(raw: Mapping[str, Any], key: str) -> int | float | None:
+    value = raw.get(key)
+    return None if value is None else check_number(value, key)
+
+
+def clean_segment(
+    raw: Mapping[str, Any], datapoint: Datapoint, schema: LabelSchema
+) -> dict[str, Any]:
+    """The content columns of a segment, checked against the datapoint and label schema."""
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("A segment must be a JSON object.", code="bad_segment")
+    for key in ("start", "end"):
+        if raw.get(key) is None:
+            raise InvalidInput(f"{key} is required.", code="bad_time")
+    start = check_number(raw["start"], "start")
+    end = check_number(raw["end"], "end")
+    if start < 0:
+        raise InvalidInput(f"start ({start}) must not be negative.", code="bad_time")
+    if start >= end:
+        raise InvalidInput(f"start ({start}) must be before end ({end}).", code="bad_time")
+    if end > datapoint.duration + TIME_TOLERANCE:
+        raise InvalidInput(
+            f"end ({end}) is past the end of the recording ({datapoint.duration} s).",
+            code="bad_time",
+        )
+    channel = raw.get("channel")
+    if channel is not None and (
+        isinstance(channel, bool)
+        or not isinstance(channel, int)
+        or not 0 <= channel < datapoint.channels
+    ):
+        raise InvalidInput(
+            f"channel {channel!r} does not exist; this recording has channels "
+            f"0..{datapoint.channels - 1}.",
+            code="bad_channel",
+        )
+    low, high = _optional_number(raw, "low_hz"), _optional_number(raw, "high_hz")
+    if (low is None) != (high is None):
+        raise InvalidInput("Give both low_hz and high_hz, or neither.", code="bad_frequency")
+    nyquist = datapoint.sample_rate / 2
+    if low is not None and high is not None and not 0 <= low < high <= nyquist:
+        raise InvalidInput(
+            f"Frequencies must satisfy 0 <= low_hz < high_hz <= {nyquist:g} "
+            f"(half the sample rate); got {low}..{high}.",
+            code="bad_frequency",
+        )
+    source = raw.get("source") or SegmentSource.human.value
+    if not isinstance(source, str) or source not in SOURCES:
+        raise InvalidInput(
+            f"source {source!r} is not one of human, model, import.", code="bad_source"
+        )
+    confidence = _optional_number(raw, "confidence")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise InvalidInput(
+            f"confidence ({confidence}) must be between 0 and 1.", code="bad_confidence"
+        )
+    model, model_version = raw.get("model"), raw.get("model_version")
+    return {
+        "start": start,
+        "end": end,
+        "channel": channel,
+        "low_hz": low,
+        "high_hz": high,
+        "transcript": check_text(raw.get("transcript") or "", "transcript"),
+        "values": clean_values(schema, raw.get("values"), scope=LabelScope.segment.value),
+        "attributes": check_json(raw.get("attributes") or {}, "attributes"),
+        "source": source,
+        "model": None if model is None else check_text(model, "model", limit=200),
+        "model_version": (
+            None if model_version is None else check_text(model_version, "model_version", limit=100)
+        ),
+        "confidence": confidence,
+    }

@@ -19,9 +19,7 @@ from sqlalchemy.orm import Session
 from audino.db.models import (
     AuditEvent,
     Datapoint,
-    LabelScope,
     Segment,
-    SegmentSource,
     User,
     utcnow,
 )
@@ -36,34 +34,16 @@ from audino.services.errors import (
     TooLarge,
 )
 from audino.services.label_values import (
+    CONTENT,
     LabelSchema,
-    check_json,
-    check_number,
-    check_text,
-    clean_values,
+    check_version,
+    clean_segment,
     load_schema,
+    parse_id,
 )
 
-CONTENT = (
-    "start",
-    "end",
-    "channel",
-    "low_hz",
-    "high_hz",
-    "transcript",
-    "values",
-    "attributes",
-    "source",
-    "model",
-    "model_version",
-    "confidence",
-)
 SEGMENTS = cast(Table, Segment.__table__)
 MAX_BATCH = 1000
-# Clients round times to the millisecond; an end a hair past the duration is still the end.
-TIME_TOLERANCE = 0.001
-MAX_VERSION = 2**31 - 1
-SOURCES = {s.value for s in SegmentSource}
 
 
 @dataclass
@@ -116,97 +96,6 @@ def _snapshot(row: Mapping[str, Any] | Segment) -> dict[str, Any]:
     """What the audit trail keeps of a segment."""
     get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
     return {k: get(k) for k in ("datapoint_id", "author_id", *CONTENT, "version")}
-
-
-def parse_id(raw: object) -> str:
-    """A segment id in canonical lower-case uuid form."""
-    if isinstance(raw, str) and len(raw) <= 64:
-        try:
-            return str(uuid.UUID(raw))
-        except ValueError:
-            pass
-    raise InvalidInput(f"Segment id {raw!r} is not a UUID.", code="bad_segment_id")
-
-
-def _version(raw: object) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_VERSION:
-        raise InvalidInput(f"version must be a positive integer, got {raw!r}.", code="bad_version")
-    return raw
-
-
-def _optional_number(raw: Mapping[str, Any], key: str) -> int | float | None:
-    value = raw.get(key)
-    return None if value is None else check_number(value, key)
-
-
-def clean_segment(
-    raw: Mapping[str, Any], datapoint: Datapoint, schema: LabelSchema
-) -> dict[str, Any]:
-    """The content columns of a segment, checked against the datapoint and label schema."""
-    if not isinstance(raw, Mapping):
-        raise InvalidInput("A segment must be a JSON object.", code="bad_segment")
-    for key in ("start", "end"):
-        if raw.get(key) is None:
-            raise InvalidInput(f"{key} is required.", code="bad_time")
-    start = check_number(raw["start"], "start")
-    end = check_number(raw["end"], "end")
-    if start < 0:
-        raise InvalidInput(f"start ({start}) must not be negative.", code="bad_time")
-    if start >= end:
-        raise InvalidInput(f"start ({start}) must be before end ({end}).", code="bad_time")
-    if end > datapoint.duration + TIME_TOLERANCE:
-        raise InvalidInput(
-            f"end ({end}) is past the end of the recording ({datapoint.duration} s).",
-            code="bad_time",
-        )
-    channel = raw.get("channel")
-    if channel is not None and (
-        isinstance(channel, bool)
-        or not isinstance(channel, int)
-        or not 0 <= channel < datapoint.channels
-    ):
-        raise InvalidInput(
-            f"channel {channel!r} does not exist; this recording has channels "
-            f"0..{datapoint.channels - 1}.",
-            code="bad_channel",
-        )
-    low, high = _optional_number(raw, "low_hz"), _optional_number(raw, "high_hz")
-    if (low is None) != (high is None):
-        raise InvalidInput("Give both low_hz and high_hz, or neither.", code="bad_frequency")
-    nyquist = datapoint.sample_rate / 2
-    if low is not None and high is not None and not 0 <= low < high <= nyquist:
-        raise InvalidInput(
-            f"Frequencies must satisfy 0 <= low_hz < high_hz <= {nyquist:g} "
-            f"(half the sample rate); got {low}..{high}.",
-            code="bad_frequency",
-        )
-    source = raw.get("source") or SegmentSource.human.value
-    if source not in SOURCES:
-        raise InvalidInput(
-            f"source {source!r} is not one of human, model, import.", code="bad_source"
-        )
-    confidence = _optional_number(raw, "confidence")
-    if confidence is not None and not 0 <= confidence <= 1:
-        raise InvalidInput(
-            f"confidence ({confidence}) must be between 0 and 1.", code="bad_confidence"
-        )
-    model, model_version = raw.get("model"), raw.get("model_version")
-    return {
-        "start": start,
-        "end": end,
-        "channel": channel,
-        "low_hz": low,
-        "high_hz": high,
-        "transcript": check_text(raw.get("transcript") or "", "transcript"),
-        "values": clean_values(schema, raw.get("values"), scope=LabelScope.segment.value),
-        "attributes": check_json(raw.get("attributes") or {}, "attributes"),
-        "source": source,
-        "model": None if model is None else check_text(model, "model", limit=200),
-        "model_version": (
-            None if model_version is None else check_text(model_version, "model_version", limit=100)
-        ),
-        "confidence": confidence,
-    }
 
 
 def may_see_all(role: str) -> bool:
@@ -356,7 +245,7 @@ def save_batch(
         where = f"upserts[{i}]"
         try:
             sid = None if up.id is None else unique(up.id, where)
-            version = None if up.version is None else _version(up.version)
+            version = None if up.version is None else check_version(up.version)
             content = dict(up.data) if up.checked else clean_segment(up.data, datapoint, schema)
             planned.append((sid, version, content))
         except InvalidInput as exc:
@@ -364,7 +253,7 @@ def save_batch(
     gone: list[tuple[str, int]] = []
     for i, rm in enumerate(removals):
         try:
-            gone.append((unique(rm.id, f"deletes[{i}]"), _version(rm.version)))
+            gone.append((unique(rm.id, f"deletes[{i}]"), check_version(rm.version)))
         except InvalidInput as exc:
             raise _at(f"deletes[{i}]", exc) from None
 

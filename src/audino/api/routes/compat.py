@@ -27,7 +27,7 @@ from audino.db.models import Datapoint, LabelKind, Project, Role, User
 from audino.services import projects, review, segments, uploads, users
 from audino.services.access import Can, Principal, check_project
 from audino.services.errors import AudinoError, InvalidInput, PermissionDenied
-from audino.services.label_values import LabelSchema, check_text, load_schema
+from audino.services.label_values import LabelSchema, check_text, clean_segment, load_schema
 from audino.storage.blobs import BlobStore
 
 TRUE, FALSE = {"true", "1"}, {"false", "0", ""}
@@ -139,7 +139,7 @@ def _check_segments(found: list[dict[str, Any]], schema: LabelSchema, duration: 
     probe = Datapoint(duration=duration, channels=1, sample_rate=0)
     for i, data in enumerate(found):
         try:
-            segments.clean_segment(data, probe, schema)
+            clean_segment(data, probe, schema)
         except InvalidInput as exc:
             exc.detail = f"segmentations[{i}]: {exc.detail}"
             raise
