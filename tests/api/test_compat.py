@@ -184,6 +184,7 @@ def test_each_bad_field_is_refused_and_changes_nothing(app_env: AppEnv, setup: S
         ({"is_marked_for_review": "yes"}, "is_marked_for_review"),
         ({"username": "nobody"}, "'nobody'"),
         ({"username": ""}, "username"),
+        ({"username": "a\x00b"}, "NUL"),
         ({"segmentations": segs(setup, annotations={"mood": {"values": 1}})}, "'mood'"),
         ({"segmentations": segs(setup, speaker=999999)}, "999999"),
         ({"segmentations": segs(setup, tags=[x, 999998])}, "999998"),

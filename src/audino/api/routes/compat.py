@@ -148,6 +148,7 @@ def _check_segments(found: list[dict[str, Any]], schema: LabelSchema, duration: 
 def _assignee(db: Session, project: Project, username: str | None, actor: int | None) -> User:
     if not username or not username.strip():
         raise InvalidInput("username is required: the user to assign this file to.")
+    username = check_text(username, "username", limit=150)
     user = users.find_by_username(db, username.strip())
     if user is None:
         raise InvalidInput(f"No user named {username.strip()!r}.", code="unknown_user")
