@@ -237,7 +237,29 @@ def _create(
     )
 
 
-@router.post("/api/data", status_code=201)
+_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["audio_file", "username"],
+                    "properties": {
+                        "audio_file": {"type": "string", "format": "binary"},
+                        "username": {"type": "string"},
+                        "reference_transcription": {"type": "string"},
+                        "is_marked_for_review": {"type": "string", "enum": ["true", "false"]},
+                        "segmentations": {"type": "string", "description": "JSON list"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/api/data", status_code=201, openapi_extra=_FORM)
 async def upload_data(
     request: Request,
     principal: PrincipalDep,
