@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,12 +51,81 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
+    writers = WriterQueue()
+    timeout = busy_timeout_ms / 1000
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # A write transaction takes the write lock up front: two deferred transactions
         # upgrading at once would fail with SQLITE_BUSY instead of waiting their turn.
         mode = conn.get_execution_options().get("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        if mode == "IMMEDIATE" and not conn.info.get(_HOLDS_WRITER):
+            # Writers queue here in arrival order instead of in SQLite's busy handler,
+            # which sleeps in growing steps and lets unlucky requests wait for seconds.
+            if not writers.acquire(timeout):
+                raise TimeoutError("the database stayed busy; please retry")
+            conn.info[_HOLDS_WRITER] = True
+        try:
+            conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        except BaseException:
+            _release(conn.info)
+            raise
+
+    def _release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_WRITER, False):
+            writers.release()
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Any) -> None:
+        _release(conn.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        _release(conn.info)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        _release(record.info)  # a connection given back mid-transaction
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(_dbapi_conn: Any, record: Any, _exc: Any) -> None:
+        _release(record.info)
+
+
+_HOLDS_WRITER = "audino_holds_writer"
+
+
+class WriterQueue:
+    """A first-come, first-served lock for SQLite writers within this process."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiting: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        if turn.acquire(timeout=timeout):
+            return True
+        with self._mutex:
+            try:
+                self._waiting.remove(turn)
+            except ValueError:
+                return True  # handed over just as the wait timed out
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().release()  # ownership passes straight on
+            else:
+                self._held = False
 
 
 def make_sessionmaker(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
