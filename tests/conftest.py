@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
@@ -24,6 +25,7 @@ from audino.config import Settings
 from audino.db.engine import Database
 from audino.db.migrate import upgrade
 from audino.db.models import Base
+from audino.services import auth
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -33,6 +35,10 @@ ADMIN_PASSWORD = "admin-password-1"
 PASSWORD = "user-password-1"
 
 POSTGRES_URL = os.environ.get("AUDINO_TEST_POSTGRES_URL", "")
+
+# Cheap argon2 parameters keep the many test logins fast; production hashes are unchanged,
+# and verification still reads the parameters from each stored hash.
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
