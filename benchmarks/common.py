@@ -25,11 +25,14 @@ class Figure:
     baseline_value: float | None = None
     target: float | None = None  # the value must stay below this (same unit)
     note: str = ""
+    at_least: bool = False  # the target is a floor instead of a ceiling
 
     @property
     def verdict(self) -> str:
         if self.target is None:
             return ""
+        if self.at_least:
+            return "ok" if self.value >= self.target else "UNDER"
         return "ok" if self.value < self.target else "OVER"
 
 
@@ -49,7 +52,8 @@ def print_table(figures: list[Figure]) -> None:
     rows = [("figure", "measured", "baseline (same run)", "target", "")]
     for f in figures:
         base = f"{f.baseline}: {fmt(f.baseline_value, f.unit)}" if f.baseline else ""
-        target = f"< {fmt(f.target, f.unit)}" if f.target is not None else ""
+        sign = ">=" if f.at_least else "<"
+        target = f"{sign} {fmt(f.target, f.unit)}" if f.target is not None else ""
         rows.append((f.name, fmt(f.value, f.unit), base, target, f.verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for i, row in enumerate(rows):

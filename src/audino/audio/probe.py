@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import av
-import av.logging
+if TYPE_CHECKING:
+    import av
 
-# FFmpeg logs every damaged frame to stderr; a refused file is reported once, by us.
-av.logging.set_level(None)
-if hasattr(av.logging, "set_libav_level"):  # PyAV >= 13
-    av.logging.set_libav_level(av.logging.PANIC)
+
+@cache
+def _pyav() -> ModuleType:
+    """PyAV, imported on first use: it is heavy, and a server start needs none of it."""
+    import av
+    import av.logging
+
+    # FFmpeg logs every damaged frame to stderr; a refused file is reported once, by us.
+    av.logging.set_level(None)
+    if hasattr(av.logging, "set_libav_level"):  # PyAV >= 13
+        av.logging.set_libav_level(av.logging.PANIC)
+    return av
 
 # A decoder may emit up to this much encoder padding past the length the container
 # states (AAC in MP4 keeps its trailing padding); within it, the container wins.
@@ -90,6 +101,7 @@ def probe(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
     label = f"{name}: " if name else ""
     if os.path.getsize(path) == 0:
         raise BadAudio(f"{label}the file is empty.")
+    av = _pyav()
     try:
         container = av.open(os.fspath(path), mode="r")
     except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError):
@@ -149,5 +161,5 @@ def _claimed_duration(
     if stream.duration is not None and stream.time_base is not None and stream.duration > 0:
         return float(stream.duration * stream.time_base)
     if container.duration is not None and container.duration > 0:
-        return container.duration / av.time_base
+        return container.duration / _pyav().time_base
     return None
