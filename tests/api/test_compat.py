@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,31 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from audino.db.models import Assignment, Datapoint, Membership, Segment
+from tests.api.conftest import Setup
 from tests.conftest import FORMATS, AppEnv, Factory
 
 GOOD = sorted(p for p in FORMATS.iterdir() if not p.name.startswith("bad_"))
 BAD = sorted(p for p in FORMATS.iterdir() if p.name.startswith("bad_"))
 WAV = FORMATS / "pcm16_mono_16k.wav"  # 7.43 s
-
-
-@dataclass
-class Setup:
-    project: dict[str, Any]
-    key: str
-    speaker: dict[str, Any]
-    tags: dict[str, Any]
-    ann_id: int
-
-
-@pytest.fixture
-def setup(app_env: AppEnv, factory: Factory) -> Setup:
-    ann = factory.user("ann")
-    project = factory.project("Legacy", ann="annotator")
-    pid = project["id"]
-    speaker = factory.label(pid, "speaker", "single", values=[{"value": "A"}, {"value": "B"}])
-    tags = factory.label(pid, "tags", "multi", values=[{"value": "x"}, {"value": "y"}])
-    factory.label(pid, "quality", "single", scope="datapoint", values=[{"value": "ok"}])
-    return Setup(project, factory.api_key(pid), speaker, tags, ann["id"])
 
 
 def post_data(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.api.test_compat import GOOD, Setup, fields, post_data
-from tests.api.test_compat import setup as _setup_fixture  # noqa: F401 - the `setup` fixture
+from tests.api.conftest import Setup
+from tests.api.test_compat import GOOD, fields, post_data
 from tests.conftest import AppEnv, Factory
 
 SEGMENT_KEYS = {"start_time", "end_time", "transcription", "created_at", "last_modified",
