@@ -91,7 +91,10 @@ def serve(
         if info:
             typer.secho(info, fg=typer.colors.GREEN)
     application = create_app(settings, database)
-    typer.echo(f"audino is serving on http://{host}:{port}  (data in {settings.resolved_data_dir})")
+    typer.echo(
+        f"audino is serving on http://{host}:{port} — API docs at http://{host}:{port}/docs "
+        f"(data in {settings.resolved_data_dir})"
+    )
     uvicorn.run(
         application, host=host, port=port, log_level=settings.log_level, proxy_headers=False
     )
