@@ -62,14 +62,12 @@ def _bearer(request: Request) -> str | None:
 def optional_principal(request: Request, db: DbDep) -> Principal | None:
     token = _bearer(request)
     if token is not None:
-        key = auth.resolve_api_key(db, token)
-        if key is None:
+        found = auth.resolve_api_key_user(db, token)
+        if found is None:
             raise NotAuthenticated("The API key or token is invalid or revoked.", code="bad_token")
+        key, user = found
         if key.kind == ApiKeyKind.project.value:
             return Principal(user=None, via="project_key", api_key=key)
-        from audino.db.models import User
-
-        user = db.get(User, key.user_id)
         if user is None or not user.is_active:
             raise NotAuthenticated("The token's user is deactivated.", code="account_inactive")
         return Principal(user=user, via="token", api_key=key)

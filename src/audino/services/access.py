@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import ApiKey, Assignment, Datapoint, Membership, Project, Role, User
@@ -114,29 +114,54 @@ def check_project(
     return project, role
 
 
+# Built once: the datapoint with the caller's role in its project and their assignment.
+_DATAPOINT_ROLE_ASSIGNMENT = (
+    select(Datapoint, Membership.role, Assignment.id)
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.project_id == Datapoint.project_id,
+            Membership.user_id == bindparam("user_id"),
+        ),
+    )
+    .outerjoin(
+        Assignment,
+        and_(Assignment.datapoint_id == Datapoint.id, Assignment.user_id == bindparam("user_id")),
+    )
+    .where(Datapoint.id == bindparam("datapoint_id"))
+)
+
+
 def check_datapoint(
     db: Session, principal: Principal, datapoint_id: int, need: Can
 ) -> tuple[Datapoint, str]:
     """A datapoint the caller may see; annotators only see those assigned to them."""
-    datapoint = db.get(Datapoint, datapoint_id)
-    if datapoint is None:
-        raise NotFound(f"Datapoint {datapoint_id} does not exist.")
-    role = principal.role_in(db, datapoint.project_id)
+    assigned: int | None = None
+    if principal.user is not None and not principal.is_admin:
+        # A member: the datapoint, the role and the assignment in one query.
+        found = db.execute(
+            _DATAPOINT_ROLE_ASSIGNMENT,
+            {"datapoint_id": datapoint_id, "user_id": principal.user.id},
+        ).first()
+        if found is None:
+            raise NotFound(f"Datapoint {datapoint_id} does not exist.")
+        datapoint, member_role, assigned = found
+        principal._roles.setdefault(datapoint.project_id, member_role)
+        role = principal._roles[datapoint.project_id]
+    else:
+        maybe = db.get(Datapoint, datapoint_id)
+        if maybe is None:
+            raise NotFound(f"Datapoint {datapoint_id} does not exist.")
+        datapoint = maybe
+        role = principal.role_in(db, datapoint.project_id)
     if role is None:
         raise NotFound(f"Datapoint {datapoint_id} does not exist.")
     if not allowed(role, need):
         raise PermissionDenied(f"Your role ({role}) does not allow you to {need.value} here.")
-    if not sees_all_datapoints(role):
-        assert principal.user is not None
-        assigned = db.scalar(
-            select(Assignment.id).where(
-                Assignment.datapoint_id == datapoint_id, Assignment.user_id == principal.user.id
-            )
+    if not sees_all_datapoints(role) and assigned is None:
+        raise PermissionDenied(
+            f"Datapoint {datapoint_id} is not assigned to you.", code="not_assigned"
         )
-        if assigned is None:
-            raise PermissionDenied(
-                f"Datapoint {datapoint_id} is not assigned to you.", code="not_assigned"
-            )
     return datapoint, role
 
 

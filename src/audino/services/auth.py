@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from audino.db.models import ApiKey, ApiKeyKind, AuthSession, User
@@ -196,11 +196,25 @@ def issue_api_key(
     return NewApiKey(key, row)
 
 
+# Built once: the hot path of every bearer request only binds the hash.
+_KEY_AND_USER = (
+    select(ApiKey, User)
+    .outerjoin(User, User.id == ApiKey.user_id)
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)
+
+
 def resolve_api_key(db: Session, key: str) -> ApiKey | None:
-    row = db.scalar(select(ApiKey).where(ApiKey.key_hash == hash_token(key)))
-    if row is None or row.revoked_at is not None:
+    found = resolve_api_key_user(db, key)
+    return None if found is None else found[0]
+
+
+def resolve_api_key_user(db: Session, key: str) -> tuple[ApiKey, User | None] | None:
+    """A live API key and its user (None for project keys), in one query."""
+    found = db.execute(_KEY_AND_USER, {"key_hash": hash_token(key)}).first()
+    if found is None or found[0].revoked_at is not None:
         return None
-    return row
+    return found[0], found[1]
 
 
 def revoke_api_key(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Label, LabelKind, LabelScope, LabelValue, SegmentSource
@@ -87,13 +87,17 @@ class LabelSchema:
         return [lb for lb in self.by_id.values() if lb.required and lb.scope == scope]
 
 
+# Built once: statements are bound, not rebuilt, on the segment-save hot path.
+_SCHEMA = (
+    select(Label.id, Label.name, Label.kind, Label.scope, Label.required, LabelValue.id)
+    .outerjoin(LabelValue, LabelValue.label_id == Label.id)
+    .where(Label.project_id == bindparam("project_id"))
+)
+
+
 def load_schema(db: Session, project_id: int) -> LabelSchema:
     """All labels of a project with their value ids, in one query of plain rows."""
-    rows = db.execute(
-        select(Label.id, Label.name, Label.kind, Label.scope, Label.required, LabelValue.id)
-        .outerjoin(LabelValue, LabelValue.label_id == Label.id)
-        .where(Label.project_id == project_id)
-    )
+    rows = db.execute(_SCHEMA, {"project_id": project_id})
     schema = LabelSchema()
     for label_id, name, kind, scope, required, value_id in rows:
         info = LabelInfo(label_id, name, kind, scope, bool(required))

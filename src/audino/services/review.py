@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -81,18 +81,23 @@ def get_assignment(db: Session, datapoint_id: int, user_id: int) -> Assignment:
     return row
 
 
+_ASSIGNMENTS = cast(Table, Assignment.__table__)
+# Built once. Bind names differ from column names, which an UPDATE would SET; the
+# no-op after a user's first save costs one index lookup.
+_START_WORK = (
+    update(_ASSIGNMENTS)
+    .where(
+        _ASSIGNMENTS.c.datapoint_id == bindparam("start_datapoint_id"),
+        _ASSIGNMENTS.c.user_id == bindparam("start_user_id"),
+        _ASSIGNMENTS.c.status == AssignmentStatus.todo.value,
+    )
+    .values(status=AssignmentStatus.in_progress.value, version=_ASSIGNMENTS.c.version + 1)
+)
+
+
 def start_work(db: Session, datapoint_id: int, user_id: int) -> None:
     """Moves the user's assignment from todo to in_progress (their first save)."""
-    table = cast(Table, Assignment.__table__)
-    done = db.execute(
-        update(table)
-        .where(
-            table.c.datapoint_id == datapoint_id,
-            table.c.user_id == user_id,
-            table.c.status == AssignmentStatus.todo.value,
-        )
-        .values(status=AssignmentStatus.in_progress.value, version=table.c.version + 1)
-    )
+    done = db.execute(_START_WORK, {"start_datapoint_id": datapoint_id, "start_user_id": user_id})
     if done.rowcount:  # type: ignore[attr-defined]
         refresh_status(db, datapoint_id)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -44,6 +44,15 @@ from audino.services.label_values import (
 
 SEGMENTS = cast(Table, Segment.__table__)
 MAX_BATCH = 1000
+# Built once: the batch-save hot path binds these instead of rebuilding statements.
+_EXISTING = (
+    select(Segment)
+    .where(Segment.id.in_(bindparam("ids", expanding=True)))
+    .execution_options(populate_existing=True)
+)
+_INSERT_SEGMENTS = insert(SEGMENTS)
+# Core, not ORM bulk insert: the audit rows are plain dicts of column values.
+_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
 
 @dataclass
@@ -259,9 +268,7 @@ def save_batch(
 
     existing: dict[str, Segment] = {}
     if seen:
-        rows = db.scalars(
-            select(Segment).where(Segment.id.in_(seen)).execution_options(populate_existing=True)
-        )
+        rows = db.scalars(_EXISTING, {"ids": list(seen)})
         existing = {row.id: row for row in rows}
 
     def found(sid: str) -> Segment:
@@ -349,7 +356,7 @@ def save_batch(
 
     if events:
         # One multi-row insert: the audit trail of a batch, as audit.record would write it.
-        db.execute(insert(AuditEvent), events)
+        db.execute(_INSERT_AUDIT, events)
     if start_work and (upserts or removals) and principal.actor_id is not None:
         review.start_work(db, datapoint.id, principal.actor_id)
     names = _authors(db, {s["author_id"] for s in result.segments}, principal)
@@ -368,7 +375,7 @@ def _insert(
         # Fresh uuids cannot collide; on SQLite a write transaction holds the write lock
         # from BEGIN IMMEDIATE, so no id checked above can have appeared since (and if a
         # caller used a deferred transaction, the primary key still refuses a duplicate).
-        db.execute(insert(SEGMENTS), rows)
+        db.execute(_INSERT_SEGMENTS, rows)
         return {row["id"] for row in rows}
     stmt = _insert_statement(db).on_conflict_do_nothing(index_elements=["id"])
     inserted = set(db.scalars(stmt.returning(SEGMENTS.c.id), rows))
