@@ -170,3 +170,17 @@ def test_syntax_error_position() -> None:
     assert (info.value.line, info.value.column) == (3, 16)
     with pytest.raises(FormatError):
         audino_native.import_(b"\xff\xfe not utf-8")
+
+
+def test_reader_fields_follow_the_records() -> None:
+    """The import builds records positionally from the field lists."""
+    from dataclasses import fields
+
+    def names(record: type) -> list[str]:
+        return [f.name for f in fields(record)]
+
+    assert [f.key for f in audino_native._SEGMENT] == [
+        n for n in names(SegmentRecord) if n != "recording_id"
+    ]
+    assert [f.key for f in audino_native._DATAPOINT] == names(Recording)[:18]
+    assert [f.key for f in audino_native._ASSIGNMENT] == names(AssignmentRecord)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from audino.formats.json_fields import INT, LIST, NUM, OBJ, STR, TIME, Field, read
+from audino.formats.json_fields import INT, LIST, NUM, OBJ, STR, TIME, Field, Reader, read
 from audino.formats.records import FormatError
 
 FIELDS = (
@@ -40,3 +40,45 @@ def test_errors_name_the_field_and_path(value: object, message: str) -> None:
     with pytest.raises(FormatError) as info:
         read(value, FIELDS, "things[3]")
     assert message in str(info.value) and info.value.path == "things[3]"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"name": "a"},
+        {"name": "a", "n": 3, "x": 1, "tags": ["t"], "meta": {"k": 1}, "at": "2024-01-02T03:04"},
+        {"name": "a", "x": None, "tags": None, "meta": None, "at": None},
+        {"name": "a", "at": "2024-01-02T03:04:05+05:30"},
+    ],
+)
+def test_reader_agrees_with_read(value: dict[str, object]) -> None:
+    reader = Reader(FIELDS)
+    for _ in range(2):  # the second time through the cache of checked types
+        fast = reader.values(value)
+        assert fast == list(read(value, FIELDS, "p").values())
+        assert fast is not None and type(fast[2]) is not int
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "text",
+        {"n": 1},  # a required field missing
+        {"name": "a", "n": None},  # null where the default is not None
+        {"name": "a", "n": True},  # a boolean is not an integer
+        {"name": "a", "x": "1"},
+        {"name": "a", "at": "yesterday"},
+        {"name": "a", "other": 1},  # unknown keys are left to `read`, which ignores them
+        {"n": 1, "other": 1},
+    ],
+)
+def test_reader_leaves_the_rest_to_read(value: object) -> None:
+    assert Reader(FIELDS).values(value) is None
+
+
+def test_reader_extra_keys_and_fresh_containers() -> None:
+    reader = Reader(FIELDS, extra=("children",))
+    first = reader.values({"name": "a", "children": [1]})
+    second = reader.values({"name": "b"})
+    assert first is not None and second is not None
+    assert first[3] == [] and first[3] is not second[3] and first[4] is not second[4]

@@ -74,7 +74,8 @@ class BulkWriter:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
-        self._texts: dict[datetime, str] = {}
+        self._last: datetime | None = None
+        self._last_text = ""
 
     def ts(self, value: datetime | None) -> Any:
         """The stored form of a timestamp (naive datetimes are taken as UTC)."""
@@ -82,14 +83,12 @@ class BulkWriter:
             return None
         if not self.sqlite:
             return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        stored = self._texts.get(value)  # created_at == updated_at, batches share times
-        if stored is None:
-            if len(self._texts) > 100_000:
-                self._texts.clear()
-            utc = value.astimezone(UTC) if value.tzinfo not in (UTC, None) else value
-            # SQLAlchemy's SQLite text form: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC.
-            stored = self._texts[value] = utc.isoformat(" ", "microseconds")[:26]
-        return stored
+        if value is self._last:  # created_at and updated_at are often the same object
+            return self._last_text
+        utc = value.astimezone(UTC) if value.tzinfo not in (UTC, None) else value
+        # SQLAlchemy's SQLite text form: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC.
+        self._last, self._last_text = value, utc.isoformat(" ", "microseconds")[:26]
+        return self._last_text
 
     @contextmanager
     def roomy_cache(self, kib: int = 256 * 1024) -> Iterator[None]:

@@ -3,7 +3,6 @@ the schema allows, unique audio and segment ids, audio in storage, files to atta
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -115,18 +114,15 @@ def check_items(items: list[AnnotatedRecording]) -> None:
 
 
 def missing_audio(storage: BlobStore, items: list[AnnotatedRecording]) -> list[str]:
-    missing = []
-    for i, item in enumerate(items):
-        key = item.recording.storage_key
-        try:
-            path = storage.local_path(key)
-        except ValueError:
-            raise Unprocessable(
-                f"{where(i, item)}: invalid storage key {key!r}.", code="bad_file"
-            ) from None
-        if not (os.path.exists(path) if path is not None else storage.exists(key)):
-            missing.append(item.recording.name)
-    return missing
+    try:
+        absent = storage.missing([item.recording.storage_key for item in items])
+    except ValueError as exc:
+        item = items[exc.args[1]]
+        raise Unprocessable(
+            f"{where(exc.args[1], item)}: invalid storage key {item.recording.storage_key!r}.",
+            code="bad_file",
+        ) from None
+    return [items[i].recording.name for i in absent]
 
 
 def check_new_audio(db: Session, project_id: int, items: list[AnnotatedRecording]) -> None:

@@ -70,15 +70,24 @@ class Rows:
 
     def segments_of(self, dp_id: int, segments: tuple[SegmentRecord, ...]) -> None:
         ts, now, encode, author_id = self.bulk.ts, self.now, self.encode, self.author_id
-        dumps, append = orjson.dumps, self.segments.append
+        dumps, append, new_id = orjson.dumps, self.segments.append, uuid.uuid4
+        last: Any = None
+        last_text: Any = None
         for s in segments:
-            sid = s.id if s.id is not None and len(s.id) <= 36 else str(uuid.uuid4())
+            sid = s.id
+            if sid is None or len(sid) > 36:
+                sid = str(new_id())
+            # updated_at is mostly created_at, parsed once: convert each object once.
             made = s.created_at or now
+            if made is not last:
+                last, last_text = made, ts(made)
+            updated = s.updated_at
+            attributes = s.attributes
             append((
                 sid, dp_id, author_id[s.author], s.start, s.end, s.channel, s.low_hz, s.high_hz,
-                s.transcript, encode(s.values),
-                dumps(s.attributes).decode() if s.attributes else "{}", s.source, s.model,
-                s.model_version, s.confidence, s.version, ts(made), ts(s.updated_at or made),
+                s.transcript, encode(s.values), dumps(attributes).decode() if attributes else "{}",
+                s.source, s.model, s.model_version, s.confidence, s.version, last_text,
+                last_text if updated is None or updated is made else ts(updated),
             ))  # fmt: skip
 
     def write(self) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,6 +64,20 @@ class BlobStore:
     def local_path(self, key: str) -> Path | None:
         """A filesystem path when the store is a local folder (lets responses use sendfile)."""
         return Path(self._path(key)) if self.is_local else None
+
+    def missing(self, keys: Iterable[str]) -> list[int]:
+        """The positions in `keys` of those not stored (one stat each on a local folder);
+        raises ValueError for an invalid key, its position as the second argument."""
+        out = []
+        exists = os.path.exists if self.is_local else self.fs.exists
+        for i, key in enumerate(keys):
+            try:
+                path = self._path(key)
+            except ValueError as exc:
+                raise ValueError(str(exc), i) from None
+            if not exists(path):
+                out.append(i)
+        return out
 
     def delete(self, key: str) -> None:
         path = self._path(key)
