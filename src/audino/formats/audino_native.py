@@ -213,7 +213,7 @@ _SEGMENT = (
 )  # fmt: skip
 
 _SEGMENT_READER = Reader(_SEGMENT)
-_DATAPOINT_READER = Reader(_DATAPOINT, extra=("assignments", "segments"))
+_DATAPOINT_READER = Reader(_DATAPOINT)
 _ASSIGNMENT_READER = Reader(_ASSIGNMENT)
 
 
@@ -225,9 +225,9 @@ def _segments(raw: Any, recording_id: int | None, path: str) -> tuple[SegmentRec
     out = []
     check, ts = _SEGMENT_READER.raw, _SEGMENT_READER.timestamp
     for k, d in enumerate(raw):
-        # The common case inline (100k segments must read in a fraction of a second):
+        # The common case inline (100k segments must read in a fraction of a second);
         # the field order is SegmentRecord's, less recording_id.
-        v = check(d)
+        v: Any = check(d)
         try:
             if v is None:
                 raise ValueError
@@ -239,13 +239,7 @@ def _segments(raw: Any, recording_id: int | None, path: str) -> tuple[SegmentRec
         except ValueError:
             v = tuple(read(d, _SEGMENT, f"{path}.segments[{k}]").values())
             created, updated = v[15], v[16]
-        rec = SegmentRecord(
-            v[0], recording_id, v[1], float(v[2]), float(v[3]), v[4],
-            v[5] if type(v[5]) is not int else float(v[5]),
-            v[6] if type(v[6]) is not int else float(v[6]),
-            v[7], {} if v[8] is None else v[8], {} if v[9] is None else v[9], v[10], v[11],
-            v[12], v[13] if type(v[13]) is not int else float(v[13]), v[14], created, updated,
-        )  # fmt: skip
+        rec = SegmentRecord(*(v[0], recording_id, *v[1:15], created, updated))
         if not 0 <= rec.start <= rec.end:
             raise FormatError(
                 f"needs 0 <= start <= end, got start={rec.start}, end={rec.end}",

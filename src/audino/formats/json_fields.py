@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -107,43 +106,37 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 
 class Reader:
-    """`read` for the common case at a fraction of the cost: every field present or absent
-    (never null unless its default is None, dict or list), of the right type, and no key
-    the reader does not know. `values(d)` gives the fields' converted values in order, or
-    None when anything is off, and `read` then says what.
+    """`read` for the common case at a fraction of the cost. `values(d)` gives the fields'
+    converted values in order, exactly as `read` would, or None when a value is missing or
+    of the wrong type, and `read` then says what.
 
-    One dict merge and one `itemgetter` call take the values; their types, as a tuple, are
-    checked once per distinct combination; then only timestamps and integral numbers are
-    converted. `extra` names keys that may be present and that the caller reads itself."""
+    One `map(d.get, keys)` takes the values (absent and null alike are None, and keys the
+    reader does not know are ignored, as `read` does); their types, as a tuple, are checked
+    once per distinct combination, which also settles what that combination needs fixed
+    (defaults for None, floats for integral numbers): usually nothing. Only timestamps are
+    converted every time."""
 
-    def __init__(self, fields: Sequence[Field], extra: Sequence[str] = ()) -> None:
+    def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = tuple(fields)
         self.keys = tuple(f.key for f in fields)
-        defaults: dict[str, Any] = {}
-        for f in fields:
-            if f.default is not REQUIRED:
-                # dict and list defaults are made fresh by `values`; None stands for them.
-                defaults[f.key] = None if f.default in (dict, list) else f.default
-        defaults.update((key, None) for key in extra)
-        self.defaults = defaults
-        self.size = len(self.keys) + len(extra)
-        self._get = itemgetter(*self.keys)
-        self._good: set[tuple[type, ...]] = set()
+        # types -> the fixes they need: (index, "default" | "float"), () for none.
+        self._plans: dict[tuple[type, ...], tuple[tuple[int, str], ...]] = {}
         self._times = tuple(i for i, f in enumerate(fields) if f.kind == TIME)
-        self._numbers = tuple(i for i, f in enumerate(fields) if f.kind == NUM)
-        self._fresh = tuple(
-            (i, f.default) for i, f in enumerate(fields) if f.default in (dict, list)
-        )
         self._last: tuple[Any, Any] = (None, None)
 
-    def signature_ok(self, types: tuple[type, ...]) -> bool:
-        for f, t in zip(self.fields, types, strict=True):
+    def _plan(self, types: tuple[type, ...]) -> tuple[tuple[int, str], ...] | None:
+        fixes = []
+        for i, (f, t) in enumerate(zip(self.fields, types, strict=True)):
             if t is type(None):
-                if f.default is not None and f.default not in (dict, list):
-                    return False  # null where the default is not None: `read` decides
+                if f.default is REQUIRED:
+                    return None
+                if f.default is not None:
+                    fixes.append((i, "default"))
             elif t not in _TYPES[f.kind]:
-                return False
-        return True
+                return None
+            elif f.kind == NUM and t is int:
+                fixes.append((i, "float"))
+        return tuple(fixes)
 
     def timestamp(self, value: str) -> datetime:
         """`timestamp`, remembering the last one (created_at and updated_at often match)."""
@@ -154,23 +147,29 @@ class Reader:
         self._last = (value, parsed)
         return parsed
 
-    def raw(self, d: Any) -> tuple[Any, ...] | None:
-        """The fields' values as in the file (defaults for absent ones) when their types
-        are right, else None; nothing converted yet."""
+    def raw(self, d: Any) -> Sequence[Any] | None:
+        """The fields' values with defaults and numbers as `read` gives them, timestamps
+        still as text; None when a value is missing or of the wrong type."""
         if type(d) is not dict:
             return None
-        merged = {**self.defaults, **d}
-        if len(merged) != self.size:
-            return None  # an unknown key, or a required one missing
-        try:
-            out: tuple[Any, ...] = self._get(merged)
-        except KeyError:
-            return None  # an unknown key in place of a required one
+        out: Sequence[Any] = tuple(map(d.get, self.keys))
         types = tuple(map(type, out))
-        if types not in self._good:
-            if not self.signature_ok(types):
+        plan = self._plans.get(types)
+        if plan is None:
+            plan = self._plan(types)
+            if plan is None:
                 return None
-            self._good.add(types)
+            if len(self._plans) < 10_000:
+                self._plans[types] = plan
+        if plan:
+            fixed = list(out)
+            for i, fix in plan:
+                if fix == "float":
+                    fixed[i] = float(fixed[i])
+                else:
+                    default = self.fields[i].default
+                    fixed[i] = default() if default in (dict, list) else default
+            out = fixed
         return out
 
     def values(self, d: Any) -> list[Any] | None:
@@ -184,10 +183,4 @@ class Reader:
                     out[i] = self.timestamp(out[i])
         except ValueError:
             return None
-        for i in self._numbers:
-            if type(out[i]) is int:
-                out[i] = float(out[i])
-        for i, make in self._fresh:
-            if out[i] is None:
-                out[i] = make()
         return out
