@@ -24,6 +24,7 @@ def _pyav() -> ModuleType:
         av.logging.set_libav_level(av.logging.PANIC)
     return av
 
+
 # A decoder may emit up to this much encoder padding past the length the container
 # states (AAC in MP4 keeps its trailing padding); within it, the container wins.
 PADDING_SECONDS = 0.2
