@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from audino.config import Settings
@@ -69,4 +70,49 @@ def test_concurrent_sqlite_writes_all_land(tmp_path: Path) -> None:
         # A read-only session takes no writer turn, and a second write still works.
     with database.session() as db:
         db.add(Project(name="after"))
+    database.dispose()
+
+
+def test_writer_turn_ends_after_commit_and_rollback(tmp_path: Path) -> None:
+    """The next writer may start as soon as COMMIT has run, and a failed write frees
+    its turn too."""
+    database = Database(Settings(data_dir=tmp_path, sqlite_busy_timeout_ms=2000))
+    upgrade(database.engine)
+    for i in range(3):
+        with database.session() as db:
+            db.add(Project(name=f"p{i}"))
+    try:
+        with database.session() as db:
+            db.add(Project(name="p0"))  # unique name: the flush at commit fails
+    except Exception:  # noqa: BLE001 - any integrity error will do
+        pass
+    with database.session() as db:  # a turn never given back would time out here
+        db.add(Project(name="after"))
+    with database.session(write=False) as db:
+        assert db.scalar(select(func.count()).select_from(Project)) == 4
+    database.dispose()
+
+
+def test_writers_checkpoint_the_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every CHECKPOINT_EVERY write commits, the writer checkpoints after its turn."""
+    from audino.db import engine as engine_module
+
+    calls: list[object] = []
+    real = engine_module._checkpoint
+
+    def counting(dbapi_conn: object) -> None:
+        calls.append(dbapi_conn)
+        real(dbapi_conn)
+
+    database = Database(Settings(data_dir=tmp_path))
+    upgrade(database.engine)
+    monkeypatch.setattr(engine_module, "CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(engine_module, "_checkpoint", counting)
+    before = len(calls)
+    for i in range(4):
+        with database.session() as db:
+            db.add(Project(name=f"p{i}"))
+        with database.session(write=False) as db:  # reads take no turn and count nothing
+            db.scalar(select(func.count()).select_from(Project))
+    assert len(calls) - before == 2
     database.dispose()

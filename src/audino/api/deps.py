@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from audino.config import Settings
@@ -35,11 +36,36 @@ def get_storage(request: Request) -> BlobStore:
     return request.app.state.storage  # type: ignore[no-any-return]
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed before the response is sent."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed before the response is sent.
+
+    Opening a session does no I/O, so it happens on the event loop; the commit (or the
+    rollback) runs in the thread pool like every other database call.
+    """
     database: Database = request.app.state.db
-    with database.session(write=request.method not in SAFE_METHODS) as session:
+    session = database.new_session(write=request.method not in SAFE_METHODS)
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(_abort, session)
+        raise
+    await run_in_threadpool(_finish, session)
+
+
+def _finish(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        _abort(session)
+        raise
+    session.close()
+
+
+def _abort(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -59,7 +85,19 @@ def _bearer(request: Request) -> str | None:
     return header if " " not in header else None
 
 
+_PRINCIPAL_KEY = "audino.principal"
+
+
 def optional_principal(request: Request, db: DbDep) -> Principal | None:
+    """The caller, resolved once per request (never cached across requests)."""
+    scope = request.scope
+    if _PRINCIPAL_KEY not in scope:
+        scope[_PRINCIPAL_KEY] = _resolve_principal(request, db)
+    principal: Principal | None = scope[_PRINCIPAL_KEY]
+    return principal
+
+
+def _resolve_principal(request: Request, db: Session) -> Principal | None:
     token = _bearer(request)
     if token is not None:
         found = auth.resolve_api_key_user(db, token)
@@ -90,22 +128,29 @@ def optional_principal(request: Request, db: DbDep) -> Principal | None:
     return principal
 
 
-def current_principal(
-    principal: Annotated[Principal | None, Depends(optional_principal)],
-) -> Principal:
+def _required(principal: Principal | None) -> Principal:
     if principal is None:
         raise NotAuthenticated("Log in or send an API token.")
     return principal
 
 
-def current_user_principal(
+# The dependencies below do no I/O, so they run on the event loop (no thread-pool hop).
+async def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    return _required(principal)
+
+
+async def current_user_principal(
     principal: Annotated[Principal, Depends(current_principal)],
 ) -> Principal:
     principal.require_user()
     return principal
 
 
-def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def admin_principal(
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
     principal.require_admin()
     return principal
 
@@ -132,7 +177,9 @@ class DatapointAccess:
 
 
 def project_access(need: Can) -> Callable[..., ProjectAccess]:
-    def dependency(project_id: int, db: DbDep, principal: PrincipalDep) -> ProjectAccess:
+    # The caller is resolved here, in the same thread-pool call as the check.
+    def dependency(project_id: int, request: Request, db: DbDep) -> ProjectAccess:
+        principal = _required(optional_principal(request, db))
         project, role = check_project(db, principal, project_id, need)
         return ProjectAccess(project, role, principal)
 
@@ -140,7 +187,8 @@ def project_access(need: Can) -> Callable[..., ProjectAccess]:
 
 
 def datapoint_access(need: Can) -> Callable[..., DatapointAccess]:
-    def dependency(datapoint_id: int, db: DbDep, principal: PrincipalDep) -> DatapointAccess:
+    def dependency(datapoint_id: int, request: Request, db: DbDep) -> DatapointAccess:
+        principal = _required(optional_principal(request, db))
         datapoint, role = check_datapoint(db, principal, datapoint_id, need)
         return DatapointAccess(datapoint, role, principal)
 

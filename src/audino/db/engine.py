@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -47,6 +49,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Writers checkpoint the WAL themselves after their turn (see _commit); SQLite's
+        # own checkpoint, inside COMMIT, would make every queued writer wait for it.
+        # It stays on with a high mark as a bound for writes from elsewhere.
+        cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
@@ -71,17 +77,39 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             _release(conn.info)
             raise
 
-    def _release(info: dict[str, Any]) -> None:
+    def _release(info: dict[str, Any]) -> bool:
         if info.pop(_HOLDS_WRITER, False):
             writers.release()
+            return True
+        return False
 
-    @event.listens_for(engine, "commit")
-    def _on_commit(conn: Any) -> None:
-        _release(conn.info)
+    # The writer's turn ends once COMMIT or ROLLBACK has run, not when it is about to
+    # (the engine's "commit" event fires before): a COMMIT that checkpoints the WAL takes
+    # milliseconds, and the next writer would wait for it in SQLite's sleeping busy handler.
+    dialect = engine.dialect
+    do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
 
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(conn: Any) -> None:
-        _release(conn.info)
+    def _info(dbapi_conn: Any) -> dict[str, Any]:
+        # A pooled connection shares its record's info; the engine's first-connect
+        # probe passes an ad-hoc connection without one (it never holds the writer).
+        record = getattr(dbapi_conn, "_connection_record", None)
+        return record.info if record is not None else {}
+
+    commits = itertools.count(1)
+
+    def _commit(dbapi_conn: Any) -> None:
+        do_commit(dbapi_conn)
+        if _release(_info(dbapi_conn)) and next(commits) % CHECKPOINT_EVERY == 0:
+            _checkpoint(dbapi_conn)
+
+    def _rollback(dbapi_conn: Any) -> None:
+        try:
+            do_rollback(dbapi_conn)
+        finally:
+            _release(_info(dbapi_conn))
+
+    dialect.do_commit = _commit  # type: ignore[method-assign,assignment]
+    dialect.do_rollback = _rollback  # type: ignore[method-assign,assignment]
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -93,6 +121,20 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 _HOLDS_WRITER = "audino_holds_writer"
+# Every this many write transactions, the writer that just committed copies the WAL back
+# into the database (PASSIVE: it waits for no one, and others may write meanwhile).
+CHECKPOINT_EVERY = 50
+WAL_AUTOCHECKPOINT_PAGES = 20_000
+
+
+def _checkpoint(dbapi_conn: Any) -> None:
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error:
+        pass  # a later checkpoint (or SQLite's own) catches up
+    finally:
+        cur.close()
 
 
 class WriterQueue:
@@ -141,6 +183,10 @@ class Database:
         self.url = str(self.engine.url)
         self.read_session = make_sessionmaker(self.engine)
         self.write_session = make_sessionmaker(self.engine, write=True)
+
+    def new_session(self, *, write: bool = True) -> Session:
+        """A session the caller commits or rolls back and closes (see `session`)."""
+        return (self.write_session if write else self.read_session)()
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
