@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -66,6 +67,7 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Also create a demo project to try things.")] = False,
 ) -> None:
     """Start the audino server (SQLite and a local audio folder by default)."""
+    gc.disable()  # imports make long-lived objects only; the app re-enables it once started
     import uvicorn
 
     from audino.api.app import create_app
