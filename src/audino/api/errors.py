@@ -93,6 +93,11 @@ def install(app: FastAPI) -> None:
     async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
         return _out_of_range()
 
+    @app.exception_handler(TimeoutError)
+    async def _timeout(_: Request, exc: TimeoutError) -> JSONResponse:
+        log.warning("timed out waiting: %s", exc)
+        return error_response(503, "The database is busy; please retry.", "database_busy")
+
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database busy: %s", exc.orig)
