@@ -42,6 +42,7 @@ from audino.formats.json_fields import (
     parse_json,
     read,
 )
+from audino.formats.json_stream import json_lines
 from audino.formats.records import (
     AnnotatedRecording,
     AssignmentRecord,
@@ -58,7 +59,6 @@ from audino.formats.registry import Format, register
 
 NAME = "audino"
 VERSION = 1
-CHUNK_BYTES = 1 << 16
 
 
 def _label(spec: LabelSpec) -> dict[str, Any]:
@@ -155,22 +155,11 @@ def export(dataset: Dataset) -> Iterator[bytes]:
         "labels": [_label(spec) for spec in dataset.labels],
         "users": [{"username": u.username, "role": u.role} for u in dataset.users],
     }
-    yield orjson.dumps(head)[:-1] + b',\n"datapoints":['
-    parts: list[bytes] = []
-    size = 0
-    sep = b"\n"
-    for item in dataset.items:
-        line = orjson.dumps(_datapoint(item))
-        parts.append(sep)
-        parts.append(line)
-        sep = b",\n"
-        size += len(line)
-        if size >= CHUNK_BYTES:
-            yield b"".join(parts)
-            parts.clear()
-            size = 0
-    parts.append(b"\n]}\n")
-    yield b"".join(parts)
+    yield from json_lines(
+        (_datapoint(item) for item in dataset.items),
+        head=orjson.dumps(head)[:-1] + b',\n"datapoints":[',
+        tail=b"]}\n",
+    )
 
 
 # ---- import ---------------------------------------------------------------------------

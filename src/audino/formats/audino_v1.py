@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import orjson
-
 from audino.formats.json_fields import (
     BOOL,
     NUM,
@@ -35,6 +33,7 @@ from audino.formats.json_fields import (
     read,
     timestamp,
 )
+from audino.formats.json_stream import json_lines
 from audino.formats.records import (
     AnnotatedRecording,
     AssignmentRecord,
@@ -50,7 +49,6 @@ from audino.formats.records import (
 from audino.formats.registry import Format, register
 
 NAME = "audino-v1"
-CHUNK_BYTES = 1 << 16
 
 
 class _Annotations:
@@ -125,23 +123,8 @@ def _entries(
 def export(dataset: Dataset) -> Iterator[bytes]:
     annotations = _Annotations(dataset.labels)
     users = {u.username: u for u in dataset.users}
-    yield b"["
-    parts: list[bytes] = []
-    size = 0
-    sep = b"\n"
-    for item in dataset.items:
-        for entry in _entries(item, users, annotations):
-            line = orjson.dumps(entry)
-            parts.append(sep)
-            parts.append(line)
-            sep = b",\n"
-            size += len(line)
-        if size >= CHUNK_BYTES:
-            yield b"".join(parts)
-            parts.clear()
-            size = 0
-    parts.append(b"\n]\n")
-    yield b"".join(parts)
+    entries = (entry for item in dataset.items for entry in _entries(item, users, annotations))
+    yield from json_lines(entries, head=b"[", tail=b"]\n")
 
 
 # ---- import ---------------------------------------------------------------------------
