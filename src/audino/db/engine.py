@@ -24,6 +24,14 @@ def make_engine(settings: Settings, url: str | None = None) -> Engine:
     url = url or settings.resolved_database_url
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql+psycopg://"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise RuntimeError(
+                "AUDINO_DATABASE_URL points at PostgreSQL, but its driver is not installed: "
+                "install audino with the 'postgres' extra (pip install 'audino[postgres]')."
+            ) from None
     if is_sqlite(url):
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
             from pathlib import Path
