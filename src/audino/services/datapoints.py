@@ -319,6 +319,13 @@ def delete_datapoint(
     )
     db.delete(datapoint)
     db.flush()
+    return unused_keys(db, keys)
+
+
+def unused_keys(db: Session, keys: set[str]) -> list[str]:
+    """Of these storage keys, those no datapoint refers to any more (after a delete)."""
+    if not keys:
+        return []
     still_used = set(
         db.scalars(select(Datapoint.storage_key).where(Datapoint.storage_key.in_(keys)))
     )

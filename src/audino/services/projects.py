@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from audino.db.models import Datapoint, Membership, Project, Role, User
 from audino.services import audit
 from audino.services.access import Principal
+from audino.services.datapoints import unused_keys
 from audino.services.errors import Conflict, InvalidInput, NotFound
 
 
@@ -114,12 +115,7 @@ def delete_project(db: Session, project: Project, *, actor_id: int | None = None
     )
     db.delete(project)
     db.flush()
-    still_used = (
-        set(db.scalars(select(Datapoint.storage_key).where(Datapoint.storage_key.in_(keys))))
-        if keys
-        else set()
-    )
-    return sorted(keys - still_used)
+    return unused_keys(db, keys)
 
 
 def visible_projects(db: Session, principal: Principal) -> list[tuple[Project, str]]:
