@@ -28,7 +28,13 @@ from audino.db.models import Base
 from audino.services import auth
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO.parent / "shared" / "fixtures"
+# The shared fixtures sit beside the checkout (../shared), or where AUDINO_SHARED_DIR says.
+FIXTURES = Path(os.environ.get("AUDINO_SHARED_DIR") or REPO.parent / "shared") / "fixtures"
+if not FIXTURES.is_dir():
+    raise pytest.UsageError(
+        f"Test fixtures not found at {FIXTURES}: check out ../shared beside the repository "
+        "or set AUDINO_SHARED_DIR to the folder that holds fixtures/."
+    )
 FORMATS = FIXTURES / "formats"
 SPEECH = FIXTURES / "speech"
 ADMIN_PASSWORD = "admin-password-1"
