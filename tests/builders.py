@@ -8,7 +8,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -17,8 +16,8 @@ from audino.db.engine import Database
 from audino.db.models import Assignment, Datapoint, Label, Membership, Project, Segment, User
 from audino.services import auth
 from audino.storage.blobs import BlobStore
+from tests.conftest import SPEECH
 
-SPEECH = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "speech"
 T0 = datetime(2024, 3, 1, 9, 30, 0, 123456, tzinfo=UTC)
 
 
