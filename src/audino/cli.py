@@ -237,6 +237,22 @@ def db_upgrade(data_dir: DataDir = None) -> None:
     typer.echo(f"Database upgraded to {rev}." if changed else f"Database already at {rev}.")
 
 
+@app.command("openapi")
+def openapi_schema() -> None:
+    """Print the API's OpenAPI schema (JSON); the web app's client is generated from it."""
+    import json
+    import tempfile
+
+    from audino.api.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), secret_key="openapi-schema-only")
+        application = create_app(settings)
+        schema = application.openapi()
+        application.state.db.dispose()
+    typer.echo(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False))
+
+
 def _find_project(db, ref: str):  # type: ignore[no-untyped-def]
     """A project by name, or by id when no project has that name."""
     from audino.db.models import Project

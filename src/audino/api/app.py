@@ -5,14 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from audino import __version__
-from audino.api import errors
+from audino.api import errors, web
 from audino.api.routes import (
+    assignments,
     audio,
     auth,
     compat,
@@ -27,8 +27,6 @@ from audino.config import Settings
 from audino.db.engine import Database
 from audino.services.auth import LoginLimiter
 from audino.storage.blobs import BlobStore
-
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
@@ -49,6 +47,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         version=__version__,
         description="Collaborative audio segmentation, labelling and transcription.",
         lifespan=lifespan,
+        docs_url=None,  # served by web.install from the package, so it works offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = database
@@ -58,11 +58,23 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     errors.install(app)
     # The busiest routes first: each request is matched against the routes in order.
-    for module in (segments, datapoints, audio, auth, users, projects, labels, exports, compat):
+    for module in (
+        segments,
+        datapoints,
+        audio,
+        auth,
+        assignments,
+        users,
+        projects,
+        labels,
+        exports,
+        compat,
+    ):
         app.include_router(module.router)
 
     @app.get("/api/health", tags=["meta"])
     def health() -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
 
+    web.install(app)  # last: its catch-all route must not shadow the API
     return app

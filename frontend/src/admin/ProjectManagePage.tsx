@@ -1,0 +1,4 @@
+// Project management (being built).
+export function ProjectManagePage() {
+  return <p>Manage</p>;
+}

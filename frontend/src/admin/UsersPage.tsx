@@ -1,0 +1,4 @@
+// User administration (being built).
+export function UsersPage() {
+  return <p>Users</p>;
+}

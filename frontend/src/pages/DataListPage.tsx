@@ -1,0 +1,322 @@
+// A project's datapoints: status tabs with counts, filename search, sort, keyset pages.
+import { useEffect, useState } from "react";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { api, errorMessage, unwrap, type Schemas } from "../api/client";
+import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
+import { useLoad } from "../components/useLoad";
+import { nextInQueue } from "./queue";
+
+type Datapoint = Schemas["DatapointPublic"];
+type Counts = Schemas["StatusCounts"];
+
+const TABS = [
+  { key: "todo", label: "To do", count: (c: Counts) => c.todo },
+  { key: "in_progress", label: "In progress", count: (c: Counts) => c.in_progress },
+  { key: "done", label: "Done", count: (c: Counts) => c.done },
+  { key: "review", label: "Marked for review", count: (c: Counts) => c.marked_for_review },
+  { key: "all", label: "All", count: (c: Counts) => c.total },
+] as const;
+
+const SORTS = [
+  { key: "id", label: "Oldest first" },
+  { key: "-id", label: "Newest first" },
+  { key: "name", label: "Name A–Z" },
+  { key: "-name", label: "Name Z–A" },
+];
+
+const PAGE = 50;
+
+export function DataListPage() {
+  const projectId = Number(useParams().projectId);
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get("tab") ?? "todo";
+  const sort = params.get("sort") ?? "id";
+  const filename = params.get("q") ?? "";
+  const cursor = params.get("cursor");
+  // Cursors of the pages before this one, so "Previous" works with keyset paging.
+  const [history, setHistory] = useState<string[]>([]);
+  const [search, setSearch] = useState(filename);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const project = useLoad(
+    () => unwrap(api.GET("/api/projects/{project_id}", { params: { path: { project_id: projectId } } })),
+    [projectId],
+  );
+  const page = useLoad(
+    () =>
+      unwrap(
+        api.GET("/api/projects/{project_id}/datapoints", {
+          params: {
+            path: { project_id: projectId },
+            query: {
+              status: tab === "all" || tab === "review" ? undefined : tab,
+              review: tab === "review" ? true : undefined,
+              filename: filename || undefined,
+              sort,
+              limit: PAGE,
+              cursor: cursor ?? undefined,
+            },
+          },
+        }),
+      ),
+    [projectId, tab, sort, filename, cursor],
+  );
+
+  useEffect(() => setSearch(filename), [filename]);
+
+  function update(changes: Record<string, string | null>, keepHistory = false) {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === "") next.delete(key);
+      else next.set(key, value);
+    }
+    if (!keepHistory) {
+      next.delete("cursor");
+      setHistory([]);
+    }
+    setSelected(new Set());
+    setParams(next);
+  }
+
+  const manages = project.data?.role === "manager" || project.data?.role === "admin";
+  const counts = page.data?.counts;
+  const items = page.data?.items ?? [];
+
+  async function start() {
+    try {
+      const id = await nextInQueue(projectId);
+      if (id === null) setMessage("Nothing left in your queue.");
+      else navigate(`/datapoints/${id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <>
+      <PageTitle
+        actions={
+          <>
+            <button type="button" className="primary" onClick={start}>
+              Start annotating
+            </button>
+            {manages ? (
+              <Link className="button" to={`/projects/${projectId}/manage`}>
+                Manage project
+              </Link>
+            ) : null}
+          </>
+        }
+      >
+        {project.data?.name ?? "Project"}
+      </PageTitle>
+      <ErrorMessage>{project.error ?? page.error ?? error}</ErrorMessage>
+      {message ? <Notice>{message}</Notice> : null}
+      <div className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.key}
+            className={tab === t.key ? "tab active" : "tab"}
+            onClick={() => update({ tab: t.key })}
+          >
+            {t.label} <span className="badge">{counts ? t.count(counts) : "…"}</span>
+          </button>
+        ))}
+      </div>
+      <div className="toolbar">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            update({ q: search.trim() });
+          }}
+        >
+          <input
+            type="search"
+            placeholder="Search file names"
+            aria-label="Search file names"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </form>
+        <label className="inline">
+          Sort
+          <select value={sort} onChange={(e) => update({ sort: e.target.value })}>
+            {SORTS.map((s) => (
+              <option key={s.key} value={s.key}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {manages && selected.size > 0 ? (
+          <AssignSelected
+            projectId={projectId}
+            ids={[...selected]}
+            onDone={(text) => {
+              setMessage(text);
+              setSelected(new Set());
+              page.reload();
+            }}
+          />
+        ) : null}
+      </div>
+      {page.loading && !page.data ? <Loading what="Loading datapoints" /> : null}
+      <table className="data-list">
+        <thead>
+          <tr>
+            {manages ? (
+              <th className="check">
+                <input
+                  type="checkbox"
+                  aria-label="Select all on this page"
+                  checked={items.length > 0 && items.every((d) => selected.has(d.id))}
+                  onChange={(e) =>
+                    setSelected(e.target.checked ? new Set(items.map((d) => d.id)) : new Set())
+                  }
+                />
+              </th>
+            ) : null}
+            <th>File</th>
+            <th>Duration</th>
+            <th>Status</th>
+            <th>Assigned to</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((d) => (
+            <Row
+              key={d.id}
+              datapoint={d}
+              manages={manages}
+              selected={selected.has(d.id)}
+              onSelect={(on) => {
+                const next = new Set(selected);
+                if (on) next.add(d.id);
+                else next.delete(d.id);
+                setSelected(next);
+              }}
+            />
+          ))}
+          {page.data && items.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="empty">
+                Nothing here.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <div className="pager">
+        <button
+          type="button"
+          disabled={!cursor}
+          onClick={() => {
+            const previous = history.slice(0, -1);
+            const back = history[history.length - 1] ?? null;
+            setHistory(previous);
+            update({ cursor: back }, true);
+          }}
+        >
+          ← Previous
+        </button>
+        <button
+          type="button"
+          disabled={!page.data?.next_cursor}
+          onClick={() => {
+            setHistory([...history, cursor ?? ""]);
+            update({ cursor: page.data?.next_cursor ?? null }, true);
+          }}
+        >
+          Next →
+        </button>
+      </div>
+    </>
+  );
+}
+
+function Row(props: {
+  datapoint: Datapoint;
+  manages: boolean;
+  selected: boolean;
+  onSelect(on: boolean): void;
+}) {
+  const { datapoint: d, manages, selected, onSelect } = props;
+  const navigate = useNavigate();
+  return (
+    <tr className="clickable" onClick={() => navigate(`/datapoints/${d.id}`)}>
+      {manages ? (
+        <td className="check" onClick={(e) => e.stopPropagation()}>
+          <input
+            type="checkbox"
+            aria-label={`Select ${d.original_name}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </td>
+      ) : null}
+      <td>
+        <Link to={`/datapoints/${d.id}`} onClick={(e) => e.stopPropagation()}>
+          {d.original_name}
+        </Link>
+      </td>
+      <td>{formatDuration(d.duration)}</td>
+      <td>
+        <span className={`status ${d.status}`}>{d.status.replace("_", " ")}</span>
+        {d.marked_for_review ? <span className="status review">review</span> : null}
+      </td>
+      <td>{d.assignments.map((a) => a.username).join(", ") || "–"}</td>
+    </tr>
+  );
+}
+
+function AssignSelected(props: { projectId: number; ids: number[]; onDone(text: string): void }) {
+  const { projectId, ids, onDone } = props;
+  const members = useLoad(
+    () =>
+      unwrap(
+        api.GET("/api/projects/{project_id}/members", { params: { path: { project_id: projectId } } }),
+      ),
+    [projectId],
+  );
+  const [user, setUser] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  async function assign() {
+    if (!user) return;
+    try {
+      const out = await unwrap(
+        api.POST("/api/projects/{project_id}/assignments", {
+          params: { path: { project_id: projectId } },
+          body: { users: [Number(user)], datapoint_ids: ids },
+        }),
+      );
+      onDone(`Assigned ${out.assignments} datapoint(s).`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <div className="assign-selected">
+      <span>{ids.length} selected</span>
+      <select aria-label="Assign to" value={user} onChange={(e) => setUser(e.target.value)}>
+        <option value="">Assign to…</option>
+        {members.data?.map((m) => (
+          <option key={m.user_id} value={m.user_id}>
+            {m.username} ({m.role})
+          </option>
+        ))}
+      </select>
+      <button type="button" disabled={!user} onClick={assign}>
+        Assign
+      </button>
+      <ErrorMessage>{error}</ErrorMessage>
+    </div>
+  );
+}

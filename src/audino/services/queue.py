@@ -1,0 +1,72 @@
+"""An annotator's queue: what to open next, and the items before and after the current one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from audino.db.models import Assignment, Datapoint
+from audino.services.access import sees_all_datapoints
+
+OPEN = ("in_progress", "todo")
+
+
+def next_in_queue(
+    db: Session, project_id: int, user_id: int, after: int | None = None
+) -> int | None:
+    """The caller's next unfinished item: in progress first, then to do, by id after `after`.
+
+    Wraps around to the start of the queue, and never answers `after` itself.
+    """
+    base = (
+        select(Assignment.datapoint_id)
+        .join(Datapoint, Datapoint.id == Assignment.datapoint_id)
+        .where(Datapoint.project_id == project_id, Assignment.user_id == user_id)
+        .order_by(Assignment.datapoint_id)
+        .limit(1)
+    )
+    for status in OPEN:
+        mine = base.where(Assignment.status == status)
+        if after is not None:
+            found = db.scalar(mine.where(Assignment.datapoint_id > after))
+            if found is None:
+                found = db.scalar(mine.where(Assignment.datapoint_id < after))
+        else:
+            found = db.scalar(mine)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    previous: int | None
+    next: int | None
+    next_in_queue: int | None
+
+
+def neighbours(db: Session, datapoint: Datapoint, *, user_id: int | None, role: str) -> Neighbours:
+    """The items before and after this one in the caller's list (by id), and the next to do."""
+    visible: Select[int]
+    if sees_all_datapoints(role) or user_id is None:
+        visible = select(Datapoint.id).where(
+            Datapoint.project_id == datapoint.project_id, Datapoint.parent_id.is_(None)
+        )
+        col = Datapoint.id
+    else:
+        visible = (
+            select(Assignment.datapoint_id)
+            .join(Datapoint, Datapoint.id == Assignment.datapoint_id)
+            .where(Datapoint.project_id == datapoint.project_id, Assignment.user_id == user_id)
+        )
+        col = Assignment.datapoint_id  # type: ignore[assignment]
+    previous = db.scalar(visible.where(col < datapoint.id).order_by(col.desc()).limit(1))
+    following = db.scalar(visible.where(col > datapoint.id).order_by(col).limit(1))
+    queued = (
+        next_in_queue(db, datapoint.project_id, user_id, after=datapoint.id)
+        if user_id is not None
+        else None
+    )
+    return Neighbours(previous=previous, next=following, next_in_queue=queued)
