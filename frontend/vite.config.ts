@@ -7,7 +7,8 @@ import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = resolve(here, "../src/audino/web");
+// CI builds into a temporary folder to check that the committed build is current.
+const outDir = process.env.AUDINO_WEB_OUT ?? resolve(here, "../src/audino/web");
 
 function swaggerUi(): Plugin {
   return {
