@@ -1,8 +1,11 @@
 """The dataset formats audino reads and writes, registered by name.
 
-Each format module defines `export(dataset) -> Iterator[bytes]` and, when it can read its
-files back, `import_(data: bytes) -> Dataset`, then describes itself with a `Format`.
-Built-in formats are registered the same way a third-party one would be: `register(...)`.
+Each format module defines an export and, when it can read its files back, an import,
+then describes itself with a `Format`. A single-stream format (audino, audino-v1) has
+`export(dataset) -> Iterator[bytes]` and `import_(data: bytes) -> Dataset`; a `files`
+format has `export(dataset, options) -> Iterator[OutputFile]` (written into a zip or a
+folder) and `import_(files: list[InputFile]) -> Dataset`. Built-in formats are registered
+the same way a third-party one would be: `register(...)`.
 """
 
 from __future__ import annotations
@@ -10,30 +13,72 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from audino.formats.records import Dataset
+from audino.formats.files import InputFile, OutputFile
+from audino.formats.options import ExportOptions
+from audino.formats.records import Dataset, FormatError
 
 Exporter = Callable[[Dataset], Iterator[bytes]]
 Importer = Callable[[bytes], Dataset]
+FilesExporter = Callable[[Dataset, ExportOptions], Iterator[OutputFile]]
+FilesImporter = Callable[[list[InputFile]], Dataset]
 
-BUILTIN_MODULES = ("audino.formats.audino_native", "audino.formats.audino_v1")
+BUILTIN_MODULES = tuple(
+    f"audino.formats.{name}"
+    for name in (
+        "audino_native", "audino_v1", "rttm", "textgrid", "eaf", "audacity", "raven",
+        "subtitles", "csv_table", "ctm", "kaldi", "nemo", "labelstudio", "prodigy",
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Format:
     name: str
     description: str  # one line, shown by `audino export --list-formats` and /api/formats
-    export: Exporter
-    import_: Importer | None = None
+    export: Callable[..., Iterator[Any]]  # Exporter, or FilesExporter when `files`
+    import_: Callable[[Any], Dataset] | None = None  # Importer, or FilesImporter when `files`
     media_type: str = "application/json"
     extension: str = ".json"
     # True when a file carries annotations but no audio metadata: importing adds them to
     # datapoints already in a project, matched by file name, instead of creating datapoints.
     matches_files: bool = False
+    files: bool = False  # export yields OutputFiles, import reads a list of InputFiles
+    # A files format that always writes exactly one file: sent as that file, not a zip.
+    single_file: bool = False
+    clips: bool = False  # the export cuts audio clips (needs ExportOptions.clips)
 
     @property
     def can_import(self) -> bool:
         return self.import_ is not None
+
+    @property
+    def download_extension(self) -> str:
+        return ".zip" if self.files and not self.single_file else self.extension
+
+    @property
+    def download_media_type(self) -> str:
+        return "application/zip" if self.files and not self.single_file else self.media_type
+
+    def output_files(self, dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
+        """The export as files, whatever kind of exporter the format has."""
+        if self.files:
+            yield from self.export(dataset, options)
+        else:
+            yield OutputFile(f"{self.name}{self.extension}", self.export(dataset))
+
+    def read(self, files: list[InputFile]) -> Dataset:
+        """The records in uploaded files; a single-stream format takes exactly one."""
+        if self.import_ is None:
+            raise FormatError(f"the {self.name} format cannot be imported")
+        if self.files:
+            if not files:
+                raise FormatError("no files to import")
+            return self.import_(files)
+        if len(files) != 1:
+            raise FormatError(f"the {self.name} format imports one file, not {len(files)}")
+        return self.import_(files[0].data)
 
 
 class UnknownFormat(KeyError):

@@ -1,17 +1,21 @@
 """Exports: a project read from the database in id-ordered batches, as records for a format.
 
-`plan_export` checks the request (format, filters) while the caller can still get a JSON
-error; `stream_export` then opens its own read transaction and yields the format's bytes,
-so the first bytes leave before the last rows are read and no project is held in memory.
+`plan_export` checks the request (format, filters, options) while the caller can still get
+a JSON error; `stream_export` then opens its own read transaction and yields the format's
+bytes (a zip for multi-file formats), so the first bytes leave before the last rows are
+read and no project is held in memory. `write_export` writes the same into a folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, exists, or_, select
+from sqlalchemy import Connection, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from audino.db.engine import Database
@@ -26,6 +30,8 @@ from audino.db.models import (
     User,
 )
 from audino.formats import registry
+from audino.formats.files import OutputFile, write_tree, zip_stream
+from audino.formats.options import CODECS, SPLIT_BY, ExportOptions
 from audino.formats.records import (
     AnnotatedRecording,
     AssignmentRecord,
@@ -39,7 +45,9 @@ from audino.formats.records import (
 )
 from audino.services.bulk import Decoders, gc_paused, raw
 from audino.services.errors import InvalidInput, NotFound
+from audino.services.export_audio import StorageClips
 from audino.services.label_mapping import ValueNames
+from audino.storage.blobs import BlobStore
 
 STATUS_FILTERS = ("all", "todo", "in_progress", "done", "review")
 BATCH = 1000
@@ -53,11 +61,16 @@ class ExportPlan:
     status: str  # one of STATUS_FILTERS
     author: str | None
     author_id: int | None
+    options: ExportOptions = ExportOptions()
 
     @property
     def filename(self) -> str:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
-        return f"{safe or 'project'}-{self.format.name}{self.format.extension}"
+        return f"{safe or 'project'}-{self.format.name}{self.format.download_extension}"
+
+    @property
+    def media_type(self) -> str:
+        return self.format.download_media_type
 
 
 def get_format(name: str) -> registry.Format:
@@ -74,8 +87,10 @@ def plan_export(
     *,
     status: str | None = None,
     author: str | None = None,
+    options: ExportOptions | None = None,
 ) -> ExportPlan:
     fmt = get_format(format_name)
+    options = check_options(db, project, options or ExportOptions())
     status = status or "all"
     if status not in STATUS_FILTERS:
         raise InvalidInput(
@@ -87,16 +102,108 @@ def plan_export(
         author_id = db.scalar(select(User.id).where(User.username == author))
         if author_id is None:
             raise NotFound(f"No user named {author!r}.", code="unknown_author")
-    return ExportPlan(project.id, project.name, fmt, status, author or None, author_id)
+    return ExportPlan(project.id, project.name, fmt, status, author or None, author_id, options)
 
 
-def stream_export(database: Database, plan: ExportPlan, *, batch: int = BATCH) -> Iterator[bytes]:
-    """The export's bytes; one read transaction, a consistent snapshot on both backends."""
+def check_options(db: Session, project: Project, options: ExportOptions) -> ExportOptions:
+    if options.split_by not in SPLIT_BY:
+        raise InvalidInput(f"split_by is one of {', '.join(SPLIT_BY)}.", code="bad_option")
+    if options.codec is not None and options.codec not in CODECS:
+        raise InvalidInput(f"codec is one of {', '.join(CODECS)}.", code="bad_option")
+    if options.sample_rate is not None and not 4000 <= options.sample_rate <= 192000:
+        raise InvalidInput("sample_rate is 4000 to 192000 Hz.", code="bad_option")
+    if options.channels is not None and not 1 <= options.channels <= 8:
+        raise InvalidInput("channels is 1 to 8.", code="bad_option")
+    opus_rates = (8000, 12000, 16000, 24000, 48000)
+    if options.codec == "ogg" and (options.sample_rate or 48000) not in opus_rates:
+        raise InvalidInput("Opus (ogg) takes 8, 12, 16, 24 or 48 kHz.", code="bad_option")
+    if options.speaker_label is not None:
+        found = db.scalar(
+            select(Label.id).where(
+                Label.project_id == project.id, Label.name == options.speaker_label
+            )
+        )
+        if found is None:
+            raise InvalidInput(
+                f"No label named {options.speaker_label!r} in this project.",
+                code="unknown_label",
+            )
+    return options
+
+
+def count_datapoints(db: Session, plan: ExportPlan) -> int:
+    query = select(func.count()).select_from(Datapoint).where(*_datapoint_filter(plan))
+    return int(db.scalar(query) or 0)
+
+
+def _files(
+    conn: Connection,
+    plan: ExportPlan,
+    storage: BlobStore | None,
+    batch: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[OutputFile]:
+    dataset = read_dataset(conn, plan, batch=batch)
+    if progress is not None:
+        dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
+    options = plan.options
+    if plan.format.clips and storage is not None:
+        options = dataclasses.replace(options, clips=StorageClips(storage))
+    yield from plan.format.output_files(dataset, options)
+
+
+def _counted(items: Any, progress: Callable[[int], None]) -> Iterator[Any]:
+    for item in items:
+        yield item
+        progress(1)
+
+
+@contextmanager
+def _snapshot(database: Database) -> Iterator[Connection]:
     with database.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            yield from plan.format.export(read_dataset(conn, plan, batch=batch))
+            yield conn
+
+
+def stream_export(
+    database: Database,
+    plan: ExportPlan,
+    *,
+    batch: int = BATCH,
+    storage: BlobStore | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """The export's bytes: the file itself, or a zip of a multi-file format's files (with
+    clips cut from `storage` when the format has audio). One read transaction, a
+    consistent snapshot on both backends."""
+    with _snapshot(database) as conn:
+        fmt = plan.format
+        if not fmt.files:
+            dataset = read_dataset(conn, plan, batch=batch)
+            if progress is not None:
+                dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
+            yield from fmt.export(dataset)
+        elif fmt.single_file:
+            for file in _files(conn, plan, storage, batch, progress):
+                yield from file.chunks
+        else:
+            yield from zip_stream(_files(conn, plan, storage, batch, progress))
+
+
+def write_export(
+    database: Database,
+    plan: ExportPlan,
+    root: Path,
+    *,
+    batch: int = BATCH,
+    storage: BlobStore | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Writes the export's files into the folder `root`; returns how many."""
+    with _snapshot(database) as conn:
+        return write_tree(_files(conn, plan, storage, batch, progress), root)
 
 
 # ---- reading ------------------------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""CSV: one row per segment, for spreadsheets and pandas; TSV is read too.
+
+    segments.csv: recording, start, end, channel, low_hz, high_hz, speaker, transcript,
+                  author, source, confidence, <one column per label>, attributes
+
+A multi-valued label's values are joined by "|"; `attributes` holds the segment's
+attributes as JSON. Channels are 0-based, as everywhere in audino; empty cells are None.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from audino.formats.annotations import Annotations, number
+from audino.formats.files import CHUNK_BYTES, InputFile, OutputFile
+from audino.formats.options import ExportOptions
+from audino.formats.projection import Projection
+from audino.formats.records import Dataset, FormatError
+from audino.formats.registry import Format, register
+
+NAME = "csv"
+BASE = (
+    "recording",
+    "start",
+    "end",
+    "channel",
+    "low_hz",
+    "high_hz",
+    "speaker",
+    "transcript",
+    "author",
+    "source",
+    "confidence",
+)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _rows(dataset: Dataset, options: ExportOptions) -> Iterator[bytes]:
+    view = Projection(dataset, options)
+    labels = [s.name for s in dataset.labels if s.scope == "segment" and s.name not in BASE]
+    labels = [name for name in labels if name != view.speaker_label]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*BASE, *labels, "attributes"])
+    for item in dataset.items:
+        rec = item.recording
+        name = rec.name
+        for s in item.segments:
+            values = s.values
+            writer.writerow(
+                [
+                    name,
+                    f"{s.start:.6f}",
+                    f"{s.end:.6f}",
+                    _cell(s.channel),
+                    _cell(s.low_hz),
+                    _cell(s.high_hz),
+                    view.speaker(s, rec) or "",
+                    s.transcript,
+                    s.author or "",
+                    s.source,
+                    _cell(s.confidence),
+                    *[_cell(values.get(n)) for n in labels],
+                    orjson.dumps(s.attributes).decode() if s.attributes else "",
+                ]
+            )
+        if buffer.tell() >= CHUNK_BYTES:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
+    yield OutputFile("segments.csv", _rows(dataset, options))
+
+
+def _optional(text: str, what: str, line: int, path: str) -> float | None:
+    return number(text, what, line=line, path=path) if text.strip() else None
+
+
+def import_(files: list[InputFile]) -> Dataset:
+    out = Annotations()
+    for file in files:
+        text = file.text()
+        first = text.split("\n", 1)[0]
+        reader = csv.reader(io.StringIO(text), delimiter="\t" if "\t" in first else ",")
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            continue
+        missing = [h for h in ("recording", "start", "end") if h not in header]
+        if missing:
+            raise FormatError(
+                f"the header needs the columns {', '.join(missing)}", line=1, path=file.name
+            )
+        labels = [h for h in header if h not in BASE and h != "attributes"]
+        try:
+            for row in reader:
+                k = reader.line_num
+                if not any(row):
+                    continue
+                cells = dict(zip(header, row, strict=False))
+                get = cells.get
+                channel = _optional(get("channel", ""), "channel", k, file.name)
+                attributes: dict[str, Any] = {}
+                if get("attributes"):
+                    try:
+                        attributes = orjson.loads(get("attributes", ""))
+                    except orjson.JSONDecodeError:
+                        raise FormatError(
+                            "attributes must be a JSON object", line=k, path=file.name
+                        ) from None
+                    if not isinstance(attributes, dict):
+                        raise FormatError(
+                            "attributes must be a JSON object", line=k, path=file.name
+                        )
+                named = {n: (get(n) or "").split("|") for n in labels}
+                confidence = _optional(get("confidence", ""), "confidence", k, file.name)
+                out.add(
+                    get("recording", "").strip(),
+                    number(get("start", ""), "start", line=k, path=file.name),
+                    number(get("end", ""), "end", line=k, path=file.name),
+                    speaker=get("speaker") or None,
+                    text=get("transcript", ""),
+                    labels=named,
+                    channel=None if channel is None else int(channel),
+                    low_hz=_optional(get("low_hz", ""), "low_hz", k, file.name),
+                    high_hz=_optional(get("high_hz", ""), "high_hz", k, file.name),
+                    attributes=attributes,
+                    confidence=confidence,
+                    line=k,
+                    path=file.name,
+                )
+        except csv.Error as exc:
+            raise FormatError(f"not CSV ({exc})", line=reader.line_num, path=file.name) from None
+    return out.dataset()
+
+
+FORMAT = register(
+    Format(
+        name=NAME,
+        description="CSV table, one row per segment: recording, times, channel, speaker, "
+        "transcript, one column per label.",
+        export=export,
+        import_=import_,
+        media_type="text/csv",
+        extension=".csv",
+        matches_files=True,
+        files=True,
+        single_file=True,
+    )
+)

@@ -1,0 +1,98 @@
+"""What an export should contain beyond the records: speakers, splits, audio clip settings.
+
+Options are plain values; the audio itself reaches a format through a `ClipSource` the
+caller provides, so formats cut clips without knowing where audio is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from audino.formats.records import Recording
+
+SPLIT_BY = ("recording", "speaker")
+CODECS = ("flac", "wav", "mp3", "ogg")
+
+
+class ClipSource(Protocol):
+    """Cuts spans of a recording into encoded audio files, in the order given."""
+
+    def __call__(
+        self,
+        recording: Recording,
+        spans: Sequence[tuple[float, float, int | None]],  # start, end, channel (None: all)
+        *,
+        sample_rate: int,
+        channels: int,
+        codec: str,
+    ) -> Iterator[bytes]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSpec:
+    """A format's audio: target sample rate, channel count and codec (file suffix)."""
+
+    sample_rate: int = 16000
+    channels: int = 1
+    codec: str = "flac"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    # The segment label whose value names the speaker; None: a label called "speaker".
+    speaker_label: str | None = None
+    # (name, ratio) pairs, e.g. (("train", 0.8), ("dev", 0.1), ("test", 0.1)); empty: one
+    # split, named by the format's default.
+    splits: tuple[tuple[str, float], ...] = ()
+    split_by: str = "recording"  # a speaker never spans splits with "speaker"
+    sample_rate: int | None = None  # None: the format's default
+    channels: int | None = None
+    codec: str | None = None
+    locale: str | None = None  # Common Voice and friends; None: from the recording metadata
+    clips: ClipSource | None = field(default=None, compare=False)
+
+    def audio(self, default: AudioSpec) -> AudioSpec:
+        return AudioSpec(
+            self.sample_rate or default.sample_rate,
+            self.channels or default.channels,
+            self.codec or default.codec,
+        )
+
+    def split_of(self, key: str, default: str = "train") -> str:
+        """The split for a recording or speaker key: stable across runs and machines."""
+        if not self.splits:
+            return default
+        digest = hashlib.sha1(key.encode()).digest()
+        point = int.from_bytes(digest[:8], "big") / 2**64
+        total = sum(ratio for _, ratio in self.splits)
+        running = 0.0
+        for name, ratio in self.splits:
+            running += ratio / total
+            if point < running:
+                return name
+        return self.splits[-1][0]
+
+
+def parse_splits(text: str | None) -> tuple[tuple[str, float], ...]:
+    """`train=0.8,dev=0.1,test=0.1` (or `train:8,dev:1,test:1`) as (name, ratio) pairs."""
+    if not text:
+        return ()
+    out = []
+    for part in text.split(","):
+        name, sep, ratio = part.replace(":", "=").partition("=")
+        name = name.strip()
+        try:
+            value = float(ratio) if sep else -1.0
+        except ValueError:
+            value = -1.0
+        if not name or not name.replace("-", "").replace("_", "").isalnum() or value < 0:
+            raise ValueError(f"bad split {part.strip()!r}: use name=ratio, e.g. train=0.8,test=0.2")
+        out.append((name, value))
+    if sum(r for _, r in out) <= 0:
+        raise ValueError("split ratios must add up to more than zero")
+    if len({n for n, _ in out}) != len(out):
+        raise ValueError("a split name appears twice")
+    return tuple(out)
