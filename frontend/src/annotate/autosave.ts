@@ -98,6 +98,12 @@ export class Autosave {
     return this.state;
   }
 
+  /** Takes the queue as merged with the server's segments on opening the page. */
+  replaceState(state: QueueState): void {
+    this.update(state);
+    if (pendingCount(state) > 0) this.schedule(0);
+  }
+
   subscribe(listener: (view: SaveView) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -316,4 +322,19 @@ export class Autosave {
     this.attempt += 1;
     return wait;
   }
+}
+
+/**
+ * One saver per user and datapoint for the life of the app: leaving the page does not stop
+ * its saving, and coming back finds the same queue rather than sending it twice.
+ */
+const savers = new Map<string, Autosave>();
+
+export function autosaveFor(key: string, make: () => Autosave): Autosave {
+  let saver = savers.get(key);
+  if (!saver) {
+    saver = make();
+    savers.set(key, saver);
+  }
+  return saver;
 }

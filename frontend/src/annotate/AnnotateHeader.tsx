@@ -1,0 +1,68 @@
+// The slim bar over the editor: back to the list, the file, item navigation, review, complete.
+import { Link } from "react-router-dom";
+import type { SaveView } from "./autosave";
+import { SaveState } from "./SaveState";
+
+interface Props {
+  projectId: number;
+  projectName: string;
+  fileName: string;
+  status: string | null;
+  marked: boolean;
+  saveView: SaveView;
+  busy: boolean;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious(): void;
+  onNext(): void;
+  onToggleReview(): void;
+  onComplete(): void;
+  onReopen(): void;
+  onHelp(): void;
+}
+
+const STATUS: Record<string, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
+
+export function AnnotateHeader(props: Props) {
+  const { projectId, projectName, fileName, status, marked, saveView, busy } = props;
+  return (
+    <header className="annotate-bar">
+      <Link to={`/projects/${projectId}`} className="back" title="Back to the data list">
+        ← <span className="project-name">{projectName}</span>
+      </Link>
+      <div className="file">
+        <strong className="file-name" title={fileName}>
+          {fileName}
+        </strong>
+        {status ? <span className={`status ${status}`}>{STATUS[status] ?? status}</span> : null}
+      </div>
+      <SaveState view={saveView} />
+      <div className="spacer" />
+      <div className="bar-actions">
+        <button type="button" onClick={props.onPrevious} disabled={!props.hasPrevious || busy} title="Previous item">
+          ‹ <span className="wide-only">Previous</span>
+        </button>
+        <button type="button" onClick={props.onNext} disabled={!props.hasNext || busy} title="Next item">
+          <span className="wide-only">Next</span> ›
+        </button>
+        <label className="inline review-toggle" title="Mark this item for review">
+          <input type="checkbox" checked={marked} onChange={props.onToggleReview} disabled={busy} />
+          <span>
+            <span className="wide-only">Mark for </span>review
+          </span>
+        </label>
+        {status === "done" ? (
+          <button type="button" onClick={props.onReopen} disabled={busy}>
+            Reopen
+          </button>
+        ) : null}
+        <button type="button" className="primary" onClick={props.onComplete} disabled={busy} title="Complete (Ctrl/⌘+Enter)">
+          Complete
+        </button>
+        <button type="button" className="help" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}

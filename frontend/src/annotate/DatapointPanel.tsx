@@ -1,0 +1,47 @@
+// Labels of the whole recording, and its reference transcript.
+import { LabelControl } from "./LabelControl";
+import { withValue } from "./labelValues";
+import { missingRequired, type Label, type Values } from "./segments";
+
+interface Props {
+  labels: Label[];
+  values: Values;
+  onChange(values: Values): void;
+  reference: string;
+  /** Why the values could not be loaded (they are then read-only). */
+  error: string | null;
+}
+
+export function DatapointPanel({ labels, values, onChange, reference, error }: Props) {
+  const missing = new Set(missingRequired(values, labels, "datapoint"));
+  return (
+    <>
+      {labels.length > 0 ? (
+        <section className="panel datapoint-labels" aria-label="Recording labels">
+          <h2>Whole recording</h2>
+          {error ? (
+            <p className="muted">{error}</p>
+          ) : (
+            labels.map((label) => (
+              <LabelControl
+                key={label.id}
+                label={label}
+                value={values[String(label.id)]}
+                missing={missing.has(label.name)}
+                onChange={(value) => onChange(withValue(values, label.id, value))}
+              />
+            ))
+          )}
+        </section>
+      ) : null}
+      {reference ? (
+        <section className="panel reference" aria-label="Reference transcript">
+          <h2>Reference transcript</h2>
+          <p dir="auto" className="reference-text">
+            {reference}
+          </p>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,159 @@
+// The selected segment's form, always on screen: times, transcript, labels and actions.
+import { useEffect, useState } from "react";
+import { LabelControl } from "./LabelControl";
+import { withValue } from "./labelValues";
+import { formatTime, missingRequired, MIN_LENGTH, roundTime, type Label, type Segment } from "./segments";
+
+interface Props {
+  segment: Segment | null;
+  /** 1-based position in time order. */
+  number: number;
+  labels: Label[];
+  duration: number;
+  looping: boolean;
+  reference: string;
+  onChange(patch: Partial<Segment>, what: string, mergeKey?: string): void;
+  onPlay(): void;
+  onLoop(): void;
+  onSplit(): void;
+  onDelete(): void;
+}
+
+/** A time field that commits on Enter or leaving it, and refuses impossible times. */
+function TimeField(props: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  onCommit(value: number): void;
+}) {
+  const { label, value, min, max, onCommit } = props;
+  const [draft, setDraft] = useState(value.toFixed(3));
+  useEffect(() => setDraft(value.toFixed(3)), [value]);
+  const commit = () => {
+    const n = Number(draft);
+    if (Number.isFinite(n) && n >= min && n <= max) onCommit(roundTime(n));
+    else setDraft(value.toFixed(3));
+  };
+  return (
+    <label className="field time-field">
+      <span className="label-name">{label} (s)</span>
+      <input
+        type="number"
+        inputMode="decimal"
+        step="0.01"
+        min={Math.max(0, min)}
+        max={max}
+        value={draft}
+        aria-label={`${label} time in seconds`}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") commit();
+        }}
+      />
+    </label>
+  );
+}
+
+export function SegmentForm(props: Props) {
+  const { segment, number, labels, duration, looping, reference } = props;
+  if (!segment) {
+    return (
+      <section className="panel segment-form empty" aria-label="Segment">
+        <h2>Segment</h2>
+        <p>No segment selected.</p>
+        <p className="muted">
+          To create one, drag across the waveform, press <kbd>N</kbd> at the cursor, or tap{" "}
+          <strong>+ Segment</strong>. Click a segment (or press <kbd>Tab</kbd>) to select it.
+        </p>
+      </section>
+    );
+  }
+  const missing = new Set(missingRequired(segment.values, labels, "segment"));
+  return (
+    <section className="panel segment-form" aria-label="Segment">
+      <div className="panel-head">
+        <h2>
+          Segment {number}{" "}
+          <span className="muted small">
+            {formatTime(segment.start)} – {formatTime(segment.end)} (
+            {(segment.end - segment.start).toFixed(2)} s)
+          </span>
+        </h2>
+      </div>
+      <div className="actions segment-actions">
+        <button type="button" onClick={props.onPlay} title="Play this segment (P)">
+          ▶ Play
+        </button>
+        <button type="button" onClick={props.onLoop} aria-pressed={looping} title="Loop this segment (L)">
+          ⟲ {looping ? "Stop loop" : "Loop"}
+        </button>
+        <button type="button" onClick={props.onSplit} title="Split at the cursor (S)">
+          Split
+        </button>
+        <button type="button" className="danger" onClick={props.onDelete} title="Delete (Delete)">
+          Delete
+        </button>
+      </div>
+      <div className="times">
+        <TimeField
+          label="Start"
+          value={segment.start}
+          min={0}
+          max={segment.end - MIN_LENGTH}
+          onCommit={(start) => props.onChange({ start }, "Change start")}
+        />
+        <TimeField
+          label="End"
+          value={segment.end}
+          min={segment.start + MIN_LENGTH}
+          max={duration}
+          onCommit={(end) => props.onChange({ end }, "Change end")}
+        />
+      </div>
+      <label className="field">
+        <span className="label-name">Transcript</span>
+        <textarea
+          aria-label="Transcript"
+          dir="auto"
+          rows={3}
+          value={segment.transcript}
+          placeholder="Type what is said…"
+          onChange={(e) =>
+            props.onChange({ transcript: e.target.value }, "Edit transcript", `transcript:${segment.id}`)
+          }
+        />
+      </label>
+      {reference ? (
+        <button
+          type="button"
+          className="link copy-reference"
+          onClick={() => props.onChange({ transcript: reference }, "Copy reference transcript")}
+        >
+          Copy the reference transcript into it
+        </button>
+      ) : null}
+      {labels.map((label) => (
+        <LabelControl
+          key={label.id}
+          label={label}
+          value={segment.values[String(label.id)]}
+          missing={missing.has(label.name)}
+          onChange={(value) =>
+            props.onChange(
+              { values: withValue(segment.values, label.id, value) },
+              `Set ${label.name}`,
+              label.kind === "text" || label.kind === "number" ? `label:${segment.id}:${label.id}` : undefined,
+            )
+          }
+        />
+      ))}
+      {missing.size > 0 ? (
+        <p className="muted small">
+          <abbr className="required missing">*</abbr> Required: {[...missing].join(", ")}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+// All segments in time order: click a row to select and seek, edit the text in place.
+import { useEffect, useRef } from "react";
+import {
+  describeValues,
+  formatTime,
+  missingRequired,
+  segmentColor,
+  type Label,
+  type Segment,
+} from "./segments";
+
+interface Props {
+  segments: Segment[];
+  labels: Label[];
+  selectedId: string | null;
+  onSelect(id: string): void;
+  onTranscript(id: string, text: string): void;
+}
+
+export function SegmentTable({ segments, labels, selectedId, onSelect, onTranscript }: Props) {
+  const selectedRow = useRef<HTMLTableRowElement | null>(null);
+  const scroller = useRef<HTMLDivElement | null>(null);
+  // Keep the selected row in view by scrolling the list only, never the page.
+  useEffect(() => {
+    const row = selectedRow.current;
+    const box = scroller.current;
+    if (!row || !box) return;
+    const head = box.querySelector("thead")?.getBoundingClientRect().height ?? 0;
+    const top = row.offsetTop - head;
+    const bottom = row.offsetTop + row.offsetHeight;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (bottom > box.scrollTop + box.clientHeight) box.scrollTop = bottom - box.clientHeight;
+  }, [selectedId]);
+
+  return (
+    <section className="panel segment-list" aria-label="Segments">
+      <h2>
+        Segments <span className="badge">{segments.length}</span>
+      </h2>
+      <div className="table-scroll" ref={scroller}>
+        <table>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Start</th>
+              <th>End</th>
+              <th>Labels</th>
+              <th className="text-col">Transcript</th>
+            </tr>
+          </thead>
+          <tbody>
+            {segments.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="empty">
+                  No segments yet.
+                </td>
+              </tr>
+            ) : null}
+            {segments.map((seg, i) => {
+              const selected = seg.id === selectedId;
+              const missing = missingRequired(seg.values, labels, "segment");
+              return (
+                <tr
+                  key={seg.id}
+                  ref={selected ? selectedRow : undefined}
+                  data-testid="segment-row"
+                  data-segment-id={seg.id}
+                  className={selected ? "clickable selected" : "clickable"}
+                  aria-selected={selected}
+                  onClick={() => onSelect(seg.id)}
+                >
+                  <td>
+                    <span className="swatch" style={{ background: segmentColor(seg, labels) }} />
+                    {i + 1}
+                  </td>
+                  <td className="num">{formatTime(seg.start)}</td>
+                  <td className="num">{formatTime(seg.end)}</td>
+                  <td className="labels-cell">
+                    {describeValues(seg.values, labels) || <span className="muted">—</span>}
+                    {missing.length ? (
+                      <abbr className="required missing" title={`Missing: ${missing.join(", ")}`}>
+                        {" "}
+                        *
+                      </abbr>
+                    ) : null}
+                  </td>
+                  <td className="text-col">
+                    <input
+                      type="text"
+                      dir="auto"
+                      className="inline-text"
+                      aria-label={`Text of segment ${i + 1}`}
+                      value={seg.transcript}
+                      onFocus={() => onSelect(seg.id)}
+                      onChange={(e) => onTranscript(seg.id, e.target.value)}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

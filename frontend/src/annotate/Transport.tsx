@@ -1,0 +1,148 @@
+// Playback and view controls under the waveform: play, seek, speed, volume, zoom, time.
+import { useEffect, useState } from "react";
+import type WaveSurfer from "wavesurfer.js";
+import { formatTime } from "./segments";
+
+export const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+
+interface Props {
+  ws: WaveSurfer | null;
+  ready: boolean;
+  duration: number;
+  sampleRate: number;
+  rate: number;
+  onRate(rate: number): void;
+  onSeek(delta: number): void;
+  onAddSegment(): void;
+  looping: boolean;
+}
+
+/** Current time, updated while playing without re-rendering the page. */
+function Clock({ ws, duration }: { ws: WaveSurfer | null; duration: number }) {
+  const [time, setTime] = useState(0);
+  useEffect(() => {
+    if (!ws) return;
+    const offs = [ws.on("timeupdate", setTime), ws.on("seeking", setTime)];
+    return () => offs.forEach((off) => off());
+  }, [ws]);
+  return (
+    <span className="clock" aria-label="Current time / duration">
+      <span data-testid="current-time">{formatTime(time)}</span>
+      <span className="muted"> / {formatTime(duration)}</span>
+    </span>
+  );
+}
+
+function usePlaying(ws: WaveSurfer | null): boolean {
+  const [playing, setPlaying] = useState(false);
+  useEffect(() => {
+    if (!ws) return;
+    const offs = [
+      ws.on("play", () => setPlaying(true)),
+      ws.on("pause", () => setPlaying(false)),
+      ws.on("finish", () => setPlaying(false)),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [ws]);
+  return playing;
+}
+
+/** Zoom as a slider from "whole file" to one pixel per sample, on a log scale. */
+function ZoomSlider({ ws, ready, duration, sampleRate }: Omit<Props, "rate" | "onRate" | "onSeek" | "onAddSegment" | "looping">) {
+  const [pxPerSec, setPxPerSec] = useState(0);
+  useEffect(() => {
+    if (!ws) return;
+    return ws.on("zoom", setPxPerSec);
+  }, [ws]);
+  const width = ws && ready ? ws.getWidth() : 800;
+  const min = Math.max(1, width / Math.max(duration, 0.001));
+  const max = Math.max(min * 2, sampleRate || 8000);
+  const current = pxPerSec > 0 ? pxPerSec : min;
+  const position = Math.round((1000 * Math.log(current / min)) / Math.log(max / min));
+  return (
+    <label className="inline zoom" title="Zoom (Ctrl/⌘ + mouse wheel)">
+      <span>Zoom</span>
+      <input
+        type="range"
+        min={0}
+        max={1000}
+        value={Math.max(0, Math.min(1000, position))}
+        disabled={!ready}
+        aria-label="Zoom"
+        onChange={(e) => {
+          const px = min * Math.exp((Number(e.target.value) / 1000) * Math.log(max / min));
+          ws?.zoom(Number(e.target.value) === 0 ? 0 : px);
+          setPxPerSec(px);
+        }}
+      />
+    </label>
+  );
+}
+
+export function Transport(props: Props) {
+  const { ws, ready, duration, rate, onRate, onSeek, onAddSegment, looping } = props;
+  const playing = usePlaying(ws);
+  const [volume, setVolume] = useState(1);
+  useEffect(() => {
+    ws?.setVolume(volume);
+  }, [ws, volume]);
+
+  return (
+    <div className="transport" role="toolbar" aria-label="Playback">
+      <div className="transport-group">
+        <button type="button" onClick={() => onSeek(-5)} disabled={!ready} title="Back 5 s (Shift+←)" aria-label="Back 5 seconds">
+          «5
+        </button>
+        <button type="button" onClick={() => onSeek(-1)} disabled={!ready} title="Back 1 s (←)" aria-label="Back 1 second">
+          ‹1
+        </button>
+        <button
+          type="button"
+          className="primary play"
+          onClick={() => void ws?.playPause()}
+          disabled={!ready}
+          title="Play / pause (Space)"
+          aria-label={playing ? "Pause" : "Play"}
+        >
+          {playing ? "❚❚" : "▶"}
+        </button>
+        <button type="button" onClick={() => onSeek(1)} disabled={!ready} title="Forward 1 s (→)" aria-label="Forward 1 second">
+          1›
+        </button>
+        <button type="button" onClick={() => onSeek(5)} disabled={!ready} title="Forward 5 s (Shift+→)" aria-label="Forward 5 seconds">
+          5»
+        </button>
+        <Clock ws={ws} duration={duration} />
+        {looping ? <span className="badge loop">Looping</span> : null}
+      </div>
+      <div className="transport-group">
+        <button type="button" className="add-segment" onClick={onAddSegment} disabled={!ready} title="New segment at the cursor (N)">
+          + Segment
+        </button>
+        <label className="inline" title="Playback speed ([ and ])">
+          <span>Speed</span>
+          <select value={rate} onChange={(e) => onRate(Number(e.target.value))} aria-label="Playback speed">
+            {RATES.map((r) => (
+              <option key={r} value={r}>
+                {r}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline volume" title="Volume">
+          <span>Vol</span>
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={volume}
+            aria-label="Volume"
+            onChange={(e) => setVolume(Number(e.target.value))}
+          />
+        </label>
+        <ZoomSlider ws={ws} ready={ready} duration={duration} sampleRate={props.sampleRate} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+// The editor for one datapoint: waveform, transport, segment form, list and labels, wired to
+// the keyboard and to autosave.
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Notice, ErrorMessage } from "../components/ui";
+import type { Loaded } from "./AnnotatePage";
+import { AnnotateHeader } from "./AnnotateHeader";
+import { DatapointPanel } from "./DatapointPanel";
+import { labelHotkeys, resolveKeymap } from "./keymap";
+import { SaveProblem } from "./SaveState";
+import { SegmentForm } from "./SegmentForm";
+import { SegmentTable } from "./SegmentTable";
+import type { Values } from "./segments";
+import { ShortcutsOverlay } from "./ShortcutsOverlay";
+import { Transport } from "./Transport";
+import { useAssignment } from "./useAssignment";
+import { useEditorActions } from "./useEditorActions";
+import { useRegionSync } from "./useRegionSync";
+import { useSegmentEditor } from "./useSegmentEditor";
+import { useShortcuts } from "./useShortcuts";
+import { useWaveform, type WaveformSource } from "./useWaveform";
+
+export function Workspace({ data }: { data: Loaded }) {
+  const { datapoint, project, labels, autosave } = data;
+  const segmentLabels = useMemo(() => labels.filter((l) => l.scope === "segment"), [labels]);
+  const datapointLabels = useMemo(() => labels.filter((l) => l.scope === "datapoint"), [labels]);
+  const keymap = useMemo(() => resolveKeymap(project.settings), [project.settings]);
+  const hotkeys = useMemo(() => labelHotkeys(labels), [labels]);
+
+  const editor = useSegmentEditor(data.segments, autosave);
+  const saveView = useSyncExternalStore(
+    (listener) => autosave.subscribe(listener),
+    () => autosave.getView(),
+  );
+  const [values, setValues] = useState<Values>(data.values);
+  const [showHelp, setShowHelp] = useState(false);
+
+  const waveBox = useRef<HTMLDivElement>(null);
+  const minimapBox = useRef<HTMLDivElement>(null);
+  const source = useMemo<WaveformSource>(
+    () => ({ url: datapoint.audio_url, sampleRate: datapoint.sample_rate }),
+    [datapoint.audio_url, datapoint.sample_rate],
+  );
+  const { waveform, ready, error: audioError } = useWaveform(waveBox, minimapBox, source);
+  const duration = datapoint.duration;
+
+  const actions = useEditorActions({ editor, waveform, duration, segmentLabels, keymap });
+  const { selected, selectedId, looping } = actions;
+  const assignment = useAssignment(data, autosave, actions.say);
+
+  useRegionSync({
+    waveform,
+    ready,
+    segments: editor.segments,
+    labels: segmentLabels,
+    selectedId,
+    onCreate: actions.createFromDrag,
+    onChangeTimes: actions.changeTimes,
+    onSelect: (id) => actions.select(id, false),
+    onPlay: (id) => actions.playSegment(id),
+  });
+
+  function changeValues(next: Values) {
+    setValues(next);
+    autosave.changeValues(next);
+  }
+
+  useShortcuts(
+    keymap,
+    hotkeys,
+    {
+      actions: { ...actions.keyActions, complete: assignment.complete, help: () => setShowHelp((v) => !v) },
+      onLabelHotkey: (h) => {
+        if (h.label.scope === "datapoint") {
+          const next = actions.hotkeyValues(values, h);
+          if (next) changeValues(next);
+          return true;
+        }
+        return actions.segmentHotkey(h);
+      },
+      onEscape: () => actions.select(null, false),
+    },
+    showHelp,
+  );
+
+  // Save at once when the connection comes back or the tab is being left.
+  useEffect(() => {
+    const now = () => autosave.retryNow();
+    const hidden = () => document.visibilityState === "hidden" && autosave.retryNow();
+    window.addEventListener("online", now);
+    document.addEventListener("visibilitychange", hidden);
+    return () => {
+      window.removeEventListener("online", now);
+      document.removeEventListener("visibilitychange", hidden);
+    };
+  }, [autosave]);
+
+  const number = selected ? editor.segments.findIndex((s) => s.id === selected.id) + 1 : 0;
+
+  return (
+    <div className="annotate">
+      <AnnotateHeader
+        projectId={project.id}
+        projectName={project.name}
+        fileName={datapoint.original_name}
+        status={assignment.status}
+        marked={assignment.marked}
+        saveView={saveView}
+        busy={assignment.busy}
+        hasPrevious={data.neighbours.previous !== null}
+        hasNext={data.neighbours.next !== null}
+        onPrevious={() => assignment.goTo(data.neighbours.previous)}
+        onNext={() => assignment.goTo(data.neighbours.next)}
+        onToggleReview={assignment.toggleReview}
+        onComplete={assignment.complete}
+        onReopen={assignment.reopen}
+        onHelp={() => setShowHelp(true)}
+      />
+      <div className="annotate-messages">
+        <SaveProblem
+          view={saveView}
+          onResolve={(choice) => {
+            const conflict = autosave.resolve(choice);
+            if (choice === "theirs" && conflict?.kind === "segment") actions.showServerCopy(conflict);
+            if (choice === "theirs" && conflict?.kind === "values") setValues(conflict.theirs.values as Values);
+          }}
+          onDiscard={() => {
+            const id = autosave.discardRefused();
+            if (id) void actions.reloadSegment(id);
+          }}
+        />
+        <ErrorMessage>{assignment.error ?? audioError}</ErrorMessage>
+        {actions.notice ? <Notice>{actions.notice}</Notice> : null}
+      </div>
+      <div className="annotate-main">
+        <div className="annotate-left">
+          <section className="panel wave-panel" aria-label="Waveform">
+            <div ref={minimapBox} className="minimap" />
+            <div
+              ref={waveBox}
+              className={ready ? "waveform" : "waveform loading-wave"}
+              data-testid="waveform"
+              data-ready={ready ? "true" : "false"}
+            />
+            {!ready && !audioError ? <div className="wave-loading muted">Loading audio…</div> : null}
+            <Transport
+              ws={waveform?.ws ?? null}
+              ready={ready}
+              duration={duration}
+              sampleRate={datapoint.sample_rate}
+              rate={actions.rate}
+              onRate={actions.setRate}
+              onSeek={actions.seekBy}
+              onAddSegment={actions.newAtCursor}
+              looping={looping}
+            />
+          </section>
+          <SegmentTable
+            segments={editor.segments}
+            labels={segmentLabels}
+            selectedId={selectedId}
+            onSelect={(id) => actions.select(id, true)}
+            onTranscript={actions.setTranscript}
+          />
+        </div>
+        <aside className="annotate-side">
+          <SegmentForm
+            segment={selected}
+            number={number}
+            labels={segmentLabels}
+            duration={duration}
+            looping={looping}
+            reference={datapoint.reference_transcript}
+            onChange={actions.changeSelected}
+            onPlay={() => selected && actions.playSegment(selected.id)}
+            onLoop={actions.toggleLoop}
+            onSplit={actions.split}
+            onDelete={actions.deleteSelected}
+          />
+          <DatapointPanel
+            labels={datapointLabels}
+            values={values}
+            onChange={changeValues}
+            reference={datapoint.reference_transcript}
+            error={data.valuesError}
+          />
+          <p className="history-actions">
+            <button type="button" onClick={actions.undo} disabled={!editor.canUndo} title="Undo (Ctrl/⌘+Z)">
+              ↶ Undo
+            </button>
+            <button type="button" onClick={actions.redo} disabled={!editor.canRedo} title="Redo (Ctrl/⌘+Shift+Z)">
+              ↷ Redo
+            </button>
+          </p>
+        </aside>
+      </div>
+      {showHelp ? (
+        <ShortcutsOverlay keymap={keymap} hotkeys={hotkeys} onClose={() => setShowHelp(false)} />
+      ) : null}
+    </div>
+  );
+}

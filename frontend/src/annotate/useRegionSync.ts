@@ -1,0 +1,143 @@
+// Keeps one wavesurfer region per segment in step with React: drawn, moved, recoloured, removed.
+import { useEffect, useRef } from "react";
+import type { Region } from "wavesurfer.js/dist/plugins/regions.esm.js";
+import {
+  describeValues,
+  layoutLanes,
+  segmentColor,
+  withAlpha,
+  type Label,
+  type Segment,
+} from "./segments";
+import type { Waveform as WaveformHandle } from "./useWaveform";
+
+export interface WaveformEvents {
+  /** A segment drawn by dragging on an empty part of the waveform. */
+  onCreate(start: number, end: number): void;
+  /** A region dropped after a move (no side) or a resize. */
+  onChangeTimes(id: string, start: number, end: number, side?: "start" | "end"): void;
+  onSelect(id: string): void;
+  onPlay(id: string): void;
+}
+
+interface Props extends WaveformEvents {
+  waveform: WaveformHandle | null;
+  ready: boolean;
+  segments: Segment[];
+  labels: Label[];
+  selectedId: string | null;
+}
+
+function regionLabel(index: number, seg: Segment, labels: Label[]): HTMLElement {
+  const el = document.createElement("div");
+  const text = describeValues(seg.values, labels);
+  el.textContent = text ? `${index + 1} · ${text}` : String(index + 1);
+  Object.assign(el.style, {
+    font: "600 11px/1.3 system-ui, sans-serif",
+    color: "#1c2330",
+    padding: "1px 4px",
+    whiteSpace: "nowrap",
+    overflow: "hidden",
+    textOverflow: "ellipsis",
+    maxWidth: "100%",
+    pointerEvents: "none",
+  });
+  return el;
+}
+
+/** Draws segments as regions; drag, resize and clicks come back through the callbacks. */
+export function useRegionSync(props: Props) {
+  const { waveform, ready, segments, labels, selectedId } = props;
+  const managed = useRef(new Map<string, Region>());
+  // The id being added by the sync below, whose region-created event is not a drawing.
+  const adding = useRef<string | null>(null);
+  const events = useRef<WaveformEvents>(props);
+  useEffect(() => {
+    events.current = props;
+  });
+
+  // Wire region events once per wavesurfer instance.
+  useEffect(() => {
+    if (!waveform) return;
+    const { regions } = waveform;
+    const known = managed.current;
+    const disableDrag = regions.enableDragSelection({ color: "rgba(36, 87, 197, 0.25)" }, 4);
+    const subs = [
+      regions.on("region-created", (region) => {
+        if (known.get(region.id) === region || adding.current === region.id) return;
+        // Drawn by the annotator: React makes it a segment and draws it from there.
+        const { start, end } = region;
+        region.remove();
+        if (end - start >= 0.02) events.current.onCreate(start, end);
+      }),
+      regions.on("region-updated", (region, side) => {
+        if (known.get(region.id) !== region) return;
+        events.current.onChangeTimes(region.id, region.start, region.end, side);
+      }),
+      regions.on("region-clicked", (region) => {
+        if (known.get(region.id) === region) events.current.onSelect(region.id);
+      }),
+      regions.on("region-double-clicked", (region) => {
+        if (known.get(region.id) === region) events.current.onPlay(region.id);
+      }),
+    ];
+    return () => {
+      disableDrag();
+      subs.forEach((off) => off());
+      known.clear();
+    };
+  }, [waveform]);
+
+  // Draw the segments: add, move, recolour, relabel and remove regions as React's state says.
+  useEffect(() => {
+    if (!waveform || !ready) return;
+    const known = managed.current;
+    const { lanes, count } = layoutLanes(segments);
+    const order = new Map([...segments].sort((a, b) => a.start - b.start).map((s, i) => [s.id, i]));
+    const seen = new Set<string>();
+    for (const seg of segments) {
+      seen.add(seg.id);
+      const selected = seg.id === selectedId;
+      const color = withAlpha(segmentColor(seg, labels), selected ? 0.42 : 0.22);
+      const content = regionLabel(order.get(seg.id) ?? 0, seg, labels);
+      let region = known.get(seg.id);
+      if (!region) {
+        adding.current = seg.id;
+        region = waveform.regions.addRegion({
+          id: seg.id,
+          start: seg.start,
+          end: seg.end,
+          color,
+          content,
+          drag: true,
+          resize: true,
+          minLength: 0.02,
+        });
+        adding.current = null;
+        known.set(seg.id, region);
+      } else {
+        if (region.start !== seg.start || region.end !== seg.end) {
+          region.setOptions({ start: seg.start, end: seg.end });
+        }
+        if (region.color !== color) region.setOptions({ color });
+        if (region.content?.textContent !== content.textContent) region.setContent(content);
+      }
+      const el = region.element;
+      if (el) {
+        const lane = lanes.get(seg.id) ?? 0;
+        el.style.top = `${(lane * 100) / count}%`;
+        el.style.height = `${100 / count}%`;
+        el.style.outline = selected ? "2px solid #1c2330" : "none";
+        el.style.outlineOffset = "-2px";
+        el.style.zIndex = selected ? "3" : "1";
+        el.setAttribute("data-segment-id", seg.id);
+      }
+    }
+    for (const [id, region] of known) {
+      if (!seen.has(id)) {
+        known.delete(id);
+        region.remove();
+      }
+    }
+  }, [waveform, ready, segments, labels, selectedId]);
+}
