@@ -1,0 +1,203 @@
+// The values of a single or multiple choice label: add, edit, delete, reorder.
+import { useRef, useState, type FormEvent } from "react";
+import { api, unwrap, type Schemas } from "../api/client";
+import { ErrorMessage } from "../components/ui";
+import { keyClash, type Keymap } from "./keymap";
+import { errorField } from "./labelErrors";
+import { ColorField, HotkeyField, TextField } from "./labelFields";
+import { ConfirmButton, useAction } from "./parts";
+import { move } from "./reorder";
+import { useDragSort } from "./useDragSort";
+
+type Label = Schemas["LabelPublic"];
+type Value = Schemas["ValuePublic"];
+
+export function LabelValues(props: {
+  projectId: number;
+  label: Label;
+  keymap: Keymap;
+  onChanged(label: Label): void;
+}) {
+  const { projectId, label, keymap, onChanged } = props;
+  const [editing, setEditing] = useState<number | null>(null);
+  const order = useAction();
+  const values = label.values;
+  const ids = values.map((v) => v.id);
+  const base = { project_id: projectId, label_id: label.id };
+
+  async function reorder(next: number[], focus?: { id: number; direction: "up" | "down" }) {
+    const before = label;
+    onChanged({ ...label, values: next.map((id) => values.find((v) => v.id === id)!) });
+    if (focus) refocus(`value-${focus.id}`, focus.direction);
+    const ok = await order.run(async () => {
+      const saved = await unwrap(
+        api.PUT("/api/projects/{project_id}/labels/{label_id}/values/order", {
+          params: { path: base },
+          body: { ids: next },
+        }),
+      );
+      onChanged(saved);
+    });
+    if (!ok) onChanged(before);
+  }
+  const drag = useDragSort(`value-${label.id}`, ids, (next) => void reorder(next), !order.busy);
+  const replace = (value: Value) =>
+    onChanged({ ...label, values: values.map((v) => (v.id === value.id ? value : v)) });
+
+  return (
+    <div className="values">
+      {values.length === 0 ? (
+        <p className="hint">No values yet: a {label.kind === "single" ? "single" : "multiple"} choice label needs some.</p>
+      ) : (
+        <ol className="value-list" aria-label={`Choices of ${label.name}`}>
+          {values.map((v, i) =>
+            editing === v.id ? (
+              <li key={v.id} className="value-row editing">
+                <ValueForm
+                  projectId={projectId}
+                  label={label}
+                  value={v}
+                  keymap={keymap}
+                  onDone={(saved) => {
+                    if (saved) replace(saved as Value);
+                    setEditing(null);
+                  }}
+                />
+              </li>
+            ) : (
+              <li key={v.id} className="value-row" {...drag(v.id)}>
+                <span className="grip" aria-hidden="true">
+                  ⠿
+                </span>
+                <span className="swatch" style={{ background: v.color ?? "transparent" }} data-unset={v.color ? undefined : true} aria-hidden="true" />
+                <span className="value-text">{v.value}</span>
+                {v.hotkey ? <kbd title="Hotkey">{v.hotkey}</kbd> : null}
+                <div className="actions">
+                  <button type="button" id={`value-${v.id}-up`} aria-label={`Move “${v.value}” up`} disabled={order.busy || i === 0} onClick={() => reorder(move(ids, i, i - 1), { id: v.id, direction: "up" })}>
+                    ↑
+                  </button>
+                  <button type="button" id={`value-${v.id}-down`} aria-label={`Move “${v.value}” down`} disabled={order.busy || i === values.length - 1} onClick={() => reorder(move(ids, i, i + 1), { id: v.id, direction: "down" })}>
+                    ↓
+                  </button>
+                  <button type="button" aria-label={`Edit “${v.value}”`} disabled={editing !== null} onClick={() => setEditing(v.id)}>
+                    Edit
+                  </button>
+                  <DeleteValue projectId={projectId} label={label} value={v} onDeleted={() => onChanged({ ...label, values: values.filter((x) => x.id !== v.id) })} />
+                </div>
+              </li>
+            ),
+          )}
+        </ol>
+      )}
+      <ErrorMessage>{order.error}</ErrorMessage>
+      {editing === null ? (
+        <ValueForm
+          projectId={projectId}
+          label={label}
+          keymap={keymap}
+          onDone={(saved) => saved && onChanged({ ...label, values: [...values, saved as Value] })}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/** Moves focus back to the moved item's button (or its twin once it reached an end). */
+export function refocus(prefix: string, direction: "up" | "down") {
+  requestAnimationFrame(() => {
+    const first = document.getElementById(`${prefix}-${direction}`) as HTMLButtonElement | null;
+    const other = document.getElementById(`${prefix}-${direction === "up" ? "down" : "up"}`);
+    if (first && !first.disabled) first.focus();
+    else other?.focus();
+  });
+}
+
+function DeleteValue(props: { projectId: number; label: Label; value: Value; onDeleted(): void }) {
+  const { projectId, label, value, onDeleted } = props;
+  const action = useAction();
+  return (
+    <>
+      <ConfirmButton
+        label={`Delete “${value.value}”`}
+        question={`Delete “${value.value}”?`}
+        confirm="Delete"
+        onConfirm={() =>
+          action.run(async () => {
+            await unwrap(
+              api.DELETE("/api/projects/{project_id}/labels/{label_id}/values/{value_id}", {
+                params: { path: { project_id: projectId, label_id: label.id, value_id: value.id } },
+              }),
+            );
+            onDeleted();
+          })
+        }
+      >
+        Delete
+      </ConfirmButton>
+      <ErrorMessage>{action.error}</ErrorMessage>
+    </>
+  );
+}
+
+/** Adds a value (no `value` given) or edits one; the same three fields either way. */
+function ValueForm(props: {
+  projectId: number;
+  label: Label;
+  value?: Value;
+  keymap: Keymap;
+  onDone(saved: Value | null): void;
+}) {
+  const { projectId, label, value, keymap, onDone } = props;
+  const [text, setText] = useState(value?.value ?? "");
+  const [color, setColor] = useState<string | null>(value?.color ?? null);
+  const [hotkey, setHotkey] = useState(value?.hotkey ?? "");
+  const textInput = useRef<HTMLInputElement>(null);
+  const action = useAction();
+  const field = errorField(action.code, action.body);
+  const at = (f: string) => (field === f || (f === "value" && field === "name") ? action.error : null);
+  const id = value ? `value-${value.id}-edit` : `label-${label.id}-new-value`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body = { value: text.trim(), color, hotkey: hotkey || null };
+    const base = { project_id: projectId, label_id: label.id };
+    let saved: Value | null = null;
+    const ok = await action.run(async () => {
+      saved = value
+        ? await unwrap(
+            api.PATCH("/api/projects/{project_id}/labels/{label_id}/values/{value_id}", {
+              params: { path: { ...base, value_id: value.id } },
+              body,
+            }),
+          )
+        : await unwrap(api.POST("/api/projects/{project_id}/labels/{label_id}/values", { params: { path: base }, body }));
+    });
+    if (!ok) return;
+    onDone(saved);
+    if (!value) {
+      setText("");
+      setColor(null);
+      setHotkey("");
+      textInput.current?.focus();
+    }
+  }
+
+  return (
+    <form className={value ? "value-form" : "value-form new"} onSubmit={submit} aria-label={value ? `Edit “${value.value}”` : `New choice for ${label.name}`}>
+      <div className="form-row">
+        <TextField id={`${id}-text`} label="Value" value={text} required autoFocus={!!value} inputRef={textInput} error={at("value")} onChange={setText} />
+        <ColorField id={`${id}-color`} value={color} onChange={setColor} error={at("color")} />
+        <HotkeyField id={`${id}-hotkey`} value={hotkey} onChange={setHotkey} error={at("hotkey")} clash={keyClash(hotkey, keymap)} />
+        <button type="submit" className={value ? "primary" : undefined} disabled={action.busy || !text.trim()}>
+          {value ? "Save" : "Add value"}
+        </button>
+        {value ? (
+          <button type="button" onClick={() => onDone(null)}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      {!field ? <ErrorMessage>{action.error}</ErrorMessage> : null}
+    </form>
+  );
+}
