@@ -24,14 +24,29 @@ from audino.db.models import (
     User,
 )
 from audino.formats import registry
+from audino.formats.files import read_upload
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
 from audino.services import assignments, audit, projects, users
 from audino.services import import_checks as checks
 from audino.services.bulk import gc_paused
 from audino.services.errors import InvalidInput, Unprocessable
+from audino.services.import_match import fit_to_project, match_recordings
 from audino.services.import_rows import Rows
 from audino.services.label_mapping import BadValue, ValueIds
 from audino.storage.blobs import BlobStore
+
+
+@dataclass(frozen=True)
+class AnnotationOptions:
+    """How annotation files (RTTM, TextGrid, …) join a project: as segments of `author`,
+    or as predictions (source=import, no author) when no author is named; the file's
+    "speaker" and "label" labels renamed to the project's; unknown labels and values
+    created, or reported."""
+
+    author: str | None = None
+    speaker_label: str | None = None
+    label: str | None = None
+    create_labels: bool = True
 
 
 @dataclass
@@ -58,11 +73,14 @@ def importer(format_name: str) -> registry.Format:
     return fmt
 
 
-def parse_file(data: bytes, format_name: str = "audino") -> Dataset:
-    """The file's records, or a 422 that says where the file is wrong."""
+def parse_file(data: bytes, format_name: str = "audino", filename: str = "upload") -> Dataset:
+    """The file's records (a zip holds a multi-file format's files), or a 422 that says
+    where the file is wrong."""
     fmt = importer(format_name)
     assert fmt.import_ is not None
     try:
+        if fmt.files:
+            return fmt.read(read_upload(filename, data))
         return fmt.import_(data)
     except FormatError as exc:
         raise Unprocessable(
@@ -83,6 +101,8 @@ def import_file(
     create_users: bool = False,
     allow_missing_audio: bool = False,
     actor_id: int | None = None,
+    filename: str = "upload",
+    annotations: AnnotationOptions | None = None,
 ) -> ImportResult:
     """Parses and imports one file: a new project, or `into` an existing one."""
     fmt = importer(format_name)
@@ -93,9 +113,11 @@ def import_file(
             code="needs_project",
         )
     with gc_paused():
-        dataset = parse_file(data, format_name)
+        dataset = parse_file(data, format_name, filename)
         if fmt.matches_files:
             assert into is not None
+            if fmt.files:
+                dataset = _as_annotations(db, dataset, into, annotations or AnnotationOptions())
             result = attach_annotations(
                 db, dataset, into, create_users=create_users, actor_id=actor_id
             )
@@ -190,7 +212,7 @@ def attach_annotations(
     checks.check_items(items)
     with _refusals(db):
         user_ids, created_users = _resolve_users(db, dataset, items, create_users, actor_id)
-        targets = checks.match_files(db, project.id, items)
+        targets = match_recordings(db, project.id, items)
         schema = ValueIds(db, project, dataset.labels, fresh=False)
         db.flush()
         query = (
@@ -225,6 +247,29 @@ def attach_annotations(
     )
     _audit(db, result, actor_id)
     return result
+
+
+def _as_annotations(
+    db: Session, dataset: Dataset, project: Project, options: AnnotationOptions
+) -> Dataset:
+    """Segments of an annotation file: owned by the chosen author (else predictions), with
+    labels fitted to the project's."""
+    author = options.author
+    if author is not None and db.scalar(select(User.id).where(User.username == author)) is None:
+        raise InvalidInput(f"No user named {author!r}.", code="unknown_author")
+    for item in dataset.items:
+        for seg in item.segments:
+            if author is not None and seg.source != "model":
+                seg.author = author
+                seg.source = "human"
+    renames = {
+        name: target
+        for name, target in (("speaker", options.speaker_label), ("label", options.label))
+        if target
+    }
+    return fit_to_project(
+        db, dataset, project.id, renames=renames, create_labels=options.create_labels
+    )
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from audino.api.deps import (
 )
 from audino.db.engine import Database
 from audino.formats import registry
+from audino.formats.options import ExportOptions, parse_splits
 from audino.services import exports, imports
 from audino.services.errors import InvalidInput, PermissionDenied, TooLarge
 
@@ -34,8 +36,10 @@ class FormatPublic(BaseModel):
     can_import: bool
     # Importing adds annotations to a project's datapoints, matched by file name.
     matches_files: bool
-    media_type: str
-    extension: str
+    media_type: str  # of the download: application/zip for multi-file formats
+    extension: str  # of the download
+    multi_file: bool  # downloads as a zip (the CLI can also write a folder)
+    audio: bool  # writes audio (clips or whole recordings) with the annotations
 
 
 class ImportPublic(BaseModel):
@@ -59,8 +63,10 @@ def list_formats(_: PrincipalDep) -> list[FormatPublic]:
             description=f.description,
             can_import=f.can_import,
             matches_files=f.matches_files,
-            media_type=f.media_type,
-            extension=f.extension,
+            media_type=f.download_media_type,
+            extension=f.download_extension,
+            multi_file=f.files and not f.single_file,
+            audio=f.clips,
         )
         for f in registry.all_formats()
     ]
@@ -76,23 +82,59 @@ def export_project(
     access: ProjectManager,
     db: DbDep,
     database: DatabaseDep,
+    storage: StorageDep,
     format: str = "audino",
     status: str | None = None,
     author: str | None = None,
+    speaker_label: str | None = None,
+    splits: str | None = None,
+    split_by: str = "recording",
+    sample_rate: int | None = None,
+    channels: int | None = None,
+    codec: str | None = None,
+    locale: str | None = None,
 ) -> StreamingResponse:
-    """Streams the project in `format`; `status` (all, todo, in_progress, done, review)
-    picks datapoints, `author` keeps one user's annotations."""
-    plan = exports.plan_export(db, access.project, format, status=status, author=author)
+    """Streams the project in `format` (a zip for multi-file formats); `status` (all,
+    todo, in_progress, done, review) picks datapoints, `author` keeps one user's
+    annotations, `speaker_label` names the label that holds speakers, `splits`
+    (`train=0.8,dev=0.1,test=0.1`) assigns splits stable by `split_by` (recording or
+    speaker), and `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg) set the audio of
+    formats that write it."""
+    try:
+        split_list = parse_splits(splits)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="bad_option") from None
+    options = ExportOptions(
+        speaker_label=speaker_label or None,
+        splits=split_list,
+        split_by=split_by,
+        sample_rate=sample_rate,
+        channels=channels,
+        codec=codec or None,
+        locale=locale or None,
+    )
+    plan = exports.plan_export(
+        db, access.project, format, status=status, author=author, options=options
+    )
     return StreamingResponse(
-        exports.stream_export(database, plan),
-        media_type=plan.format.media_type,
+        exports.stream_export(database, plan, storage=storage),
+        media_type=plan.media_type,
         headers={"Content-Disposition": _attachment(plan.filename)},
     )
 
 
-async def import_file_body(request: Request, settings: SettingsDep) -> bytes:
-    """The uploaded file: a multipart `file` field or the raw request body. Read before
-    the database is touched, so a slow upload holds no lock."""
+@dataclass(frozen=True, slots=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+async def import_file_body(
+    request: Request, settings: SettingsDep, filename: str | None = None
+) -> Upload:
+    """The uploaded file: a multipart `file` field or the raw request body (named by
+    `filename`). Read before the database is touched, so a slow upload holds no lock."""
+    name = filename or "upload"
     limit = settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -106,6 +148,7 @@ async def import_file_body(request: Request, settings: SettingsDep) -> bytes:
                     "Send the file in a multipart field named 'file'.", code="no_file"
                 )
             data = await upload.read()
+            name = filename or upload.filename or name
         finally:
             await form.close()
     else:
@@ -120,10 +163,10 @@ async def import_file_body(request: Request, settings: SettingsDep) -> bytes:
         raise TooLarge(f"The file is larger than the {limit} byte limit.")
     if not data:
         raise InvalidInput("The file is empty.", code="no_file")
-    return data
+    return Upload(name=name, data=data)
 
 
-FileBody = Annotated[bytes, Depends(import_file_body)]
+FileBody = Annotated[Upload, Depends(import_file_body)]
 
 
 def _public(result: imports.ImportResult) -> ImportPublic:
@@ -147,8 +190,9 @@ async def import_project(
         imports.import_file,
         db,
         storage,
-        data,
+        data.data,
         format_name=format,
+        filename=data.name,
         name=name,
         create_users=create_users,
         allow_missing_audio=allow_missing_audio,
@@ -166,20 +210,35 @@ async def import_into_project(
     format: str = "audino",
     create_users: bool = False,
     allow_missing_audio: bool = False,
+    author: str | None = None,
+    speaker_label: str | None = None,
+    label: str | None = None,
+    create_labels: bool = True,
 ) -> ImportPublic:
-    """Adds a file's labels, datapoints and annotations to this project (audino-v1: its
-    annotations, to the datapoints with the same file names); all or nothing."""
+    """Adds a file's labels, datapoints and annotations to this project; all or nothing.
+    Annotation formats (RTTM, TextGrid, EAF, …; a zip for several files) attach segments
+    to the datapoints with the same file names: as `author`'s work, or as predictions
+    (source=import) when no author is named. Their speakers become values of
+    `speaker_label` and their labels values of `label` (default "speaker" and "label");
+    unknown labels and values are created, or reported with `create_labels=false`."""
     if create_users and not access.principal.is_admin:
         raise PermissionDenied("Only administrators may create users.", code="admin_required")
     result = await run_in_threadpool(
         imports.import_file,
         db,
         storage,
-        data,
+        data.data,
         format_name=format,
+        filename=data.name,
         into=access.project,
         create_users=create_users,
         allow_missing_audio=allow_missing_audio,
         actor_id=access.principal.actor_id,
+        annotations=imports.AnnotationOptions(
+            author=author or None,
+            speaker_label=speaker_label or None,
+            label=label or None,
+            create_labels=create_labels,
+        ),
     )
     return _public(result)
