@@ -85,11 +85,16 @@ describe("splitAt", () => {
 
 describe("layoutLanes", () => {
   it("puts overlapping segments in different lanes and reuses free lanes", () => {
-    const { lanes, count } = layoutLanes([seg("a", 0, 2), seg("b", 1, 3), seg("c", 2.5, 4)]);
-    expect(count).toBe(2);
-    expect(lanes.get("a")).toBe(0);
-    expect(lanes.get("b")).toBe(1);
-    expect(lanes.get("c")).toBe(0);
+    const lanes = layoutLanes([seg("a", 0, 2), seg("b", 1, 3), seg("c", 2.5, 4), seg("d", 5, 6)]);
+    expect(lanes.get("a")).toEqual({ lane: 0, of: 2 });
+    expect(lanes.get("b")).toEqual({ lane: 1, of: 2 });
+    expect(lanes.get("c")).toEqual({ lane: 0, of: 2 });
+    expect(lanes.get("d")).toEqual({ lane: 0, of: 1 });
+  });
+  it("keeps touching segments at full height", () => {
+    const lanes = layoutLanes([seg("a", 0, 2), seg("b", 2, 3)]);
+    expect(lanes.get("a")).toEqual({ lane: 0, of: 1 });
+    expect(lanes.get("b")).toEqual({ lane: 0, of: 1 });
   });
 });
 

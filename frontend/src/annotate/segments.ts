@@ -128,19 +128,33 @@ export function cloneValues(values: Values): Values {
   return out;
 }
 
-/** Overlapping segments go to separate lanes so each stays visible and clickable. */
-export function layoutLanes(segments: Segment[]): { lanes: Map<string, number>; count: number } {
-  const lanes = new Map<string, number>();
-  const laneEnds: number[] = [];
+/**
+ * Overlapping segments go to separate lanes so each stays visible and clickable. Each segment
+ * gets its lane and the number of lanes of its group of overlapping segments; a segment that
+ * overlaps nothing keeps the full height.
+ */
+export function layoutLanes(segments: Segment[]): Map<string, { lane: number; of: number }> {
+  const out = new Map<string, { lane: number; of: number }>();
+  let group: { id: string; lane: number }[] = [];
+  let laneEnds: number[] = [];
+  let groupEnd = -Infinity;
+  const close = () => {
+    for (const g of group) out.set(g.id, { lane: g.lane, of: Math.max(1, laneEnds.length) });
+    group = [];
+    laneEnds = [];
+  };
   for (const seg of sortByTime(segments)) {
+    if (seg.start >= groupEnd) close();
     let lane = laneEnds.findIndex((end) => end <= seg.start);
     if (lane === -1) {
       lane = laneEnds.length;
       laneEnds.push(seg.end);
     } else laneEnds[lane] = seg.end;
-    lanes.set(seg.id, lane);
+    group.push({ id: seg.id, lane });
+    groupEnd = Math.max(groupEnd, seg.end);
   }
-  return { lanes, count: Math.max(1, laneEnds.length) };
+  close();
+  return out;
 }
 
 /** The segment before/after the selected one in time order, wrapping around. */

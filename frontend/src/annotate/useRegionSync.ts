@@ -92,7 +92,7 @@ export function useRegionSync(props: Props) {
   useEffect(() => {
     if (!waveform || !ready) return;
     const known = managed.current;
-    const { lanes, count } = layoutLanes(segments);
+    const lanes = layoutLanes(segments);
     const order = new Map([...segments].sort((a, b) => a.start - b.start).map((s, i) => [s.id, i]));
     const seen = new Set<string>();
     for (const seg of segments) {
@@ -124,9 +124,9 @@ export function useRegionSync(props: Props) {
       }
       const el = region.element;
       if (el) {
-        const lane = lanes.get(seg.id) ?? 0;
-        el.style.top = `${(lane * 100) / count}%`;
-        el.style.height = `${100 / count}%`;
+        const { lane, of } = lanes.get(seg.id) ?? { lane: 0, of: 1 };
+        el.style.top = `${(lane * 100) / of}%`;
+        el.style.height = `${100 / of}%`;
         el.style.outline = selected ? "2px solid #1c2330" : "none";
         el.style.outlineOffset = "-2px";
         el.style.zIndex = selected ? "3" : "1";
