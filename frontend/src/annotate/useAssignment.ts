@@ -55,12 +55,22 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
     if (id !== null) navigate(`/datapoints/${id}`, { state });
   }
 
-  const toggleReview = () =>
-    run(async () => {
-      const row = await unwrap(api.POST("/api/datapoints/{datapoint_id}/review", { params: { path }, body: { marked: !marked } }));
-      took(row);
-      say(row.marked_for_review ? "Marked for review." : "Review mark removed.");
+  const toggleReview = () => {
+    const want = !marked;
+    setMarked(want); // at once; put back if the server says no
+    void run(async () => {
+      try {
+        const row = await unwrap(
+          api.POST("/api/datapoints/{datapoint_id}/review", { params: { path }, body: { marked: want } }),
+        );
+        took(row);
+        say(row.marked_for_review ? "Marked for review." : "Review mark removed.");
+      } catch (err) {
+        setMarked(!want);
+        throw err;
+      }
     });
+  };
 
   const complete = () => {
     if (busy) return;
