@@ -27,7 +27,7 @@ export function AnnotateHeader(props: Props) {
   const { projectId, projectName, fileName, status, marked, saveView, busy } = props;
   return (
     <header className="annotate-bar">
-      <Link to={`/projects/${projectId}`} className="back" title="Back to the data list">
+      <Link to={`/projects/${projectId}`} className="back" title="Back to the data list" aria-label={`Back to ${projectName}`}>
         ← <span className="project-name">{projectName}</span>
       </Link>
       <div className="file">

@@ -19,6 +19,12 @@ import { useSegmentEditor } from "./useSegmentEditor";
 import { useShortcuts } from "./useShortcuts";
 import { useWaveform, type WaveformSource } from "./useWaveform";
 
+/** Decoding rate for the drawing: the file's own (sample-level zoom), capped at ~50 M samples. */
+function decodingRate(sampleRate: number, duration: number): number {
+  const cap = Math.floor(50e6 / Math.max(duration, 1));
+  return Math.max(3000, Math.min(sampleRate || 8000, cap, 96000));
+}
+
 export function Workspace({ data }: { data: Loaded }) {
   const { datapoint, project, labels, autosave } = data;
   const segmentLabels = useMemo(() => labels.filter((l) => l.scope === "segment"), [labels]);
@@ -36,9 +42,10 @@ export function Workspace({ data }: { data: Loaded }) {
 
   const waveBox = useRef<HTMLDivElement>(null);
   const minimapBox = useRef<HTMLDivElement>(null);
+  const decodeRate = decodingRate(datapoint.sample_rate, datapoint.duration);
   const source = useMemo<WaveformSource>(
-    () => ({ url: datapoint.audio_url, sampleRate: datapoint.sample_rate }),
-    [datapoint.audio_url, datapoint.sample_rate],
+    () => ({ url: datapoint.audio_url, sampleRate: decodeRate }),
+    [datapoint.audio_url, decodeRate],
   );
   const { waveform, ready, error: audioError } = useWaveform(waveBox, minimapBox, source);
   const duration = datapoint.duration;
@@ -146,7 +153,7 @@ export function Workspace({ data }: { data: Loaded }) {
               ws={waveform?.ws ?? null}
               ready={ready}
               duration={duration}
-              sampleRate={datapoint.sample_rate}
+              sampleRate={decodeRate}
               rate={actions.rate}
               onRate={actions.setRate}
               onSeek={actions.seekBy}

@@ -60,8 +60,8 @@ export function useWaveform(
       url,
       peaks,
       duration,
-      // Decode at the file's own rate so the deepest zoom shows single samples.
-      sampleRate: Math.max(3000, Math.min(sampleRate || 8000, 96000)),
+      // Decoded at the file's own rate where memory allows, so the deepest zoom shows samples.
+      sampleRate,
       height: 128,
       waveColor: "#9aa7bb",
       progressColor: "#4a6fb5",
@@ -91,7 +91,12 @@ export function useWaveform(
           labelSize: 11,
           formatTimeCallback: formatTime,
         }),
-        new CtrlWheelZoom({ maxZoom: Math.max(1000, sampleRate || 8000), scale: 0.25, deltaThreshold: 5 }),
+        new CtrlWheelZoom({
+          maxZoom: Math.max(1000, sampleRate),
+          exponentialZooming: true,
+          iterations: 40,
+          deltaThreshold: 5,
+        }),
       ],
     });
     const unready = ws.on("ready", () => setReady(true));
