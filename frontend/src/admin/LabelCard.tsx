@@ -18,12 +18,11 @@ export function LabelCard(props: {
   count: number;
   keymap: Keymap;
   drag: DragProps;
-  busy: boolean;
   onMove(to: number, direction: "up" | "down"): void;
   onChanged(label: Label): void;
   onDeleted(): void;
 }) {
-  const { projectId, label, index, count, keymap, drag, busy, onMove, onChanged, onDeleted } = props;
+  const { projectId, label, index, count, keymap, drag, onMove, onChanged, onDeleted } = props;
   const [editing, setEditing] = useState(false);
   const action = useAction();
   const headingId = `label-${label.id}-name`;
@@ -52,7 +51,7 @@ export function LabelCard(props: {
               type="button"
               id={`label-${label.id}-up`}
               aria-label={`Move ${label.name} up`}
-              disabled={busy || index === 0}
+              disabled={index === 0}
               onClick={() => onMove(index - 1, "up")}
             >
               ↑
@@ -61,7 +60,7 @@ export function LabelCard(props: {
               type="button"
               id={`label-${label.id}-down`}
               aria-label={`Move ${label.name} down`}
-              disabled={busy || index === count - 1}
+              disabled={index === count - 1}
               onClick={() => onMove(index + 1, "down")}
             >
               ↓

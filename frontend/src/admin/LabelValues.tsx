@@ -8,6 +8,7 @@ import { ColorField, HotkeyField, TextField } from "./labelFields";
 import { ConfirmButton, useAction } from "./parts";
 import { move } from "./reorder";
 import { useDragSort } from "./useDragSort";
+import { useSerialSave } from "./useSerialSave";
 
 type Label = Schemas["LabelPublic"];
 type Value = Schemas["ValuePublic"];
@@ -20,27 +21,31 @@ export function LabelValues(props: {
 }) {
   const { projectId, label, keymap, onChanged } = props;
   const [editing, setEditing] = useState<number | null>(null);
-  const order = useAction();
+  const save = useSerialSave();
   const values = label.values;
   const ids = values.map((v) => v.id);
   const base = { project_id: projectId, label_id: label.id };
 
-  async function reorder(next: number[], focus?: { id: number; direction: "up" | "down" }) {
-    const before = label;
+  function reorder(next: number[], focus?: { id: number; direction: "up" | "down" }) {
     onChanged({ ...label, values: next.map((id) => values.find((v) => v.id === id)!) });
     if (focus) refocus(`value-${focus.id}`, focus.direction);
-    const ok = await order.run(async () => {
-      const saved = await unwrap(
-        api.PUT("/api/projects/{project_id}/labels/{label_id}/values/order", {
-          params: { path: base },
-          body: { ids: next },
-        }),
-      );
-      onChanged(saved);
-    });
-    if (!ok) onChanged(before);
+    save.run(
+      () =>
+        unwrap(
+          api.PUT("/api/projects/{project_id}/labels/{label_id}/values/order", {
+            params: { path: base },
+            body: { ids: next },
+          }),
+        ),
+      (saved, last) => last && onChanged(saved),
+      // The order on screen is not the saved one: show the server's.
+      () =>
+        void unwrap(
+          api.GET("/api/projects/{project_id}/labels/{label_id}", { params: { path: base } }),
+        ).then(onChanged, () => undefined),
+    );
   }
-  const drag = useDragSort(`value-${label.id}`, ids, (next) => void reorder(next), !order.busy);
+  const drag = useDragSort(`value-${label.id}`, ids, reorder);
   const replace = (value: Value) =>
     onChanged({ ...label, values: values.map((v) => (v.id === value.id ? value : v)) });
 
@@ -73,10 +78,10 @@ export function LabelValues(props: {
                 <span className="value-text">{v.value}</span>
                 {v.hotkey ? <kbd title="Hotkey">{v.hotkey}</kbd> : null}
                 <div className="actions">
-                  <button type="button" id={`value-${v.id}-up`} aria-label={`Move “${v.value}” up`} disabled={order.busy || i === 0} onClick={() => reorder(move(ids, i, i - 1), { id: v.id, direction: "up" })}>
+                  <button type="button" id={`value-${v.id}-up`} aria-label={`Move “${v.value}” up`} disabled={i === 0} onClick={() => reorder(move(ids, i, i - 1), { id: v.id, direction: "up" })}>
                     ↑
                   </button>
-                  <button type="button" id={`value-${v.id}-down`} aria-label={`Move “${v.value}” down`} disabled={order.busy || i === values.length - 1} onClick={() => reorder(move(ids, i, i + 1), { id: v.id, direction: "down" })}>
+                  <button type="button" id={`value-${v.id}-down`} aria-label={`Move “${v.value}” down`} disabled={i === values.length - 1} onClick={() => reorder(move(ids, i, i + 1), { id: v.id, direction: "down" })}>
                     ↓
                   </button>
                   <button type="button" aria-label={`Edit “${v.value}”`} disabled={editing !== null} onClick={() => setEditing(v.id)}>
@@ -89,7 +94,7 @@ export function LabelValues(props: {
           )}
         </ol>
       )}
-      <ErrorMessage>{order.error}</ErrorMessage>
+      <ErrorMessage>{save.error}</ErrorMessage>
       {editing === null ? (
         <ValueForm
           projectId={projectId}

@@ -6,9 +6,9 @@ import { LabelCard } from "./LabelCard";
 import { refocus } from "./LabelValues";
 import { NewLabelForm } from "./NewLabelForm";
 import type { Keymap } from "./keymap";
-import { useAction } from "./parts";
 import { move } from "./reorder";
 import { useDragSort } from "./useDragSort";
+import { useSerialSave } from "./useSerialSave";
 
 type Label = Schemas["LabelPublic"];
 
@@ -16,25 +16,27 @@ export function LabelsTab({ projectId, keymap }: { projectId: number; keymap: Ke
   const [list, setList] = useState<Label[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState("");
-  const order = useAction();
+
+  const [tick, setTick] = useState(0);
+  const save = useSerialSave();
 
   useEffect(() => {
     let live = true;
-    unwrap(api.GET("/api/projects/{project_id}/labels", { params: { path: { project_id: projectId } } })).then(
+    const path = { params: { path: { project_id: projectId } } };
+    unwrap(api.GET("/api/projects/{project_id}/labels", path)).then(
       (labels) => live && setList(labels),
       (err: unknown) => live && setLoadError(errorMessage(err)),
     );
     return () => {
       live = false;
     };
-  }, [projectId]);
+  }, [projectId, tick]);
 
   const update = (fn: (labels: Label[]) => Label[]) => setList((prev) => (prev ? fn(prev) : prev));
   const labels = list ?? [];
   const ids = labels.map((l) => l.id);
 
-  async function reorder(next: number[], moved?: { id: number; direction: "up" | "down" }) {
-    const before = labels;
+  function reorder(next: number[], moved?: { id: number; direction: "up" | "down" }) {
     const byId = new Map(labels.map((l) => [l.id, l]));
     setList(next.map((id) => byId.get(id)!));
     if (moved) {
@@ -42,25 +44,29 @@ export function LabelsTab({ projectId, keymap }: { projectId: number; keymap: Ke
       const name = byId.get(moved.id)?.name;
       setAnnounce(`${name} moved to position ${next.indexOf(moved.id) + 1} of ${next.length}.`);
     }
-    const ok = await order.run(async () => {
-      const saved = await unwrap(
-        api.PUT("/api/projects/{project_id}/labels/order", {
-          params: { path: { project_id: projectId } },
-          body: { ids: next },
-        }),
-      );
-      // Keep any edits made meanwhile; only the order comes from the answer.
-      const rank = new Map(saved.map((l, i) => [l.id, i]));
-      update((now) => [...now].sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0)));
-    });
-    if (!ok) setList(before);
+    save.run(
+      () =>
+        unwrap(
+          api.PUT("/api/projects/{project_id}/labels/order", {
+            params: { path: { project_id: projectId } },
+            body: { ids: next },
+          }),
+        ),
+      (saved, last) => {
+        if (!last) return;
+        // Keep any edits made meanwhile; only the order comes from the answer.
+        const rank = new Map(saved.map((l, i) => [l.id, i]));
+        update((now) => [...now].sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0)));
+      },
+      () => setTick((t) => t + 1),
+    );
   }
-  const drag = useDragSort("label", ids, (next) => void reorder(next), !order.busy);
+  const drag = useDragSort("label", ids, reorder);
 
   return (
     <>
       <NewLabelForm projectId={projectId} onCreated={(label) => update((now) => [...now, label])} />
-      <ErrorMessage>{loadError ?? order.error}</ErrorMessage>
+      <ErrorMessage>{loadError ?? save.error}</ErrorMessage>
       <p className="visually-hidden" aria-live="polite">
         {announce}
       </p>
@@ -84,7 +90,6 @@ export function LabelsTab({ projectId, keymap }: { projectId: number; keymap: Ke
             count={labels.length}
             keymap={keymap}
             drag={drag(label.id)}
-            busy={order.busy}
             onMove={(to, direction) => reorder(move(ids, i, to), { id: label.id, direction })}
             onChanged={(next) => update((now) => now.map((l) => (l.id === next.id ? next : l)))}
             onDeleted={() => update((now) => now.filter((l) => l.id !== label.id))}

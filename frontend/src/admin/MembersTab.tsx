@@ -1,5 +1,6 @@
 // A project's members: add by username, change role, remove.
 import { useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
 import { ErrorMessage, Loading, Notice } from "../components/ui";
@@ -154,7 +155,8 @@ function AddMember(props: { projectId: number; members: Member[]; onAdded(m: Mem
       </div>
       {admin ? (
         <p className="hint">
-          Someone new? Create their account on the <a href="/admin/users">Users</a> page first.
+          Someone new? Create their account on the <Link to="/admin/users">Users</Link> page
+          first.
         </p>
       ) : null}
       <ErrorMessage>{action.error ?? users.error}</ErrorMessage>
@@ -200,7 +202,7 @@ function MemberRow(props: {
       </td>
       <td className="row-actions">
         <ConfirmButton
-          question={`Remove ${m.username}? Their assignments and work stay.`}
+          question={`Remove ${m.username}? They lose access; their work stays.`}
           confirm="Remove"
           disabled={action.busy}
           onConfirm={() =>
