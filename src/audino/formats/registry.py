@@ -29,6 +29,8 @@ BUILTIN_MODULES = tuple(
     for name in (
         "audino_native", "audino_v1", "rttm", "textgrid", "eaf", "audacity", "raven",
         "subtitles", "csv_table", "ctm", "kaldi", "nemo", "labelstudio", "prodigy",
+        "librispeech", "commonvoice", "audiofolder", "vctk", "voxceleb", "voxpopuli",
+        "tedlium", "librivox",
     )
 )  # fmt: skip
 

@@ -1,0 +1,93 @@
+"""What corpus layouts share: one utterance per segment, with its speaker, split,
+attributes and clip, walked recording by recording so clips stream out in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from audino.formats.clipping import clip_files
+from audino.formats.files import OutputFile
+from audino.formats.options import AudioSpec, ExportOptions
+from audino.formats.projection import Projection, file_safe
+from audino.formats.records import Dataset, Recording, SegmentRecord
+
+ATTRIBUTES = ("gender", "age", "accent", "locale", "emotion", "language")
+
+
+@dataclass(slots=True)
+class Utterance:
+    recording: Recording
+    segment: SegmentRecord
+    speaker: str | None  # as annotated (None: nobody named)
+    speaker_key: str  # the speaker, else the recording: never spans splits
+    split: str
+    text: str
+
+    @property
+    def duration(self) -> float:
+        return self.segment.end - self.segment.start
+
+    def attribute(self, name: str) -> Any:
+        """A segment attribute, else a segment label of that name, else recording metadata."""
+        seg = self.segment
+        for source in (seg.attributes, seg.values, self.recording.metadata):
+            value = source.get(name)
+            if value not in (None, "", []):
+                return value
+        return None
+
+    def gender(self) -> str:
+        value = str(self.attribute("gender") or "").lower()
+        return {"m": "male", "f": "female"}.get(value[:1], "") if value else ""
+
+
+class Numbering:
+    """Stable small ids for names, in order of first appearance: 1, 2, 3…"""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, name: str) -> int:
+        return self.ids.setdefault(name, len(self.ids) + 1)
+
+
+def utterances(
+    dataset: Dataset, options: ExportOptions, view: Projection, default_split: str
+) -> Iterator[tuple[Recording, list[Utterance]]]:
+    for item in dataset.items:
+        rec = item.recording
+        out = []
+        for seg in item.segments:
+            if seg.end <= seg.start:
+                continue  # an instant has no audio to cut
+            speaker = view.speaker(seg, rec)
+            key = speaker if speaker is not None else f"rec-{rec.id or rec.name}"
+            split_key = key if options.split_by == "speaker" else f"rec-{rec.id or rec.name}"
+            text = " ".join(view.caption(seg).split())
+            out.append(
+                Utterance(rec, seg, speaker, key, options.split_of(split_key, default_split), text)
+            )
+        yield rec, out
+
+
+def clips(
+    options: ExportOptions,
+    spec: AudioSpec,
+    recording: Recording,
+    utts: list[Utterance],
+    paths: list[str],
+) -> Iterator[OutputFile]:
+    spans = [(u.segment.start, u.segment.end, u.segment.channel) for u in utts]
+    yield from clip_files(options, spec, recording, spans, paths)
+
+
+def speaker_name(utt: Utterance) -> str:
+    return utt.speaker if utt.speaker is not None else utt.recording.name
+
+
+def alnum(text: str, default: str) -> str:
+    """Letters and digits only (ids whose parts are joined by "_" or "-")."""
+    out = "".join(c for c in file_safe(text, "") if c.isalnum())
+    return out or default
