@@ -35,7 +35,7 @@ export function DatapointPanel({ labels, values, onChange, reference, error }: P
         </section>
       ) : null}
       {reference ? (
-        <section className="panel reference" aria-label="Reference transcript">
+        <section className="panel reference">
           <h2>Reference transcript</h2>
           <p dir="auto" className="reference-text">
             {reference}
