@@ -14,7 +14,7 @@ import pytest
 
 from audino.audio.clips import cut
 from audino.formats import registry
-from audino.formats.files import write_tree
+from audino.formats.files import InputFile, write_tree
 from audino.formats.options import ExportOptions
 from audino.formats.records import (
     AnnotatedRecording,
@@ -209,3 +209,31 @@ def test_other_corpora_write_clips_and_tables(
     if name == "voxpopuli":
         table = next(root.glob("transcribed_data/*/asr_train.tsv")).read_text().splitlines()
         assert table[0].split("\t")[:3] == ["id", "raw_text", "normalized_text"]
+
+
+def test_audino_cvat_clips_and_round_trip(tmp_path: Path) -> None:
+    root = export("audino-cvat", tmp_path)
+    lines = (root / "data.tsv").read_text().splitlines()
+    header = lines[0].split("\t")
+    assert header == [
+        "path",
+        "sentence",
+        "age",
+        "gender",
+        "accent",
+        "locale",
+        "emotion",
+        "label",
+        "start",
+        "end",
+        "audio_file",
+    ]
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    got = [(r["sentence"], duration(root / "clips" / r["path"])[0]) for r in rows]
+    assert same(got, all_segments())
+    back = registry.get("audino-cvat").read(
+        [InputFile("data.tsv", (root / "data.tsv").read_bytes())]
+    )
+    names = {item.recording.name for item in back.items}
+    assert names == {e["file"] for e in MANIFEST}
+    assert next(iter(back.items)).segments[0].attributes == {"gender": "male", "locale": "en"}

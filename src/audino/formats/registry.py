@@ -30,7 +30,7 @@ BUILTIN_MODULES = tuple(
         "audino_native", "audino_v1", "rttm", "textgrid", "eaf", "audacity", "raven",
         "subtitles", "csv_table", "ctm", "kaldi", "nemo", "labelstudio", "prodigy",
         "librispeech", "commonvoice", "audiofolder", "vctk", "voxceleb", "voxpopuli",
-        "tedlium", "librivox",
+        "tedlium", "librivox", "audino_cvat",
     )
 )  # fmt: skip
 
