@@ -1,6 +1,6 @@
 // A project's datapoints: status tabs with counts, filename search, sort, keyset pages.
 import { useEffect, useState } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
 import { useLoad } from "../components/useLoad";
@@ -38,7 +38,9 @@ export function DataListPage() {
   const [history, setHistory] = useState<string[]>([]);
   const [search, setSearch] = useState(filename);
   const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [message, setMessage] = useState<string | null>(null);
+  // The annotation page says why it sent the user here (e.g. "nothing left in your queue").
+  const arrival = (useLocation().state as { message?: string } | null)?.message ?? null;
+  const [message, setMessage] = useState<string | null>(arrival);
   const [error, setError] = useState<string | null>(null);
 
   const project = useLoad(
