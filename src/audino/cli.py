@@ -275,7 +275,8 @@ def export_project(
         typer.Option(
             "--output",
             "-o",
-            help="File to write, '-' for stdout (default: <project>-<format>.json here).",
+            help="File to write, '-' for stdout; for multi-file formats a folder, or a .zip "
+            "(default: <project>-<format>.json or .zip here).",
         ),
     ] = None,
     status: Annotated[
@@ -285,12 +286,25 @@ def export_project(
         ),
     ] = None,
     author: Annotated[str | None, typer.Option(help="Only this user's annotations.")] = None,
+    speaker_label: Annotated[
+        str | None, typer.Option(help="The label whose values name speakers (default: speaker).")
+    ] = None,
+    splits: Annotated[
+        str | None, typer.Option(help="Splits by ratio, e.g. train=0.8,dev=0.1,test=0.1.")
+    ] = None,
+    split_by: Annotated[
+        str, typer.Option(help="Keep each recording, or each speaker, in one split.")
+    ] = "recording",
+    sample_rate: Annotated[int | None, typer.Option(help="Audio sample rate (Hz).")] = None,
+    channels: Annotated[int | None, typer.Option(help="Audio channels.")] = None,
+    codec: Annotated[str | None, typer.Option(help="Audio codec: flac, wav, mp3, ogg.")] = None,
+    locale: Annotated[str | None, typer.Option(help="Language code for corpus layouts.")] = None,
     list_formats: Annotated[
         bool, typer.Option("--list-formats", help="List the formats and exit.")
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Export project PROJECT as a dataset file, streamed."""
+    """Export project PROJECT as a dataset (a file, a zip or a folder), streamed."""
     from audino.formats import registry
 
     if list_formats:
@@ -303,37 +317,84 @@ def export_project(
     if not project:
         fail("Name the project to export (or use --list-formats).")
         return
+    from audino.formats.options import ExportOptions, parse_splits
     from audino.services import exports
     from audino.services.errors import AudinoError
+    from audino.storage.blobs import BlobStore
 
-    database = open_database(load_settings(data_dir))
+    settings = load_settings(data_dir)
+    database = open_database(settings)
+    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    try:
+        options = ExportOptions(
+            speaker_label=speaker_label,
+            splits=parse_splits(splits),
+            split_by=split_by,
+            sample_rate=sample_rate,
+            channels=channels,
+            codec=codec,
+            locale=locale,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+        return
     try:
         with database.session(write=False) as db:
             found = _find_project(db, project)
             if found is None:
                 fail(f"No project named {project!r}.")
                 return
-            plan = exports.plan_export(db, found, format_name, status=status, author=author)
+            plan = exports.plan_export(
+                db, found, format_name, status=status, author=author, options=options
+            )
+            total = exports.count_datapoints(db, plan)
     except AudinoError as exc:
         fail(exc.detail)
         return
-    chunks = exports.stream_export(database, plan)
-    if output == "-":
-        stream = typer.get_binary_stream("stdout")
-        for chunk in chunks:
-            stream.write(chunk)
-        stream.flush()
-        return
-    target = Path(output or plan.filename)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("wb") as out:
+    fmt = plan.format
+    to_folder = (
+        fmt.files
+        and not fmt.single_file
+        and output not in (None, "-")
+        and not str(output).lower().endswith(".zip")
+    )
+    with typer.progressbar(length=total, label="Exporting", file=sys.stderr, show_pos=True) as bar:
+        if to_folder:
+            count = exports.write_export(
+                database, plan, Path(str(output)), storage=storage, progress=bar.update
+            )
+            typer.echo(
+                f"Exported {plan.project_name!r} as {fmt.name}: {count} files in {output}.",
+                err=True,
+            )
+            return
+        chunks = exports.stream_export(database, plan, storage=storage, progress=bar.update)
+        if output == "-":
+            stream = typer.get_binary_stream("stdout")
             for chunk in chunks:
-                out.write(chunk)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    typer.echo(f"Exported {plan.project_name!r} as {plan.format.name} to {target}.", err=True)
+                stream.write(chunk)
+            stream.flush()
+            return
+        target = Path(output or plan.filename)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with partial.open("wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    typer.echo(f"Exported {plan.project_name!r} as {fmt.name} to {target}.", err=True)
+
+
+def _read_input(path: Path) -> bytes:
+    """A file's bytes; a folder (a Kaldi data dir, say) as a zip of its files."""
+    if not path.is_dir():
+        return path.read_bytes()
+    from audino.formats.files import OutputFile, files_under, zip_stream
+
+    files = [OutputFile(f.name, [f.data]) for f in files_under(path)]
+    return b"".join(zip_stream(files))
 
 
 @app.command("import-project")
@@ -341,7 +402,10 @@ def import_project(
     file: Annotated[
         Path,
         typer.Argument(
-            help="A native audino JSON export.", exists=True, dir_okay=False, readable=True
+            help="An export (audino JSON), an annotation file (RTTM, TextGrid…), or a zip or "
+            "folder of them.",
+            exists=True,
+            readable=True,
         ),
     ],
     name: Annotated[
@@ -358,6 +422,23 @@ def import_project(
     metadata_only: Annotated[
         bool, typer.Option("--metadata-only", help="Import even when audio is not in storage.")
     ] = False,
+    author: Annotated[
+        str | None,
+        typer.Option(help="Annotation files: segments by this user (default: predictions)."),
+    ] = None,
+    speaker_label: Annotated[
+        str | None, typer.Option(help="Annotation files: the label that takes the speakers.")
+    ] = None,
+    label: Annotated[
+        str | None, typer.Option(help="Annotation files: the label that takes the labels.")
+    ] = None,
+    create_labels: Annotated[
+        bool,
+        typer.Option(
+            "--create-labels/--no-create-labels",
+            help="Create unknown labels and values, or report them.",
+        ),
+    ] = True,
     data_dir: DataDir = None,
 ) -> None:
     """Create a project from an exported file, or add it to one with --into (all or
@@ -377,8 +458,15 @@ def import_project(
             result = imports.import_file(
                 db,
                 storage,
-                file.read_bytes(),
+                _read_input(file),
                 format_name=format_name,
+                filename=file.name + (".zip" if file.is_dir() else ""),
+                annotations=imports.AnnotationOptions(
+                    author=author,
+                    speaker_label=speaker_label,
+                    label=label,
+                    create_labels=create_labels,
+                ),
                 into=target,
                 name=name,
                 create_users=create_users,

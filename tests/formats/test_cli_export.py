@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import orjson
@@ -30,8 +31,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
     pid = builders.project(database, "Calls")
     with database.session() as db:
-        labels.create_label(db, projects.get_project(db, pid), name="speaker", kind="single",
-                            values=[{"value": "A"}, {"value": "B"}])  # fmt: skip
+        labels.create_label(
+            db,
+            projects.get_project(db, pid),
+            name="speaker",
+            kind="single",
+            values=[{"value": "A"}, {"value": "B"}],
+        )
     (label_id, value_ids) = builders.label_ids(database, pid)["speaker"]
     alice = builders.user(database, "alice")
     builders.member(database, pid, alice, "annotator")
@@ -123,8 +129,9 @@ def test_import_project_errors(data_dir: Path, tmp_path: Path) -> None:
     bad.write_bytes(orjson.dumps(doc))
     result = run(data_dir, "import-project", str(bad), "--name", "X")
     assert result.exit_code == 1 and "call-0.wav" in result.output
-    result = run(data_dir, "import-project", str(bad), "--name", "X", "--metadata-only",
-                 "--create-users")  # fmt: skip
+    result = run(
+        data_dir, "import-project", str(bad), "--name", "X", "--metadata-only", "--create-users"
+    )
     assert result.exit_code == 0, result.output
     assert "ghost" in result.output and "1 datapoints have no audio" in result.output
 
@@ -140,3 +147,92 @@ def test_import_v1_into_a_project(data_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Imported into project 'Calls'" in result.stdout
     assert "0 datapoints, 2 segments, 0 assignments" in result.stdout
+
+
+def test_list_formats_names_every_format(data_dir: Path) -> None:
+    result = run(data_dir, "export", "--list-formats")
+    names = {line.split("\t")[0] for line in result.stdout.splitlines()}
+    assert names == set(
+        [
+            "audino",
+            "audino-v1",
+            "audino-cvat",
+            "commonvoice",
+            "librispeech",
+            "voxpopuli",
+            "tedlium",
+            "voxceleb",
+            "vctk",
+            "librivox",
+            "kaldi",
+            "nemo",
+            "audiofolder",
+            "rttm",
+            "ctm",
+            "textgrid",
+            "eaf",
+            "audacity",
+            "raven",
+            "webvtt",
+            "srt",
+            "csv",
+            "labelstudio",
+            "prodigy",
+        ]
+    )
+    assert any(
+        line.startswith("rttm\texport, import into a project\t")
+        for line in result.stdout.splitlines()
+    )
+    assert any(line.startswith("librispeech\texport\t") for line in result.stdout.splitlines())
+
+
+def test_multi_file_export_to_a_folder_or_a_zip(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "grids"
+    result = run(data_dir, "export", "Calls", "-f", "textgrid", "-o", str(folder))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["call-0.TextGrid", "call-1.TextGrid"]
+    assert "Exporting" in result.stderr
+    archive = tmp_path / "calls.zip"
+    result = run(
+        data_dir, "export", "Calls", "-f", "rttm", "-o", str(archive), "--speaker-label", "speaker"
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(archive) as zf:
+        rttm = zf.read("all.rttm").decode()
+    assert rttm.splitlines()[0] == "SPEAKER call-0 1 0.000 1.000 <NA> <NA> A <NA> <NA>"
+    result = run(data_dir, "export", "Calls", "-f", "csv", "-o", "-")
+    assert result.exit_code == 0 and "नमस्ते" in result.stdout
+    result = run(data_dir, "export", "Calls", "-f", "kaldi", "-o", "-", "--splits", "x=")
+    assert result.exit_code == 1 and "bad split" in result.output
+    result = run(data_dir, "export", "Calls", "-f", "kaldi", "-o", "-", "--codec", "aac")
+    assert result.exit_code == 1 and "codec" in result.output
+
+
+def test_import_annotation_files_into_a_project(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "grids"
+    assert run(data_dir, "export", "Calls", "-f", "textgrid", "-o", str(folder)).exit_code == 0
+    result = run(
+        data_dir,
+        "import-project",
+        str(folder),
+        "-f",
+        "textgrid",
+        "--into",
+        "Calls",
+        "--author",
+        "alice",
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 datapoints, 2 segments" in result.stdout
+    rttm = tmp_path / "more.rttm"
+    rttm.write_text("SPEAKER call-1 1 2.0 1.0 <NA> <NA> Z <NA> <NA>\n")
+    result = run(
+        data_dir, "import-project", str(rttm), "-f", "rttm", "--into", "Calls", "--no-create-labels"
+    )
+    assert result.exit_code == 1 and "'Z'" in result.output
+    result = run(data_dir, "import-project", str(rttm), "-f", "rttm", "--into", "Calls")
+    assert result.exit_code == 0, result.output
+    rttm.write_text("SPEAKER call-1 1 2.0\n")
+    result = run(data_dir, "import-project", str(rttm), "-f", "rttm", "--into", "Calls")
+    assert result.exit_code == 1 and "line 1" in result.output
