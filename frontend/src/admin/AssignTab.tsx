@@ -53,8 +53,8 @@ export function AssignTab({ projectId }: { projectId: number }) {
           <legend>Annotators</legend>
           {list.length === 0 && members.data ? (
             <p className="muted">
-              No members yet. Add annotators on the{" "}
-              <Link to={`/projects/${projectId}/manage/members`}>Members</Link> tab.
+              No members yet.{" "}
+              <Link to={`/projects/${projectId}/manage/members`}>Add annotators</Link> first.
             </p>
           ) : null}
           <div className="checks">

@@ -95,7 +95,10 @@ function AddMember(props: { projectId: number; members: Member[]; onAdded(m: Mem
   const action = useAction();
   const taken = new Set(members.map((m) => m.user_id));
   const candidates = (users.data ?? []).filter((u) => u.is_active && !taken.has(u.id));
-  const pick = admin && users.data !== null && users.data !== undefined;
+  // Admins pick from every user (the select is there at once, enabled once loaded); managers,
+  // who may not list users, type the name. A failed list falls back to typing.
+  const pick = admin && !users.error;
+  const loadingUsers = pick && !users.data;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -123,8 +126,18 @@ function AddMember(props: { projectId: number; members: Member[]; onAdded(m: Mem
         <label>
           Username
           {pick ? (
-            <select value={username} onChange={(e) => setUsername(e.target.value)}>
-              <option value="">{candidates.length ? "Choose a user…" : "Everyone is a member"}</option>
+            <select
+              value={username}
+              disabled={loadingUsers}
+              onChange={(e) => setUsername(e.target.value)}
+            >
+              <option value="">
+                {loadingUsers
+                  ? "Loading users…"
+                  : candidates.length
+                    ? "Choose a user…"
+                    : "Everyone is a member"}
+              </option>
               {candidates.map((u) => (
                 <option key={u.id} value={u.username}>
                   {u.username}

@@ -23,7 +23,8 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
   const dirty =
     name !== project.name ||
     description !== project.description ||
-    (settings !== null && JSON.stringify(settings) !== JSON.stringify(project.settings));
+    settings === null ||
+    JSON.stringify(settings) !== JSON.stringify(project.settings);
 
   function edit<T>(set: (v: T) => void) {
     return (value: T) => {

@@ -75,7 +75,7 @@ export function UploadTab({ projectId }: { projectId: number }) {
         }}
         onDrop={drop}
       >
-        <p className="drop-title">Drop audio files here</p>
+        <p className="drop-title">Drop audio files here, or choose them</p>
         <p className="muted">WAV, FLAC, MP3, Ogg/Opus, M4A, AIFF, WebM… Two upload at a time.</p>
         <label className="button primary file-button">
           Choose files
@@ -116,9 +116,9 @@ export function UploadTab({ projectId }: { projectId: number }) {
           <p className="muted">No members yet; files stay unassigned.</p>
         )}
         <p className="hint">
-          Optional. Leave all unticked and spread the work later on the{" "}
-          <Link to={`/projects/${projectId}/manage/assign`}>Assign</Link> tab. Applies to files
-          added from now on.
+          Optional. Leave all unticked and{" "}
+          <Link to={`/projects/${projectId}/manage/assign`}>spread the work later</Link>. Applies to
+          files added from now on.
         </p>
         <ErrorMessage>{members.error}</ErrorMessage>
       </fieldset>

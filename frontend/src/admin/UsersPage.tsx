@@ -16,8 +16,9 @@ interface Secret {
 }
 
 export function UsersPage() {
-  const { me } = useAuth();
-  const users = useLoad(() => unwrap(api.GET("/api/users")), []);
+  const { me, refresh } = useAuth();
+  const admin = !!me?.is_admin;
+  const users = useLoad(() => (admin ? unwrap(api.GET("/api/users")) : Promise.resolve([])), [admin]);
   const [secret, setSecret] = useState<Secret | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [query, setQuery] = useState("");
@@ -38,6 +39,8 @@ export function UsersPage() {
   function changed(user: User, text: string) {
     if (users.data) users.setData(users.data.map((u) => (u.id === user.id ? user : u)));
     setNotice(text);
+    // Giving up your own admin rights changes what this browser may show.
+    if (user.id === me?.id && !user.is_admin) void refresh();
   }
 
   return (

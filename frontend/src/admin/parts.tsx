@@ -90,7 +90,8 @@ export function OneTimeSecret(props: {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => box.current?.focus(), []);
   return (
-    <div className="card secret-card" role="region" aria-label={title} tabIndex={-1} ref={box}>
+    // No aria-label here: "Password for …" would also answer to the form's "Password" label.
+    <div className="card secret-card" tabIndex={-1} ref={box}>
       <h2>{title}</h2>
       <p className="muted">Shown only this once. Copy it now and keep it somewhere safe.</p>
       <div className="secret-row">
