@@ -6,6 +6,7 @@ so a zip streams out while the project is still being read and clips are still b
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import zipfile
@@ -16,6 +17,8 @@ from pathlib import Path, PurePosixPath
 from audino.formats.records import FormatError
 
 CHUNK_BYTES = 1 << 16
+ZIP_LEVEL = 1
+LINES_PER_CHUNK = 1024  # lines are short: chunks of some 10-100 KiB
 # Audio is already compressed; deflating it again only costs time.
 STORED_SUFFIXES = frozenset({".flac", ".mp3", ".ogg", ".opus", ".m4a", ".sph"})
 
@@ -60,17 +63,15 @@ def lines_file(path: str, lines: Iterable[str]) -> OutputFile:
 
 def _chunked(lines: Iterable[str]) -> Iterator[bytes]:
     parts: list[str] = []
-    size = 0
+    append = parts.append
     for line in lines:
-        parts.append(line)
-        size += len(line)
-        if size >= CHUNK_BYTES:
-            parts.append("")
+        append(line)
+        if len(parts) >= LINES_PER_CHUNK:
+            append("")
             yield "\n".join(parts).encode()
             parts.clear()
-            size = 0
     if parts:
-        parts.append("")
+        append("")
         yield "\n".join(parts).encode()
 
 
@@ -110,6 +111,10 @@ def zip_stream(files: Iterable[OutputFile]) -> Iterator[bytes]:
             info.external_attr = 0o644 << 16
             stored = PurePosixPath(file.path).suffix.lower() in STORED_SUFFIXES
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            # Fast deflate: text still shrinks 4-8x, at a third of the default's time.
+            for attribute in ("compress_level", "_compresslevel"):  # 3.13+, 3.11-3.12
+                with contextlib.suppress(AttributeError):
+                    setattr(info, attribute, ZIP_LEVEL)
             with zf.open(info, "w") as entry:
                 for chunk in file.chunks:
                     entry.write(chunk)

@@ -72,10 +72,10 @@ def _grid(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
         yield f"        xmax = {_num(xmax)}"
         yield f"        intervals: size = {len(intervals)}"
         for j, (start, end, text) in enumerate(intervals, 1):
-            yield f"        intervals [{j}]:"
-            yield f"            xmin = {_num(start)}"
-            yield f"            xmax = {_num(end)}"
-            yield f"            text = {_quote(text)}"
+            yield (
+                f"        intervals [{j}]:\n            xmin = {_num(start)}\n"
+                f"            xmax = {_num(end)}\n            text = {_quote(text)}"
+            )
 
 
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
