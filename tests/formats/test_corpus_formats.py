@@ -237,3 +237,16 @@ def test_audino_cvat_clips_and_round_trip(tmp_path: Path) -> None:
     names = {item.recording.name for item in back.items}
     assert names == {e["file"] for e in MANIFEST}
     assert next(iter(back.items)).segments[0].attributes == {"gender": "male", "locale": "en"}
+
+
+def test_missing_audio_skips_its_clips_but_keeps_the_text(tmp_path: Path) -> None:
+    def broken(recording: Recording, spans: Any, **audio: Any) -> Iterator[bytes]:
+        if recording.name.startswith("de"):
+            raise FileNotFoundError(recording.name)
+        yield from local_clips(recording, spans, **audio)
+
+    fmt = registry.get("librispeech")
+    write_tree(fmt.output_files(speech(), ExportOptions(clips=broken)), tmp_path)
+    texts = [p for p in tmp_path.glob("*/*/*/*.trans.txt")]
+    assert len(texts) == len(MANIFEST)
+    assert len(list(tmp_path.glob("*/*/*/*.flac"))) == len(all_segments()) - 2

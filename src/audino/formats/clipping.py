@@ -13,11 +13,16 @@ from audino.formats.records import Recording
 class _Next:
     """The next clip of a recording's decoding pass, when its file is written."""
 
-    def __init__(self, clips: Iterator[bytes]) -> None:
+    def __init__(self, clips: Iterator[bytes], first: bytes | None = None) -> None:
         self.clips = clips
+        self.first = first
 
     def __iter__(self) -> Iterator[bytes]:
-        yield next(self.clips)
+        if self.first is not None:
+            first, self.first = self.first, None
+            yield first
+        else:
+            yield next(self.clips)
 
 
 def clip_files(
@@ -27,14 +32,19 @@ def clip_files(
     spans: Sequence[tuple[float, float, int | None]],
     paths: Sequence[str],
 ) -> Iterator[OutputFile]:
-    """One file per span (none at all when the export carries no audio)."""
+    """One file per span (none at all when the export carries no audio, or when this
+    recording's audio cannot be read: the annotations still go out)."""
     if options.clips is None or not spans:
         return
     clips = options.clips(
         recording, spans, sample_rate=spec.sample_rate, channels=spec.channels, codec=spec.codec
     )
-    for path in paths:
-        yield OutputFile(path, _Next(clips))
+    try:
+        first = next(clips)  # before any file is started: a missing file skips cleanly
+    except Exception:  # missing or undecodable audio, whatever raised it
+        return
+    for k, path in enumerate(paths):
+        yield OutputFile(path, _Next(clips, first if k == 0 else None))
 
 
 def whole_file(
