@@ -299,6 +299,10 @@ def export_project(
     channels: Annotated[int | None, typer.Option(help="Audio channels.")] = None,
     codec: Annotated[str | None, typer.Option(help="Audio codec: flac, wav, mp3, ogg.")] = None,
     locale: Annotated[str | None, typer.Option(help="Language code for corpus layouts.")] = None,
+    one_annotator: Annotated[
+        bool,
+        typer.Option("--one-annotator", help="Keep one annotator's segments per datapoint."),
+    ] = False,
     list_formats: Annotated[
         bool, typer.Option("--list-formats", help="List the formats and exit.")
     ] = False,

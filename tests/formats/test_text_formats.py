@@ -392,3 +392,26 @@ def test_every_format_is_listed_with_a_description() -> None:
         "labelstudio",
         "prodigy",
     } <= names
+
+
+def test_one_annotator_keeps_the_furthest_along() -> None:
+    from audino.formats.records import AssignmentRecord
+    from audino.formats.selection import one_annotator
+
+    rec = Recording(
+        id=1,
+        name="a.wav",
+        storage_key="k",
+        duration=5,
+        sample_rate=16000,
+        channels=1,
+        assignments=(AssignmentRecord("bob", "done"), AssignmentRecord("alice", "in_progress")),
+    )
+    segs = tuple(
+        SegmentRecord(id=str(k), recording_id=1, author=author, start=k, end=k + 1)
+        for k, author in enumerate(["alice", "alice", "bob", None])
+    )
+    (item,) = one_annotator([AnnotatedRecording(rec, segs)])
+    assert [s.author for s in item.segments] == ["bob"]
+    model_only = AnnotatedRecording(rec, (segs[3],))
+    assert list(one_annotator([model_only])) == [model_only]

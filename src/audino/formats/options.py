@@ -52,6 +52,8 @@ class ExportOptions:
     channels: int | None = None
     codec: str | None = None
     locale: str | None = None  # Common Voice and friends; None: from the recording metadata
+    # Keep one annotator's segments per datapoint (see selection.one_annotator), not all.
+    one_annotator: bool = False
     clips: ClipSource | None = field(default=None, compare=False)
 
     def audio(self, default: AudioSpec) -> AudioSpec:

@@ -43,6 +43,7 @@ from audino.formats.records import (
     SegmentRecord,
     UserRef,
 )
+from audino.formats.selection import one_annotator
 from audino.services.bulk import Decoders, gc_paused, raw
 from audino.services.errors import InvalidInput, NotFound
 from audino.services.export_audio import StorageClips
@@ -147,6 +148,8 @@ def _files(
     if progress is not None:
         dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
     options = plan.options
+    if options.one_annotator:
+        dataset = dataclasses.replace(dataset, items=one_annotator(dataset.items))
     if plan.format.clips and storage is not None:
         options = dataclasses.replace(options, clips=StorageClips(storage))
     yield from plan.format.output_files(dataset, options)

@@ -93,13 +93,15 @@ def export_project(
     channels: int | None = None,
     codec: str | None = None,
     locale: str | None = None,
+    one_annotator: bool = False,
 ) -> StreamingResponse:
     """Streams the project in `format` (a zip for multi-file formats); `status` (all,
     todo, in_progress, done, review) picks datapoints, `author` keeps one user's
     annotations, `speaker_label` names the label that holds speakers, `splits`
     (`train=0.8,dev=0.1,test=0.1`) assigns splits stable by `split_by` (recording or
-    speaker), and `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg) set the audio of
-    formats that write it."""
+    speaker), `one_annotator` keeps one person's segments per datapoint (the furthest
+    along, then the most), and `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
+    set the audio of formats that write it."""
     try:
         split_list = parse_splits(splits)
     except ValueError as exc:
@@ -112,6 +114,7 @@ def export_project(
         channels=channels,
         codec=codec or None,
         locale=locale or None,
+        one_annotator=one_annotator,
     )
     plan = exports.plan_export(
         db, access.project, format, status=status, author=author, options=options
