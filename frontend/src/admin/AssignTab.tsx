@@ -11,7 +11,10 @@ type Result = Schemas["BulkAssignOut"];
 
 export function AssignTab({ projectId }: { projectId: number }) {
   const path = { params: { path: { project_id: projectId } } };
-  const members = useLoad(() => unwrap(api.GET("/api/projects/{project_id}/members", path)), [projectId]);
+  const members = useLoad(
+    () => unwrap(api.GET("/api/projects/{project_id}/members", path)),
+    [projectId],
+  );
   const [chosen, setChosen] = useState<number[]>([]);
   const [perUser, setPerUser] = useState("10");
   const [overlap, setOverlap] = useState("0");

@@ -13,7 +13,12 @@ const STATUSES = [
   { value: "review", label: "Marked for review" },
 ];
 
-export function exportUrl(projectId: number, format: string, status: string, author: string): string {
+export function exportUrl(
+  projectId: number,
+  format: string,
+  status: string,
+  author: string,
+): string {
   const query = new URLSearchParams({ format });
   if (status) query.set("status", status);
   if (author) query.set("author", author);
@@ -23,7 +28,12 @@ export function exportUrl(projectId: number, format: string, status: string, aut
 export function ExportTab({ projectId }: { projectId: number }) {
   const formats = useLoad(() => unwrap(api.GET("/api/formats")), []);
   const members = useLoad(
-    () => unwrap(api.GET("/api/projects/{project_id}/members", { params: { path: { project_id: projectId } } })),
+    () =>
+      unwrap(
+        api.GET("/api/projects/{project_id}/members", {
+          params: { path: { project_id: projectId } },
+        }),
+      ),
     [projectId],
   );
   const [chosen, setChosen] = useState("");
@@ -32,6 +42,8 @@ export function ExportTab({ projectId }: { projectId: number }) {
   const format = chosen || formats.data?.[0]?.name || "";
   const current = formats.data?.find((f) => f.name === format);
   const url = format ? exportUrl(projectId, format, status, author) : "";
+  const file = `export${current?.extension ?? ""}`;
+  const command = `curl -H "Authorization: Bearer TOKEN" -o ${file} "${window.location.origin}${url}"`;
 
   return (
     <div className="card export">
@@ -41,7 +53,11 @@ export function ExportTab({ projectId }: { projectId: number }) {
       <div className="form-row">
         <label>
           Format
-          <select value={format} onChange={(e) => setChosen(e.target.value)} aria-describedby="export-format-about">
+          <select
+            value={format}
+            onChange={(e) => setChosen(e.target.value)}
+            aria-describedby="export-format-about"
+          >
             {formats.data?.map((f) => (
               <option key={f.name} value={f.name}>
                 {f.name}
@@ -88,8 +104,8 @@ export function ExportTab({ projectId }: { projectId: number }) {
           <summary>From a script</summary>
           <p className="hint">With a personal token from your account page:</p>
           <div className="secret-row">
-            <pre className="command">{`curl -H "Authorization: Bearer TOKEN" -o export${current?.extension ?? ""} "${window.location.origin}${url}"`}</pre>
-            <CopyButton text={`curl -H "Authorization: Bearer TOKEN" -o export${current?.extension ?? ""} "${window.location.origin}${url}"`} label="Copy command" />
+            <pre className="command">{command}</pre>
+            <CopyButton text={command} label="Copy command" />
           </div>
         </details>
       ) : null}

@@ -1,6 +1,14 @@
 // A friendly editor for settings.keymap: one row per action, typed or recorded from a key press.
 import { useState, type KeyboardEvent } from "react";
-import { KEY_ACTIONS, comboFromEvent, keysText, parseKeys, readKeymap, withKeys, type Keymap } from "./keymap";
+import {
+  KEY_ACTIONS,
+  comboFromEvent,
+  keysText,
+  parseKeys,
+  readKeymap,
+  withKeys,
+  type Keymap,
+} from "./keymap";
 import type { Settings } from "./settingsJson";
 
 export function KeymapEditor(props: {
@@ -36,8 +44,8 @@ export function KeymapEditor(props: {
       <legend>Annotation keys</legend>
       <p className="hint">
         Leave a box empty to keep the default shown in grey. Type a combo such as{" "}
-        <kbd>Mod+Shift+z</kbd> (Mod is Ctrl, or ⌘ on a Mac; several keys separated by “, ”) or
-        press <em>Record</em> and then the keys.
+        <kbd>Mod+Shift+z</kbd> (Mod is Ctrl, or ⌘ on a Mac; several keys separated by “, ”) or press{" "}
+        <em>Record</em> and then the keys.
         {!settings ? " Fix the settings JSON below to edit keys here." : null}
       </p>
       <div className="keymap-grid">
@@ -75,7 +83,11 @@ export function KeymapEditor(props: {
                 <button
                   type="button"
                   className={recording === action ? "recording" : undefined}
-                  aria-label={recording === action ? `Press the new key for ${label}` : `Record key for ${label}`}
+                  aria-label={
+                    recording === action
+                      ? `Press the new key for ${label}`
+                      : `Record key for ${label}`
+                  }
                   onClick={() => setRecording(recording === action ? null : action)}
                   onKeyDown={(e) => record(action, e)}
                   onBlur={() => recording === action && setRecording(null)}

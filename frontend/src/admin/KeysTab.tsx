@@ -15,7 +15,10 @@ export function uploadCommand(origin: string, projectId: number, key: string): s
 
 export function KeysTab({ projectId }: { projectId: number }) {
   const path = { params: { path: { project_id: projectId } } };
-  const keys = useLoad(() => unwrap(api.GET("/api/projects/{project_id}/api-keys", path)), [projectId]);
+  const keys = useLoad(
+    () => unwrap(api.GET("/api/projects/{project_id}/api-keys", path)),
+    [projectId],
+  );
   const [name, setName] = useState("");
   const [issued, setIssued] = useState<NewKey | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
@@ -37,7 +40,9 @@ export function KeysTab({ projectId }: { projectId: number }) {
   }
 
   function revoked(key: Key) {
-    keys.setData(all.map((k) => (k.id === key.id ? { ...k, revoked_at: new Date().toISOString() } : k)));
+    keys.setData(
+      all.map((k) => (k.id === key.id ? { ...k, revoked_at: new Date().toISOString() } : k)),
+    );
   }
 
   return (
@@ -45,8 +50,8 @@ export function KeysTab({ projectId }: { projectId: number }) {
       <form className="card" onSubmit={issue} aria-label="New API key">
         <h2>New API key</h2>
         <p className="muted">
-          A project key lets a script or a recorder upload audio into this project, without a
-          user’s password.
+          A project key lets a script or a recorder upload audio into this project, without a user’s
+          password.
         </p>
         <div className="form-row">
           <label>
@@ -72,15 +77,17 @@ export function KeysTab({ projectId }: { projectId: number }) {
         >
           <p>Upload a file with it:</p>
           <div className="secret-row">
-            <pre className="command">{uploadCommand(window.location.origin, projectId, issued.key)}</pre>
+            <pre className="command">
+              {uploadCommand(window.location.origin, projectId, issued.key)}
+            </pre>
             <CopyButton
               text={uploadCommand(window.location.origin, projectId, issued.key)}
               label="Copy command"
             />
           </div>
           <p className="hint">
-            Add <code>-F assign_to=alice,bob</code> to assign the file, repeat <code>-F file=@…</code>{" "}
-            for several files.
+            Add <code>-F assign_to=alice,bob</code> to assign the file, repeat{" "}
+            <code>-F file=@…</code> for several files.
           </p>
         </OneTimeSecret>
       ) : null}
@@ -114,7 +121,11 @@ export function KeysTab({ projectId }: { projectId: number }) {
       </table>
       {revokedCount > 0 ? (
         <label className="inline checkbox show-revoked">
-          <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={showRevoked}
+            onChange={(e) => setShowRevoked(e.target.checked)}
+          />
           Show {revokedCount} revoked key{revokedCount === 1 ? "" : "s"}
         </label>
       ) : null}
@@ -122,7 +133,15 @@ export function KeysTab({ projectId }: { projectId: number }) {
   );
 }
 
-function KeyRow({ projectId, apiKey: k, onRevoked }: { projectId: number; apiKey: Key; onRevoked(): void }) {
+function KeyRow({
+  projectId,
+  apiKey: k,
+  onRevoked,
+}: {
+  projectId: number;
+  apiKey: Key;
+  onRevoked(): void;
+}) {
   const action = useAction();
   return (
     <tr data-key={k.name} className={k.revoked_at ? "inactive" : undefined}>

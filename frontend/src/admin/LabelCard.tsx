@@ -4,7 +4,15 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage } from "../components/ui";
 import { keyClash, type Keymap } from "./keymap";
 import { errorField } from "./labelErrors";
-import { ColorField, HotkeyField, SCOPES, TextField, hasValues, kindLabel, scopeLabel } from "./labelFields";
+import {
+  ColorField,
+  HotkeyField,
+  SCOPES,
+  TextField,
+  hasValues,
+  kindLabel,
+  scopeLabel,
+} from "./labelFields";
 import { LabelValues } from "./LabelValues";
 import { ConfirmButton, FieldError, useAction } from "./parts";
 import type { DragProps } from "./useDragSort";
@@ -143,7 +151,15 @@ function EditLabel(props: {
   return (
     <form className="label-edit" onSubmit={save} aria-label={`Edit ${label.name}`}>
       <div className="form-row">
-        <TextField id={`${id}-name`} label="Name" value={name} required autoFocus error={at("name")} onChange={setName} />
+        <TextField
+          id={`${id}-name`}
+          label="Name"
+          value={name}
+          required
+          autoFocus
+          error={at("name")}
+          onChange={setName}
+        />
         <div className="field">
           <label htmlFor={`${id}-scope`}>Scope</label>
           <select id={`${id}-scope`} value={scope} onChange={(e) => setScope(e.target.value)}>
@@ -164,12 +180,17 @@ function EditLabel(props: {
           clash={keyClash(hotkey, keymap)}
         />
         <label className="inline checkbox">
-          <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={required}
+            onChange={(e) => setRequired(e.target.checked)}
+          />
           Required
         </label>
       </div>
       <p className="hint">
-        The kind ({kindLabel(label.kind)}) is fixed once a label exists; make a new label to change it.
+        The kind ({kindLabel(label.kind)}) is fixed once a label exists; make a new label to change
+        it.
       </p>
       {!field ? <ErrorMessage>{action.error}</ErrorMessage> : null}
       <div className="actions">

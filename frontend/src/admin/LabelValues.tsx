@@ -52,7 +52,10 @@ export function LabelValues(props: {
   return (
     <div className="values">
       {values.length === 0 ? (
-        <p className="hint">No values yet: a {label.kind === "single" ? "single" : "multiple"} choice label needs some.</p>
+        <p className="hint">
+          No values yet: a {label.kind === "single" ? "single" : "multiple"} choice label needs
+          some.
+        </p>
       ) : (
         <ol className="value-list" aria-label={`Choices of ${label.name}`}>
           {values.map((v, i) =>
@@ -74,20 +77,49 @@ export function LabelValues(props: {
                 <span className="grip" aria-hidden="true">
                   ⠿
                 </span>
-                <span className="swatch" style={{ background: v.color ?? "transparent" }} data-unset={v.color ? undefined : true} aria-hidden="true" />
+                <span
+                  className="swatch"
+                  style={{ background: v.color ?? "transparent" }}
+                  data-unset={v.color ? undefined : true}
+                  aria-hidden="true"
+                />
                 <span className="value-text">{v.value}</span>
                 {v.hotkey ? <kbd title="Hotkey">{v.hotkey}</kbd> : null}
                 <div className="actions">
-                  <button type="button" id={`value-${v.id}-up`} aria-label={`Move “${v.value}” up`} disabled={i === 0} onClick={() => reorder(move(ids, i, i - 1), { id: v.id, direction: "up" })}>
+                  <button
+                    type="button"
+                    id={`value-${v.id}-up`}
+                    aria-label={`Move “${v.value}” up`}
+                    disabled={i === 0}
+                    onClick={() => reorder(move(ids, i, i - 1), { id: v.id, direction: "up" })}
+                  >
                     ↑
                   </button>
-                  <button type="button" id={`value-${v.id}-down`} aria-label={`Move “${v.value}” down`} disabled={i === values.length - 1} onClick={() => reorder(move(ids, i, i + 1), { id: v.id, direction: "down" })}>
+                  <button
+                    type="button"
+                    id={`value-${v.id}-down`}
+                    aria-label={`Move “${v.value}” down`}
+                    disabled={i === values.length - 1}
+                    onClick={() => reorder(move(ids, i, i + 1), { id: v.id, direction: "down" })}
+                  >
                     ↓
                   </button>
-                  <button type="button" aria-label={`Edit “${v.value}”`} disabled={editing !== null} onClick={() => setEditing(v.id)}>
+                  <button
+                    type="button"
+                    aria-label={`Edit “${v.value}”`}
+                    disabled={editing !== null}
+                    onClick={() => setEditing(v.id)}
+                  >
                     Edit
                   </button>
-                  <DeleteValue projectId={projectId} label={label} value={v} onDeleted={() => onChanged({ ...label, values: values.filter((x) => x.id !== v.id) })} />
+                  <DeleteValue
+                    projectId={projectId}
+                    label={label}
+                    value={v}
+                    onDeleted={() =>
+                      onChanged({ ...label, values: values.filter((x) => x.id !== v.id) })
+                    }
+                  />
                 </div>
               </li>
             ),
@@ -159,7 +191,8 @@ function ValueForm(props: {
   const textInput = useRef<HTMLInputElement>(null);
   const action = useAction();
   const field = errorField(action.code, action.body);
-  const at = (f: string) => (field === f || (f === "value" && field === "name") ? action.error : null);
+  const at = (f: string) =>
+    field === f || (f === "value" && field === "name") ? action.error : null;
   const id = value ? `value-${value.id}-edit` : `label-${label.id}-new-value`;
 
   async function submit(event: FormEvent) {
@@ -175,7 +208,12 @@ function ValueForm(props: {
               body,
             }),
           )
-        : await unwrap(api.POST("/api/projects/{project_id}/labels/{label_id}/values", { params: { path: base }, body }));
+        : await unwrap(
+            api.POST("/api/projects/{project_id}/labels/{label_id}/values", {
+              params: { path: base },
+              body,
+            }),
+          );
     });
     if (!ok) return;
     onDone(saved);
@@ -188,12 +226,35 @@ function ValueForm(props: {
   }
 
   return (
-    <form className={value ? "value-form" : "value-form new"} onSubmit={submit} aria-label={value ? `Edit “${value.value}”` : `New choice for ${label.name}`}>
+    <form
+      className={value ? "value-form" : "value-form new"}
+      onSubmit={submit}
+      aria-label={value ? `Edit “${value.value}”` : `New choice for ${label.name}`}
+    >
       <div className="form-row">
-        <TextField id={`${id}-text`} label="Value" value={text} required autoFocus={!!value} inputRef={textInput} error={at("value")} onChange={setText} />
+        <TextField
+          id={`${id}-text`}
+          label="Value"
+          value={text}
+          required
+          autoFocus={!!value}
+          inputRef={textInput}
+          error={at("value")}
+          onChange={setText}
+        />
         <ColorField id={`${id}-color`} value={color} onChange={setColor} error={at("color")} />
-        <HotkeyField id={`${id}-hotkey`} value={hotkey} onChange={setHotkey} error={at("hotkey")} clash={keyClash(hotkey, keymap)} />
-        <button type="submit" className={value ? "primary" : undefined} disabled={action.busy || !text.trim()}>
+        <HotkeyField
+          id={`${id}-hotkey`}
+          value={hotkey}
+          onChange={setHotkey}
+          error={at("hotkey")}
+          clash={keyClash(hotkey, keymap)}
+        />
+        <button
+          type="submit"
+          className={value ? "primary" : undefined}
+          disabled={action.busy || !text.trim()}
+        >
           {value ? "Save" : "Add value"}
         </button>
         {value ? (

@@ -78,7 +78,10 @@ export function LabelsTab({ projectId, keymap }: { projectId: number; keymap: Ke
         </div>
       ) : null}
       {labels.length > 1 ? (
-        <p className="hint">Drag labels and values by their handle ⠿, or use the ↑ ↓ buttons, to set the order annotators see.</p>
+        <p className="hint">
+          Drag labels and values by their handle ⠿, or use the ↑ ↓ buttons, to set the order
+          annotators see.
+        </p>
       ) : null}
       <ol className="label-list">
         {labels.map((label, i) => (

@@ -10,14 +10,21 @@ import { ConfirmButton, useAction } from "./parts";
 type Member = Schemas["MemberPublic"];
 
 export const ROLES = [
-  { value: "annotator", label: "Annotator", about: "segments and labels the audio assigned to them" },
+  {
+    value: "annotator",
+    label: "Annotator",
+    about: "segments and labels the audio assigned to them",
+  },
   { value: "reviewer", label: "Reviewer", about: "sees every datapoint, accepts or corrects work" },
   { value: "manager", label: "Manager", about: "everything here: members, labels, upload, export" },
 ];
 
 export function MembersTab({ projectId }: { projectId: number }) {
   const path = { params: { path: { project_id: projectId } } };
-  const members = useLoad(() => unwrap(api.GET("/api/projects/{project_id}/members", path)), [projectId]);
+  const members = useLoad(
+    () => unwrap(api.GET("/api/projects/{project_id}/members", path)),
+    [projectId],
+  );
   const [notice, setNotice] = useState<string | null>(null);
   const list = members.data ?? [];
 
@@ -57,7 +64,9 @@ export function MembersTab({ projectId }: { projectId: number }) {
               member={m}
               onChanged={(next) => {
                 replace(next);
-                setNotice(`${next.username} is now ${next.role === "annotator" ? "an" : "a"} ${next.role}.`);
+                setNotice(
+                  `${next.username} is now ${next.role === "annotator" ? "an" : "a"} ${next.role}.`,
+                );
               }}
               onRemoved={() => {
                 members.setData(list.filter((x) => x.user_id !== m.user_id));
@@ -168,8 +177,7 @@ function AddMember(props: { projectId: number; members: Member[]; onAdded(m: Mem
       </div>
       {admin ? (
         <p className="hint">
-          Someone new? Create their account on the <Link to="/admin/users">Users</Link> page
-          first.
+          Someone new? Create their account on the <Link to="/admin/users">Users</Link> page first.
         </p>
       ) : null}
       <ErrorMessage>{action.error ?? users.error}</ErrorMessage>
@@ -201,7 +209,12 @@ function MemberRow(props: {
             const role = e.target.value;
             void action.run(async () =>
               onChanged(
-                await unwrap(api.PATCH("/api/projects/{project_id}/members/{user_id}", { ...path, body: { role } })),
+                await unwrap(
+                  api.PATCH("/api/projects/{project_id}/members/{user_id}", {
+                    ...path,
+                    body: { role },
+                  }),
+                ),
               ),
             );
           }}

@@ -83,7 +83,11 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
         </div>
         <ColorField id="new-label-color" value={color} onChange={setColor} error={at("color")} />
         <label className="inline checkbox">
-          <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={required}
+            onChange={(e) => setRequired(e.target.checked)}
+          />
           Required
         </label>
         <button type="submit" className="primary" disabled={action.busy || !name.trim()}>

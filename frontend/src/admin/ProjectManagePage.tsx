@@ -26,7 +26,10 @@ const TABS = [
 export function ProjectManagePage() {
   const projectId = Number(useParams().projectId);
   const project = useLoad(
-    () => unwrap(api.GET("/api/projects/{project_id}", { params: { path: { project_id: projectId } } })),
+    () =>
+      unwrap(
+        api.GET("/api/projects/{project_id}", { params: { path: { project_id: projectId } } }),
+      ),
     [projectId],
   );
   const base = `/projects/${projectId}/manage`;
@@ -72,7 +75,10 @@ export function ProjectManagePage() {
           <Routes>
             <Route index element={<SettingsTab project={p} onSaved={project.setData} />} />
             <Route path="members" element={<MembersTab projectId={projectId} />} />
-            <Route path="labels" element={<LabelsTab projectId={projectId} keymap={readKeymap(p.settings)} />} />
+            <Route
+              path="labels"
+              element={<LabelsTab projectId={projectId} keymap={readKeymap(p.settings)} />}
+            />
             <Route path="upload" element={<UploadTab projectId={projectId} />} />
             <Route path="assign" element={<AssignTab projectId={projectId} />} />
             <Route path="keys" element={<KeysTab projectId={projectId} />} />

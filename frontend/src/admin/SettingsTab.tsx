@@ -18,7 +18,10 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
   const action = useAction();
   const parsed = useMemo(() => parseSettings(text), [text]);
   const settings = parsed.ok ? parsed.value : null;
-  const problems = useMemo(() => (settings ? keymapProblems(readKeymap(settings)) : {}), [settings]);
+  const problems = useMemo(
+    () => (settings ? keymapProblems(readKeymap(settings)) : {}),
+    [settings],
+  );
   const blocking = Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a));
   const dirty =
     name !== project.name ||
@@ -56,7 +59,12 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
         <h2>Project</h2>
         <label>
           Name
-          <input value={name} required maxLength={200} onChange={(e) => edit(setName)(e.target.value)} />
+          <input
+            value={name}
+            required
+            maxLength={200}
+            onChange={(e) => edit(setName)(e.target.value)}
+          />
         </label>
         <label>
           Description
@@ -104,7 +112,9 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
               Discard changes
             </button>
           ) : null}
-          {blocking ? <span className="field-error">Fix the keys marked above to save.</span> : null}
+          {blocking ? (
+            <span className="field-error">Fix the keys marked above to save.</span>
+          ) : null}
         </div>
       </form>
       <DeleteProject project={project} />
@@ -121,7 +131,9 @@ function DeleteProject({ project }: { project: Project }) {
   async function remove(event: FormEvent) {
     event.preventDefault();
     const ok = await action.run(() =>
-      unwrap(api.DELETE("/api/projects/{project_id}", { params: { path: { project_id: project.id } } })),
+      unwrap(
+        api.DELETE("/api/projects/{project_id}", { params: { path: { project_id: project.id } } }),
+      ),
     );
     if (ok) navigate("/", { replace: true });
   }

@@ -32,7 +32,12 @@ export function UploadTab({ projectId }: { projectId: number }) {
     () => queue.snapshot(),
   );
   const members = useLoad(
-    () => unwrap(api.GET("/api/projects/{project_id}/members", { params: { path: { project_id: projectId } } })),
+    () =>
+      unwrap(
+        api.GET("/api/projects/{project_id}/members", {
+          params: { path: { project_id: projectId } },
+        }),
+      ),
     [projectId],
   );
   const [assignTo, setAssignTo] = useState<string[]>([]);
@@ -202,11 +207,14 @@ function UploadRow({ entry, onCancel }: { entry: UploadEntry; onCancel(): void }
       <progress max={1} value={entry.progress} aria-label={`Progress of ${entry.name}`} />
       <div className="upload-state">
         <span className={`pill ${entry.state}`}>{state}</span>
-        {entry.datapointId ? (
-          <Link to={`/datapoints/${entry.datapointId}`}>Open</Link>
-        ) : null}
+        {entry.datapointId ? <Link to={`/datapoints/${entry.datapointId}`}>Open</Link> : null}
         {!isFinished(entry) ? (
-          <button type="button" className="link" aria-label={`Cancel ${entry.name}`} onClick={onCancel}>
+          <button
+            type="button"
+            className="link"
+            aria-label={`Cancel ${entry.name}`}
+            onClick={onCancel}
+          >
             Cancel
           </button>
         ) : null}

@@ -18,7 +18,10 @@ interface Secret {
 export function UsersPage() {
   const { me, refresh } = useAuth();
   const admin = !!me?.is_admin;
-  const users = useLoad(() => (admin ? unwrap(api.GET("/api/users")) : Promise.resolve([])), [admin]);
+  const users = useLoad(
+    () => (admin ? unwrap(api.GET("/api/users")) : Promise.resolve([])),
+    [admin],
+  );
   const [secret, setSecret] = useState<Secret | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [query, setQuery] = useState("");
@@ -71,7 +74,9 @@ export function UsersPage() {
           onChange={(e) => setQuery(e.target.value)}
         />
         <span className="muted">
-          {users.data ? `${users.data.length} users, ${users.data.filter((u) => u.is_active).length} active` : null}
+          {users.data
+            ? `${users.data.length} users, ${users.data.filter((u) => u.is_active).length} active`
+            : null}
         </span>
       </div>
       {users.loading && !users.data ? <Loading what="Loading users" /> : null}
@@ -155,10 +160,16 @@ function UserRow(props: {
           {user.is_admin ? (
             <ConfirmButton
               className=""
-              question={isMe ? "Remove your own admin rights?" : `Remove admin rights from ${user.username}?`}
+              question={
+                isMe
+                  ? "Remove your own admin rights?"
+                  : `Remove admin rights from ${user.username}?`
+              }
               confirm="Remove admin"
               disabled={action.busy}
-              onConfirm={() => patch({ is_admin: false }, `${user.username} is no longer an admin.`)}
+              onConfirm={() =>
+                patch({ is_admin: false }, `${user.username} is no longer an admin.`)
+              }
             >
               Remove admin
             </ConfirmButton>

@@ -12,7 +12,10 @@ import {
   withKeys,
 } from "./keymap";
 
-const press = (key: string, mods: Partial<Record<"ctrl" | "meta" | "alt" | "shift", boolean>> = {}) =>
+const press = (
+  key: string,
+  mods: Partial<Record<"ctrl" | "meta" | "alt" | "shift", boolean>> = {},
+) =>
   comboFromEvent({
     key,
     ctrlKey: !!mods.ctrl,
@@ -66,7 +69,9 @@ describe("comboFromEvent", () => {
 
 describe("editing settings", () => {
   it("reads one key, a list, or off", () => {
-    expect(readKeymap({ keymap: { undo: "u", redo: ["r", "Mod+y"], help: "", play_pause: [] } })).toEqual({
+    expect(
+      readKeymap({ keymap: { undo: "u", redo: ["r", "Mod+y"], help: "", play_pause: [] } }),
+    ).toEqual({
       undo: ["u"],
       redo: ["r", "Mod+y"],
       help: [],

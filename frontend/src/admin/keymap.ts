@@ -77,9 +77,7 @@ export function comboProblem(combo: string): string | null {
 export function normalizeCombo(combo: string): string {
   const { mods, key } = split(combo.trim());
   const order = (m: string) => MODIFIERS.findIndex((x) => x.toLowerCase() === m.toLowerCase());
-  const canonMods = mods
-    .map((m) => MODIFIERS[order(m)] ?? m)
-    .sort((a, b) => order(a) - order(b));
+  const canonMods = mods.map((m) => MODIFIERS[order(m)] ?? m).sort((a, b) => order(a) - order(b));
   const named = [...NAMED_KEYS].find((k) => k.toLowerCase() === key.toLowerCase());
   const canonKey = named ?? (key.length === 1 ? key.toLowerCase() : key);
   return [...canonMods, canonKey].join("+");
@@ -208,6 +206,8 @@ export function keymapProblems(keymap: Keymap): Record<string, string> {
 export function keyClash(hotkey: string | null | undefined, keymap: Keymap): string | null {
   if (!hotkey) return null;
   const mine = normalizeCombo(hotkey);
-  const hit = KEY_ACTIONS.find((a) => effectiveKeys(keymap, a).some((k) => normalizeCombo(k) === mine));
+  const hit = KEY_ACTIONS.find((a) =>
+    effectiveKeys(keymap, a).some((k) => normalizeCombo(k) === mine),
+  );
   return hit ? hit.label : null;
 }

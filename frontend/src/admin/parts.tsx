@@ -72,7 +72,12 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
   return (
     <button
       type="button"
-      onClick={() => copyText(text).then(() => setState("copied"), () => setState("failed"))}
+      onClick={() =>
+        copyText(text).then(
+          () => setState("copied"),
+          () => setState("failed"),
+        )
+      }
     >
       {state === "copied" ? "Copied ✓" : state === "failed" ? "Select and copy by hand" : label}
     </button>
@@ -120,8 +125,16 @@ export function ConfirmButton(props: {
   /** An accessible name when the visible text alone is ambiguous ("Delete" in a list). */
   label?: string;
 }) {
-  const { children, question, confirm, onConfirm, disabled, className = "danger", title, label } =
-    props;
+  const {
+    children,
+    question,
+    confirm,
+    onConfirm,
+    disabled,
+    className = "danger",
+    title,
+    label,
+  } = props;
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -143,7 +156,13 @@ export function ConfirmButton(props: {
     );
   }
   return (
-    <span className="confirm" role="group">
+    <span
+      className="confirm"
+      role="group"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && !busy) setAsking(false);
+      }}
+    >
       <span>{question}</span>
       <button
         type="button"

@@ -11,7 +11,11 @@ export function move<T>(list: readonly T[], from: number, to: number): T[] {
 }
 
 /** Ids in their new order after dragging `dragged` onto `target`, or null when nothing moves. */
-export function dropOrder(ids: readonly number[], dragged: number, target: number): number[] | null {
+export function dropOrder(
+  ids: readonly number[],
+  dragged: number,
+  target: number,
+): number[] | null {
   const from = ids.indexOf(dragged);
   const to = ids.indexOf(target);
   if (from < 0 || to < 0 || from === to) return null;

@@ -17,10 +17,16 @@ export function spreadPreview(users: number, perUser: number, overlapPercent: nu
 }
 
 /** Why the form cannot be sent yet, or null. */
-export function spreadProblem(users: number, perUser: number, overlapPercent: number): string | null {
+export function spreadProblem(
+  users: number,
+  perUser: number,
+  overlapPercent: number,
+): string | null {
   if (users === 0) return "Tick at least one annotator.";
-  if (!Number.isInteger(perUser) || perUser < 1) return "Give each annotator at least one datapoint.";
-  if (!(overlapPercent >= 0 && overlapPercent <= 100)) return "Overlap is a percentage from 0 to 100.";
+  if (!Number.isInteger(perUser) || perUser < 1)
+    return "Give each annotator at least one datapoint.";
+  if (!(overlapPercent >= 0 && overlapPercent <= 100))
+    return "Overlap is a percentage from 0 to 100.";
   if (overlapPercent > 0 && users < 2) return "Overlap needs at least two annotators.";
   return null;
 }

@@ -5,8 +5,7 @@ export type UploadResult = Schemas["UploadResult"];
 
 /** What happened to one file: the server's result, or its error message. */
 export type UploadOutcome =
-  | { ok: true; result: UploadResult }
-  | { ok: false; status: number; detail: string; code: string };
+  { ok: true; result: UploadResult } | { ok: false; status: number; detail: string; code: string };
 
 /** Turns the server's answer (status and body text) into an outcome. */
 export function interpretResponse(status: number, body: string, filename: string): UploadOutcome {
@@ -21,10 +20,20 @@ export function interpretResponse(status: number, body: string, filename: string
     if (typeof record.status === "string") {
       return { ok: true, result: { ...(record as UploadResult), filename } };
     }
-    return { ok: false, status, detail: "The server answered with something unexpected.", code: "bad_response" };
+    return {
+      ok: false,
+      status,
+      detail: "The server answered with something unexpected.",
+      code: "bad_response",
+    };
   }
   if (status === 0) {
-    return { ok: false, status, detail: "Cannot reach the server. Check your connection.", code: "offline" };
+    return {
+      ok: false,
+      status,
+      detail: "Cannot reach the server. Check your connection.",
+      code: "offline",
+    };
   }
   const detail =
     typeof record.detail === "string"

@@ -101,7 +101,11 @@ describe("UploadQueue", () => {
 
 describe("interpretResponse", () => {
   it("reads a created file", () => {
-    const out = interpretResponse(201, JSON.stringify({ filename: "x", status: "created" }), "a.wav");
+    const out = interpretResponse(
+      201,
+      JSON.stringify({ filename: "x", status: "created" }),
+      "a.wav",
+    );
     expect(out).toEqual({ ok: true, result: { filename: "a.wav", status: "created" } });
   });
   it("gives the server's message for a refused file", () => {
@@ -115,8 +119,13 @@ describe("interpretResponse", () => {
   });
   it("explains answers without a JSON message", () => {
     expect(interpretResponse(413, "<html>", "a.wav")).toMatchObject({ detail: /larger/ });
-    expect(interpretResponse(500, "", "a.wav")).toMatchObject({ detail: "The server answered 500." });
+    expect(interpretResponse(500, "", "a.wav")).toMatchObject({
+      detail: "The server answered 500.",
+    });
     expect(interpretResponse(0, "", "a.wav")).toMatchObject({ code: "offline" });
-    expect(interpretResponse(200, "[]", "a.wav")).toMatchObject({ ok: false, code: "bad_response" });
+    expect(interpretResponse(200, "[]", "a.wav")).toMatchObject({
+      ok: false,
+      code: "bad_response",
+    });
   });
 });

@@ -19,8 +19,16 @@ describe("serial", () => {
     const done: [number, boolean][] = [];
     const a = deferred<number>();
     const b = deferred<number>();
-    void run(() => (started.push(1), a.promise), (v, last) => done.push([v, last]), () => {});
-    const end = run(() => (started.push(2), b.promise), (v, last) => done.push([v, last]), () => {});
+    void run(
+      () => (started.push(1), a.promise),
+      (v, last) => done.push([v, last]),
+      () => {},
+    );
+    const end = run(
+      () => (started.push(2), b.promise),
+      (v, last) => done.push([v, last]),
+      () => {},
+    );
     await tick();
     expect(started).toEqual([1]);
     a.resolve(10);
@@ -37,9 +45,17 @@ describe("serial", () => {
   it("reports a failure and goes on with the next", async () => {
     const run = serial();
     const failures: string[] = [];
-    void run(() => Promise.reject(new Error("conflict")), () => {}, (m) => failures.push(m));
+    void run(
+      () => Promise.reject(new Error("conflict")),
+      () => {},
+      (m) => failures.push(m),
+    );
     let ran = false;
-    await run(async () => (ran = true), () => {}, () => {});
+    await run(
+      async () => (ran = true),
+      () => {},
+      () => {},
+    );
     expect(failures).toEqual(["conflict"]);
     expect(ran).toBe(true);
   });
