@@ -138,8 +138,13 @@ export function ConfirmButton(props: {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const cancel = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
   useEffect(() => {
+    // Focus follows the question in and back out, so keyboard users stay in place.
     if (asking) cancel.current?.focus();
+    else if (asked.current) trigger.current?.focus();
+    asked.current = asking;
   }, [asking]);
   if (!asking) {
     return (
@@ -149,6 +154,7 @@ export function ConfirmButton(props: {
         disabled={disabled}
         title={title}
         aria-label={label}
+        ref={trigger}
         onClick={() => setAsking(true)}
       >
         {children}
