@@ -49,7 +49,7 @@ export function KeymapEditor(props: {
         {!settings ? " Fix the settings JSON below to edit keys here." : null}
       </p>
       <div className="keymap-grid">
-        {KEY_ACTIONS.map(({ action, label, key }) => {
+        {KEY_ACTIONS.map(({ action, label, keys: defaults }) => {
           const problem = problems[action];
           const override = keymap[action];
           const off = override !== undefined && override.length === 0;
@@ -64,7 +64,7 @@ export function KeymapEditor(props: {
                 <input
                   id={`key-${action}`}
                   value={drafts[action] ?? (override ? keysText(override) : "")}
-                  placeholder={off ? "off" : key}
+                  placeholder={off ? "off" : keysText(defaults)}
                   spellCheck={false}
                   autoComplete="off"
                   aria-invalid={problem ? true : undefined}
@@ -98,7 +98,7 @@ export function KeymapEditor(props: {
                   <button
                     type="button"
                     aria-label={`Use the default key for ${label}`}
-                    title={`Back to ${key}`}
+                    title={`Back to ${keysText(defaults)}`}
                     onClick={() => set(action, null)}
                   >
                     Default

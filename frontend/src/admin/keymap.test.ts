@@ -26,7 +26,7 @@ const press = (
 
 describe("comboProblem", () => {
   it("accepts every default key", () => {
-    for (const { key } of KEY_ACTIONS) expect(comboProblem(key), key).toBeNull();
+    for (const { keys } of KEY_ACTIONS) for (const key of keys) expect(comboProblem(key), key).toBeNull();
   });
   it("accepts the plus key", () => {
     expect(comboProblem("+")).toBeNull();
@@ -124,8 +124,8 @@ describe("keymapProblems", () => {
 
 describe("keyClash", () => {
   it("names the action a hotkey would shadow, custom keys included", () => {
-    expect(keyClash("n", {})).toBe("New segment");
-    expect(keyClash("N", {})).toBe("New segment");
+    expect(keyClash("n", {})).toBe("New segment at the cursor");
+    expect(keyClash("N", {})).toBe("New segment at the cursor");
     expect(keyClash("1", {})).toBeNull();
     expect(keyClash("1", { undo: ["u", "1"] })).toBe("Undo");
     expect(keyClash("n", { new_segment: ["a"] })).toBeNull();

@@ -1,32 +1,20 @@
 // The annotation keymap in project settings: actions, their default keys, and key-combo checks.
+import { ACTIONS, DEFAULT_KEYMAP, SETTING_NAMES, type Action } from "../annotate/keymap";
 
 export interface KeyAction {
-  action: string;
+  action: string; // the name in settings.keymap
   label: string;
-  key: string;
+  keys: readonly string[]; // the defaults
 }
 
-/** Every action the annotation screen binds, with its default key. */
-export const KEY_ACTIONS: readonly KeyAction[] = [
-  { action: "play_pause", label: "Play / pause", key: "Space" },
-  { action: "seek_back", label: "Seek back", key: "ArrowLeft" },
-  { action: "seek_forward", label: "Seek forward", key: "ArrowRight" },
-  { action: "seek_back_long", label: "Seek back (long)", key: "Shift+ArrowLeft" },
-  { action: "seek_forward_long", label: "Seek forward (long)", key: "Shift+ArrowRight" },
-  { action: "speed_down", label: "Slower", key: "[" },
-  { action: "speed_up", label: "Faster", key: "]" },
-  { action: "new_segment", label: "New segment", key: "n" },
-  { action: "split_segment", label: "Split segment", key: "s" },
-  { action: "next_segment", label: "Next segment", key: "Tab" },
-  { action: "previous_segment", label: "Previous segment", key: "Shift+Tab" },
-  { action: "delete_segment", label: "Delete segment", key: "Delete" },
-  { action: "play_segment", label: "Play segment", key: "p" },
-  { action: "loop_segment", label: "Loop segment", key: "l" },
-  { action: "undo", label: "Undo", key: "Mod+z" },
-  { action: "redo", label: "Redo", key: "Mod+Shift+z" },
-  { action: "complete", label: "Mark complete", key: "Mod+Enter" },
-  { action: "help", label: "Show shortcuts", key: "?" },
-];
+/** Every action the annotation screen binds, with its default keys (from the page itself). */
+export const KEY_ACTIONS: readonly KeyAction[] = (Object.keys(ACTIONS) as Action[]).map(
+  (action) => ({
+    action: SETTING_NAMES[action],
+    label: ACTIONS[action],
+    keys: DEFAULT_KEYMAP[action],
+  }),
+);
 
 const MODIFIERS = ["Mod", "Ctrl", "Alt", "Shift", "Meta"] as const;
 const NAMED_KEYS = new Set([
@@ -162,7 +150,7 @@ export function withKeys(
 
 /** The keys an action answers to: its override, else its default. */
 export function effectiveKeys(keymap: Keymap, action: KeyAction): string[] {
-  return keymap[action.action] ?? [action.key];
+  return keymap[action.action] ?? [...action.keys];
 }
 
 /** Problems per action: bad spelling, a key used twice, an action nobody knows. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  ACTIONS,
+  SETTING_NAMES,
   actionFor,
   DEFAULT_KEYMAP,
   describeBinding,
@@ -87,5 +89,16 @@ describe("describing and fields", () => {
     expect(isTextField(area)).toBe(true);
     expect(isTextField(box)).toBe(false);
     expect(isTextField(document.createElement("div"))).toBe(false);
+  });
+});
+
+describe("settings names", () => {
+  it("reads the names the settings editor writes, for every action", () => {
+    const settings = { keymap: { split_segment: "x", speed_down: ["-", ","], play_pause: "" } };
+    const keymap = resolveKeymap(settings);
+    expect(keymap.split).toEqual(["x"]);
+    expect(keymap.slower).toEqual(["-", ","]);
+    expect(keymap.playPause).toEqual([]);
+    expect(new Set(Object.values(SETTING_NAMES)).size).toBe(Object.keys(ACTIONS).length);
   });
 });

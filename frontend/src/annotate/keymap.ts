@@ -47,6 +47,32 @@ export const DEFAULT_KEYMAP: Keymap = {
   help: ["?"],
 };
 
+/** The name of each action in a project's `settings.keymap` (what the settings editor writes). */
+export const SETTING_NAMES: Record<Action, string> = {
+  playPause: "play_pause",
+  seekBack: "seek_back",
+  seekForward: "seek_forward",
+  seekBackLong: "seek_back_long",
+  seekForwardLong: "seek_forward_long",
+  slower: "speed_down",
+  faster: "speed_up",
+  newSegment: "new_segment",
+  split: "split_segment",
+  nextSegment: "next_segment",
+  previousSegment: "previous_segment",
+  deleteSegment: "delete_segment",
+  playSegment: "play_segment",
+  loopSegment: "loop_segment",
+  undo: "undo",
+  redo: "redo",
+  complete: "complete",
+  help: "help",
+};
+
+const BY_SETTING_NAME = new Map(
+  (Object.keys(SETTING_NAMES) as Action[]).map((action) => [SETTING_NAMES[action], action]),
+);
+
 /** Actions that still work while typing in a text field. */
 export const IN_FIELD_ACTIONS: Action[] = ["complete"];
 
@@ -61,11 +87,12 @@ export function resolveKeymap(settings: unknown): Keymap {
       ? (settings as { keymap?: unknown }).keymap
       : undefined;
   if (!raw || typeof raw !== "object") return keymap;
-  for (const [action, keys] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(action in ACTIONS)) continue;
+  for (const [name, keys] of Object.entries(raw as Record<string, unknown>)) {
+    const action = BY_SETTING_NAME.get(name) ?? (name in ACTIONS ? (name as Action) : undefined);
+    if (!action) continue;
     const list = typeof keys === "string" ? [keys] : Array.isArray(keys) ? keys : null;
     if (!list) continue;
-    keymap[action as Action] = list.filter((k): k is string => typeof k === "string" && k !== "");
+    keymap[action] = list.filter((k): k is string => typeof k === "string" && k !== "");
   }
   return keymap;
 }
