@@ -50,6 +50,19 @@ def test_spread_gives_each_annotator_n_with_overlap_by_two_different_people(
     assert set(per_dp) == set(crew["dps"][:4])  # oldest unassigned first
 
 
+@pytest.mark.parametrize(("per_user", "overlap"), [(2, 0.5), (3, 0.2), (5, 1.0), (4, 0.33)])
+def test_spread_never_gives_anyone_more_than_asked(
+    app_env: AppEnv, crew: dict[str, Any], per_user: int, overlap: float
+) -> None:
+    r = app_env.login("mo").post(
+        f"/api/projects/{crew['project']}/assignments",
+        json={"users": ["ann", "bob"], "per_user": per_user, "overlap": overlap},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["per_user"] == {"ann": per_user, "bob": per_user}
+    assert len(_assignments(app_env)) == 2 * per_user
+
+
 def test_spread_skips_assigned_items_and_scales_down_when_few_are_left(
     app_env: AppEnv, crew: dict[str, Any]
 ) -> None:

@@ -12,7 +12,7 @@ export function spreadPreview(users: number, perUser: number, overlapPercent: nu
   const slots = Math.max(0, Math.floor(perUser)) * users;
   if (slots === 0) return { slots: 0, distinct: 0, doubles: 0 };
   const distinct = Math.max(1, Math.round(slots / (1 + overlap)));
-  const doubles = overlap ? Math.min(distinct, Math.round(distinct * overlap)) : 0;
+  const doubles = Math.min(distinct, slots - distinct);
   return { slots, distinct, doubles };
 }
 

@@ -104,8 +104,10 @@ def spread(
         raise InvalidInput(
             "Every datapoint in this project already has an annotator.", code="none_left"
         )
-    # Scale down when the project has fewer free datapoints than asked for.
-    doubles = min(len(pool), round(len(pool) * overlap)) if overlap else 0
+    if len(pool) == distinct:  # exactly per_user each
+        doubles = min(distinct, slots - distinct)
+    else:  # fewer free datapoints than asked for: scale down, keeping the overlap ratio
+        doubles = min(len(pool), round(len(pool) * overlap))
     load = {u.id: 0 for u in users}
     plan: dict[int, list[User]] = {dp.id: [] for dp in pool}
     for position, dp in enumerate(pool + pool[:doubles]):
