@@ -10,7 +10,7 @@ export function Layout() {
       <header className="topbar">
         <Link to="/" className="brand" aria-label="audino home">
           <img src="/favicon.svg" alt="" width={22} height={22} />
-          audino
+          <span className="brand-name">audino</span>
         </Link>
         <nav>
           <NavLink to="/" end>
