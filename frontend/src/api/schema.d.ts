@@ -678,8 +678,13 @@ export interface paths {
         };
         /**
          * Export Project
-         * @description Streams the project in `format`; `status` (all, todo, in_progress, done, review)
-         *     picks datapoints, `author` keeps one user's annotations.
+         * @description Streams the project in `format` (a zip for multi-file formats); `status` (all,
+         *     todo, in_progress, done, review) picks datapoints, `author` keeps one user's
+         *     annotations, `speaker_label` names the label that holds speakers, `splits`
+         *     (`train=0.8,dev=0.1,test=0.1`) assigns splits stable by `split_by` (recording or
+         *     speaker), `one_annotator` keeps one person's segments per datapoint (the furthest
+         *     along, then the most), and `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
+         *     set the audio of formats that write it.
          */
         get: operations["export_project_api_projects__project_id__export_get"];
         put?: never;
@@ -722,8 +727,12 @@ export interface paths {
         put?: never;
         /**
          * Import Into Project
-         * @description Adds a file's labels, datapoints and annotations to this project (audino-v1: its
-         *     annotations, to the datapoints with the same file names); all or nothing.
+         * @description Adds a file's labels, datapoints and annotations to this project; all or nothing.
+         *     Annotation formats (RTTM, TextGrid, EAF, …; a zip for several files) attach segments
+         *     to the datapoints with the same file names: as `author`'s work, or as predictions
+         *     (source=import) when no author is named. Their speakers become values of
+         *     `speaker_label` and their labels values of `label` (default "speaker" and "label");
+         *     unknown labels and values are created, or reported with `create_labels=false`.
          */
         post: operations["import_into_project_api_projects__project_id__import_post"];
         delete?: never;
@@ -911,6 +920,10 @@ export interface components {
             media_type: string;
             /** Extension */
             extension: string;
+            /** Multi File */
+            multi_file: boolean;
+            /** Audio */
+            audio: boolean;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -3374,6 +3387,14 @@ export interface operations {
                 format?: string;
                 status?: string | null;
                 author?: string | null;
+                speaker_label?: string | null;
+                splits?: string | null;
+                split_by?: string;
+                sample_rate?: number | null;
+                channels?: number | null;
+                codec?: string | null;
+                locale?: string | null;
+                one_annotator?: boolean;
             };
             header?: never;
             path: {
@@ -3410,6 +3431,7 @@ export interface operations {
                 name?: string | null;
                 create_users?: boolean;
                 allow_missing_audio?: boolean;
+                filename?: string | null;
             };
             header?: never;
             path?: never;
@@ -3443,6 +3465,11 @@ export interface operations {
                 format?: string;
                 create_users?: boolean;
                 allow_missing_audio?: boolean;
+                author?: string | null;
+                speaker_label?: string | null;
+                label?: string | null;
+                create_labels?: boolean;
+                filename?: string | null;
             };
             header?: never;
             path: {
