@@ -122,15 +122,19 @@ def new_page(browser: Any) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.js_errors = errors
-        return page
+        return track_errors(context.new_page())
 
     yield make
     for context in contexts:
         context.close()
+
+
+def track_errors(page: Any) -> Any:
+    """Collects the page's uncaught script errors in `page.js_errors` (tests expect none)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    return page
 
 
 def shoot(page: Any, name: str) -> Path:
