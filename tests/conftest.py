@@ -128,6 +128,7 @@ def app_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppEnv]:
         admin_username="admin",
         admin_password=ADMIN_PASSWORD,
         secret_key="test-secret",
+        queue_url="immediate",  # each job runs as soon as the transaction queuing it commits
     )
     settings.resolved_data_dir.mkdir(parents=True)
     if backend == "sqlite":

@@ -102,6 +102,27 @@ def serve(
     )
 
 
+@app.command()
+def worker(
+    data_dir: DataDir = None,
+    threads: Annotated[int, typer.Option(help="Jobs run at once in this process.")] = 2,
+) -> None:
+    """Run background jobs from a shared queue (set AUDINO_QUEUE_URL=redis://…)."""
+    from audino.jobs import queue
+    from audino.storage.blobs import BlobStore
+
+    settings = load_settings(data_dir)
+    if not settings.queue_url or not settings.queue_url.startswith(("redis", "unix")):
+        fail(
+            "`audino worker` takes jobs from a shared queue: set AUDINO_QUEUE_URL=redis://host:6379/0"
+            " here and for `audino serve`. Without it, `audino serve` runs jobs itself."
+        )
+    database = open_database(settings)
+    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    typer.echo(f"audino worker: {threads} thread(s) on {settings.queue_url}")
+    queue.install(settings, database, storage).run_worker(threads)
+
+
 @user_app.command("add")
 def user_add(
     name: str,
@@ -489,6 +510,11 @@ def import_project(
         typer.echo(f"Created inactive users: {', '.join(result.users_created)}.", err=True)
     if result.audio_missing:
         typer.echo(f"{len(result.audio_missing)} datapoints have no audio yet.", err=True)
+
+
+from audino.cli_import import import_audio  # noqa: E402  (it uses the helpers above)
+
+app.command("import")(import_audio)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,23 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     log_level: str = "info"
     sqlite_busy_timeout_ms: int = Field(default=30_000)
+    # Audio in a bucket (storage_url = s3://bucket/prefix, with the 's3' extra): fsspec
+    # options as JSON, and an S3-compatible endpoint (MinIO, Ceph...); AWS_* vars also work.
+    storage_options: dict[str, Any] = Field(default_factory=dict)
+    s3_endpoint_url: str | None = None
+    # Above 0, audio in a bucket is answered with a redirect to a URL signed for this many
+    # seconds (after the usual permission check) instead of passing through the server.
+    storage_presign_seconds: int = 0
+    # Folders (or bucket URLs) the import API may read from, separated by commas;
+    # empty means imports by path are refused (uploads still work).
+    import_roots: str = ""
+    # Background jobs: unset = a SQLite queue in the data dir consumed by `audino serve`
+    # itself; `redis://host:6379/0` = a Redis queue consumed by `audino worker` processes;
+    # `immediate` = run each job right after the transaction that queued it (tests).
+    queue_url: str | None = None
+    job_workers: int = 2
+    # A running job whose worker has not beaten for this long is queued again.
+    job_stale_seconds: float = 120.0
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -43,6 +61,14 @@ class Settings(BaseSettings):
         if self.storage_url:
             return self.storage_url
         return str(self.resolved_data_dir / "audio")
+
+    @property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{self.resolved_data_dir / 'queue.db'}"
+
+    @property
+    def resolved_import_roots(self) -> list[str]:
+        return [root.strip() for root in self.import_roots.split(",") if root.strip()]
 
     @property
     def temp_dir(self) -> Path:

@@ -18,6 +18,7 @@ from audino.api.routes import (
     compat,
     datapoints,
     exports,
+    jobs,
     labels,
     projects,
     segments,
@@ -25,6 +26,7 @@ from audino.api.routes import (
 )
 from audino.config import Settings
 from audino.db.engine import Database
+from audino.jobs import queue
 from audino.services.auth import LoginLimiter
 from audino.storage.blobs import BlobStore
 
@@ -39,8 +41,12 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         # `audino serve` starts with the collector off to import faster; it resumes here.
         gc.freeze()
         gc.enable()
-        yield
-        database.dispose()
+        job_queue.start_consumer(settings.job_workers)
+        try:
+            yield
+        finally:
+            job_queue.stop_consumer()
+            database.dispose()
 
     app = FastAPI(
         title="audino",
@@ -53,6 +59,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    job_queue = app.state.jobs = queue.install(settings, database, app.state.storage)
     app.state.login_limiter = LoginLimiter(
         settings.login_max_failures, settings.login_window_seconds
     )
@@ -68,6 +75,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         projects,
         labels,
         exports,
+        jobs,
         compat,
     ):
         app.include_router(module.router)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from audino.config import Settings
 from audino.db.engine import Database
-from audino.db.models import ApiKeyKind, Datapoint, Project
-from audino.services import auth
-from audino.services.access import Can, Principal, check_datapoint, check_project
+from audino.db.models import ApiKeyKind, Datapoint, Job, Project
+from audino.services import auth, jobs
+from audino.services.access import Can, Principal, check_datapoint, check_job, check_project
 from audino.services.errors import NotAuthenticated, PermissionDenied
 from audino.storage.blobs import BlobStore
 
@@ -201,3 +201,23 @@ ProjectReviewer = Annotated[ProjectAccess, Depends(project_access(Can.review))]
 DatapointReader = Annotated[DatapointAccess, Depends(datapoint_access(Can.read))]
 DatapointAnnotator = Annotated[DatapointAccess, Depends(datapoint_access(Can.annotate))]
 DatapointManager = Annotated[DatapointAccess, Depends(datapoint_access(Can.manage))]
+
+
+class JobAccess:
+    def __init__(self, job: Job, principal: Principal) -> None:
+        self.job = job
+        self.principal = principal
+
+
+def job_access(need: Can) -> Callable[..., JobAccess]:
+    def dependency(job_id: int, request: Request, db: DbDep) -> JobAccess:
+        principal = _required(optional_principal(request, db))
+        job = jobs.get_job(db, job_id)
+        check_job(db, principal, job, need)
+        return JobAccess(job, principal)
+
+    return dependency
+
+
+JobReader = Annotated[JobAccess, Depends(job_access(Can.read))]
+JobManager = Annotated[JobAccess, Depends(job_access(Can.manage))]

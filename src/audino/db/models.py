@@ -99,6 +99,12 @@ class SegmentSource(enum.StrEnum):
     import_ = "import"
 
 
+class IngestStatus(enum.StrEnum):
+    processing = "processing"
+    ready = "ready"
+    failed = "failed"
+
+
 class ApiKeyKind(enum.StrEnum):
     personal = "personal"
     project = "project"
@@ -249,8 +255,29 @@ class Datapoint(Base):
         ForeignKey("datapoints.id", ondelete="CASCADE"), default=None
     )
     offset: Mapped[float] = mapped_column(Double, default=0.0)
+    # Ingest (peaks, thumbnail, playback copy): processing | ready | failed.
+    ingest_status: Mapped[str] = mapped_column(String(16), default=IngestStatus.ready.value)
+    ingest_error: Mapped[str | None] = mapped_column(Text, default=None)
+    ingest_job_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DerivedAudio(Base):
+    """A blob ingest derived from a datapoint's audio: peaks, thumbnail or playback copy."""
+
+    __tablename__ = "derived_audio"
+    __table_args__ = (UniqueConstraint("datapoint_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    datapoint_id: Mapped[int] = mapped_column(ForeignKey("datapoints.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    storage_key: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    # peaks: {"levels": [...], "bits": 8}; playback: {"reason": ...}.
+    info: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Assignment(Base):
@@ -304,22 +331,43 @@ class Segment(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class JobStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
 class Job(Base):
+    """A background task users can watch: its progress, outcome, and how often it ran."""
+
     __tablename__ = "jobs"
+    __table_args__ = (
+        # The reaper looks for running jobs whose worker stopped beating.
+        Index("ix_jobs_status_heartbeat", "status", "heartbeat_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.queued.value)
     progress: Mapped[float] = mapped_column(Double, default=0.0)
     message: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str | None] = mapped_column(Text, default=None)
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
+    datapoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("datapoints.id", ondelete="CASCADE"), index=True, default=None
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditEvent(Base):

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from audino.db.models import ApiKey, Assignment, Datapoint, Membership, Project, Role, User
+from audino.db.models import (
+    ApiKey,
+    Assignment,
+    Datapoint,
+    Job,
+    Membership,
+    Project,
+    Role,
+    User,
+)
 from audino.services.errors import NotFound, PermissionDenied
 
 
@@ -163,6 +172,18 @@ def check_datapoint(
             f"Datapoint {datapoint_id} is not assigned to you.", code="not_assigned"
         )
     return datapoint, role
+
+
+def check_job(db: Session, principal: Principal, job: Job, need: Can) -> None:
+    """A job is seen and handled like what it works on: its datapoint, project, or creator."""
+    if job.datapoint_id is not None:
+        check_datapoint(db, principal, job.datapoint_id, need)
+    elif job.project_id is not None:
+        check_project(db, principal, job.project_id, need)
+    elif not principal.is_admin and (
+        principal.user is None or principal.user.id != job.created_by_id
+    ):
+        raise NotFound(f"Job {job.id} does not exist.")
 
 
 def sees_all_datapoints(role: str) -> bool:
