@@ -6,26 +6,46 @@ import hashlib
 import hmac
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from audino.storage import remote
+
+if TYPE_CHECKING:
+    from audino.config import Settings
+
 
 class BlobStore:
-    """Stores each distinct file once; the key is an HMAC of its SHA-256 with the secret."""
+    """Stores each distinct file once; the key is an HMAC of its SHA-256 with the secret.
 
-    def __init__(self, url: str, secret: str) -> None:
+    The URL is a local folder or any fsspec URL (`s3://bucket/prefix` with the 's3' extra);
+    `options` go to fsspec (default: AUDINO_STORAGE_OPTIONS and AUDINO_S3_ENDPOINT_URL).
+    """
+
+    def __init__(self, url: str, secret: str, options: dict[str, Any] | None = None) -> None:
         self.url = url
         self._secret = secret.encode()
-        fs, root = fsspec.core.url_to_fs(url)
+        remote.require_driver(url)
+        if options is None:
+            options = remote.fs_options(url)
+        fs, root = fsspec.core.url_to_fs(url, **options)
         self.fs: fsspec.AbstractFileSystem = fs
         self.root = root.rstrip("/")
         self.is_local = isinstance(fs, LocalFileSystem)
         if self.is_local:
             Path(self.root).mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BlobStore:
+        url = settings.resolved_storage_url
+        options = remote.fs_options(
+            url, endpoint_url=settings.s3_endpoint_url, extra=settings.storage_options
+        )
+        return cls(url, settings.resolved_secret_key(), options)
 
     def key_for(self, sha256: str, suffix: str = "") -> str:
         digest = hmac.new(self._secret, sha256.encode(), hashlib.sha256).hexdigest()
@@ -56,7 +76,38 @@ class BlobStore:
         return True
 
     def open(self, key: str, mode: str = "rb") -> IO[Any]:
-        return self.fs.open(self._path(key), mode)  # type: ignore[no-any-return]
+        if self.is_local or mode != "rb":
+            return self.fs.open(self._path(key), mode)  # type: ignore[no-any-return]
+        # Read-ahead in bounded blocks: a remote file's default block can be 50 MiB.
+        return self.fs.open(  # type: ignore[no-any-return]
+            self._path(key), mode, block_size=remote.STREAM_BLOCK, cache_type="readahead"
+        )
+
+    def stream(self, key: str, start: int, length: int, chunk: int = 256 * 1024) -> Iterator[bytes]:
+        """`length` bytes from `start`, in chunks (one ranged read per block remotely)."""
+        with self.open(key) as f:
+            f.seek(start)
+            while length > 0:
+                data = f.read(min(chunk, length))
+                if not data:
+                    break
+                length -= len(data)
+                yield data
+
+    def presigned_url(
+        self, key: str, seconds: int, *, content_type: str | None = None
+    ) -> str | None:
+        """A short-lived URL that reads the blob without our credentials, where the store
+        can sign one (S3 and compatible buckets); None for a local folder."""
+        if self.is_local or not hasattr(self.fs, "sign"):
+            return None
+        params: dict[str, Any] = {}
+        if content_type and remote.protocol_of(self.url) in ("s3", "s3a"):
+            params["ResponseContentType"] = content_type
+        try:
+            return str(self.fs.sign(self._path(key), expiration=seconds, **params))
+        except NotImplementedError:
+            return None
 
     def size(self, key: str) -> int:
         return int(self.fs.size(self._path(key)))

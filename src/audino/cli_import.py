@@ -1,0 +1,216 @@
+"""`audino import`: a folder, glob or bucket of audio into a project, with a progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from audino.cli import DataDir, _find_project, load_settings, open_database
+
+BAD_ARGUMENTS = 2
+DEFAULT_WORKERS = min(8, os.cpu_count() or 1)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} files/s" if speed else "– files/s", style="progress.data.speed")
+
+
+class _HoursColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        hours = float(task.fields.get("seconds", 0.0)) / 3600
+        return Text(f"{hours:.2f} h audio", style="progress.download")
+
+
+def _options(values: list[str]) -> dict[str, Any]:
+    """KEY=VALUE pairs (values parsed as JSON when they are) for the source's fsspec."""
+    out: dict[str, Any] = {}
+    for item in values:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise typer.BadParameter(f"{item!r} is not KEY=VALUE.", param_hint="--option")
+        try:
+            out[key.strip()] = json.loads(value)
+        except ValueError:
+            out[key.strip()] = value
+    return out
+
+
+def _bad(console: Console, message: str) -> typer.Exit:
+    console.print(f"[red]{message}[/red]")
+    return typer.Exit(BAD_ARGUMENTS)
+
+
+def import_audio(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A folder (read recursively), a glob ('calls/**/*.wav') or a bucket URL "
+            "(s3://bucket/prefix)."
+        ),
+    ],
+    project: Annotated[str, typer.Option("--project", "-p", help="Project name (or id).")],
+    assign: Annotated[
+        str | None,
+        typer.Option(help="Annotators (comma-separated) who share the new files, in turn."),
+    ] = None,
+    overlap: Annotated[
+        float,
+        typer.Option(help="Fraction of the new files given to two annotators (0-1)."),
+    ] = 0.0,
+    annotations: Annotated[
+        Path | None,
+        typer.Option(
+            help="Pre-annotations (RTTM, TextGrid, ELAN, CSV…) added to the imported files "
+            "by file name after the audio.",
+            exists=True,
+            readable=True,
+        ),
+    ] = None,
+    annotations_format: Annotated[
+        str | None,
+        typer.Option(help="Format of --annotations (default: from its extension)."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Files read, hashed and probed at once.")] = (
+        DEFAULT_WORKERS
+    ),
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            help="fsspec option for the source, KEY=VALUE (repeatable), e.g. anon=true.",
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import every audio file of SOURCE into a project: in parallel, resumable (files
+    already in the project are skipped by content), with a summary of the files refused."""
+    from audino.services.bulk_import import BulkImport, import_annotations
+    from audino.services.errors import AudinoError
+    from audino.storage.blobs import BlobStore
+
+    console = Console(stderr=True)
+    settings = load_settings(data_dir)
+    database = open_database(settings)
+    storage = BlobStore.from_settings(settings)
+    with database.session(write=False) as db:
+        found = _find_project(db, project)
+        if found is None:
+            raise _bad(console, f"No project named {project!r}.")
+        project_id, project_name = found.id, found.name
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        _HoursColumn(),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("Listing", total=None)
+
+        def progress(summary: Any, outcome: Any) -> None:
+            if outcome is None:
+                bar.update(task, description="Importing", total=summary.found)
+                return
+            bar.update(task, completed=summary.done, seconds=summary.seconds_done)
+
+        run = BulkImport(
+            database,
+            storage,
+            settings,
+            project_id,
+            source,
+            assign=[a.strip() for a in (assign or "").split(",") if a.strip()],
+            overlap=overlap,
+            workers=workers,
+            source_options=_options(option or []),
+            progress=progress,
+        )
+        try:
+            summary = run.run()
+        except AudinoError as exc:
+            raise _bad(console, exc.detail) from None
+        except KeyboardInterrupt:
+            bar.stop()
+            console.print(
+                "[yellow]Interrupted.[/yellow] Run the same command again to import the rest: "
+                "files already imported are skipped."
+            )
+            raise typer.Exit(130) from None
+    if annotations is not None and not summary.nothing_imported:
+        try:
+            summary.annotations = import_annotations(
+                database,
+                storage,
+                project_id,
+                _read(annotations),
+                filename=annotations.name + (".zip" if annotations.is_dir() else ""),
+                format_name=annotations_format,
+            )
+        except AudinoError as exc:
+            summary.failures.append((annotations.name, exc.detail))
+            summary.failed += 1
+    _print_summary(console, summary, project_name)
+    if summary.nothing_imported:
+        raise typer.Exit(1)
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_dir():
+        return path.read_bytes()
+    from audino.formats.files import OutputFile, files_under, zip_stream
+
+    return b"".join(zip_stream([OutputFile(f.name, [f.data]) for f in files_under(path)]))
+
+
+def _print_summary(console: Console, summary: Any, project_name: str) -> None:
+    hours = summary.seconds_imported / 3600
+    console.print(
+        f"[bold]{project_name}[/bold]: {summary.imported} imported ({hours:.2f} h of audio), "
+        f"{summary.skipped} already there, {summary.failed} refused, of {summary.found} files "
+        f"in {summary.elapsed:.1f} s."
+    )
+    if summary.annotations:
+        a = summary.annotations
+        console.print(
+            f"Annotations from {a['file']} ({a['format']}): {a['segments']} segments on "
+            f"{a['datapoints']} datapoints."
+        )
+    if summary.failures:
+        table = Table(title="Refused", title_justify="left", show_lines=False)
+        table.add_column("file", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for name, reason in summary.failures:
+            table.add_row(name, reason)
+        console.print(table)
+        if summary.failed > len(summary.failures):
+            console.print(f"… and {summary.failed - len(summary.failures)} more.")
+    if summary.found == 0:
+        console.print("[red]No audio files found.[/red]")
+    sys.stderr.flush()
