@@ -5,6 +5,7 @@ import { ErrorMessage, Loading, PageTitle } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { AssignTab } from "./AssignTab";
 import { ExportTab } from "./ExportTab";
+import { JobsTab } from "./JobsTab";
 import { KeysTab } from "./KeysTab";
 import { readKeymap } from "./keymap";
 import { LabelsTab } from "./LabelsTab";
@@ -21,6 +22,7 @@ const TABS = [
   { path: "assign", label: "Assign" },
   { path: "keys", label: "API keys" },
   { path: "export", label: "Export" },
+  { path: "jobs", label: "Jobs" },
 ];
 
 export function ProjectManagePage() {
@@ -83,6 +85,7 @@ export function ProjectManagePage() {
             <Route path="assign" element={<AssignTab projectId={projectId} />} />
             <Route path="keys" element={<KeysTab projectId={projectId} />} />
             <Route path="export" element={<ExportTab projectId={projectId} />} />
+            <Route path="jobs" element={<JobsTab projectId={projectId} />} />
             <Route path="*" element={<Navigate to={base} replace />} />
           </Routes>
         </>

@@ -1,5 +1,5 @@
 // Playback and view controls under the waveform: play, seek, speed, volume, zoom, time.
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type WaveSurfer from "wavesurfer.js";
 import { formatTime } from "./segments";
 
@@ -9,7 +9,10 @@ interface Props {
   ws: WaveSurfer | null;
   ready: boolean;
   duration: number;
-  sampleRate: number;
+  /** The deepest zoom, in pixels per second. */
+  maxZoom: number;
+  /** Spectrogram settings, shown with the view controls when there is a spectrogram. */
+  spectrogram?: ReactNode;
   rate: number;
   onRate(rate: number): void;
   onSeek(delta: number): void;
@@ -47,8 +50,8 @@ function usePlaying(ws: WaveSurfer | null): boolean {
   return playing;
 }
 
-/** Zoom as a slider from "whole file" to one pixel per sample, on a log scale. */
-function ZoomSlider({ ws, ready, duration, sampleRate }: Omit<Props, "rate" | "onRate" | "onSeek" | "onAddSegment" | "looping">) {
+/** Zoom as a slider from "whole file" to the deepest zoom, on a log scale. */
+function ZoomSlider({ ws, ready, duration, maxZoom }: Pick<Props, "ws" | "ready" | "duration" | "maxZoom">) {
   const [pxPerSec, setPxPerSec] = useState(0);
   useEffect(() => {
     if (!ws) return;
@@ -56,7 +59,7 @@ function ZoomSlider({ ws, ready, duration, sampleRate }: Omit<Props, "rate" | "o
   }, [ws]);
   const width = ws && ready ? ws.getWidth() : 800;
   const min = Math.max(1, width / Math.max(duration, 0.001));
-  const max = Math.max(min * 2, sampleRate || 8000);
+  const max = Math.max(min * 2, maxZoom);
   const current = pxPerSec > 0 ? pxPerSec : min;
   const position = Math.round((1000 * Math.log(current / min)) / Math.log(max / min));
   return (
@@ -141,8 +144,9 @@ export function Transport(props: Props) {
             onChange={(e) => setVolume(Number(e.target.value))}
           />
         </label>
-        <ZoomSlider ws={ws} ready={ready} duration={duration} sampleRate={props.sampleRate} />
+        <ZoomSlider ws={ws} ready={ready} duration={duration} maxZoom={props.maxZoom} />
       </div>
+      {props.spectrogram}
     </div>
   );
 }

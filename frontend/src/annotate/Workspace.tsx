@@ -1,7 +1,10 @@
 // The editor for one datapoint: waveform, transport, segment form, list and labels, wired to
 // the keyboard and to autosave.
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { api, unwrap } from "../api/client";
 import { Notice, ErrorMessage } from "../components/ui";
+import { ingestOf } from "../jobs/api";
+import { ProcessingPanel } from "../jobs/ProcessingPanel";
 import type { Loaded } from "./AnnotatePage";
 import { AnnotateHeader } from "./AnnotateHeader";
 import { DatapointPanel } from "./DatapointPanel";
@@ -9,6 +12,8 @@ import { labelHotkeys, resolveKeymap } from "./keymap";
 import { SaveProblem } from "./SaveState";
 import { SegmentForm } from "./SegmentForm";
 import { SegmentTable } from "./SegmentTable";
+import { SpectrogramControls } from "./SpectrogramControls";
+import { readSpectrogramSettings, saveSpectrogramSettings } from "./spectrogram";
 import type { Values } from "./segments";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
 import { Transport } from "./Transport";
@@ -17,16 +22,13 @@ import { useEditorActions } from "./useEditorActions";
 import { useRegionSync } from "./useRegionSync";
 import { useSegmentEditor } from "./useSegmentEditor";
 import { useShortcuts } from "./useShortcuts";
-import { useWaveform, type WaveformSource } from "./useWaveform";
-
-/** Decoding rate for the drawing: the file's own (sample-level zoom), capped at ~50 M samples. */
-function decodingRate(sampleRate: number, duration: number): number {
-  const cap = Math.floor(50e6 / Math.max(duration, 1));
-  return Math.max(3000, Math.min(sampleRate || 8000, cap, 96000));
-}
+import { useStreamSource } from "./useStreamSource";
+import { maxZoom, useWaveform } from "./useWaveform";
 
 export function Workspace({ data }: { data: Loaded }) {
-  const { datapoint, project, labels, autosave } = data;
+  const { project, labels, autosave } = data;
+  // Loaded again when processing finishes.
+  const [datapoint, setDatapoint] = useState(data.datapoint);
   const segmentLabels = useMemo(() => labels.filter((l) => l.scope === "segment"), [labels]);
   const datapointLabels = useMemo(() => labels.filter((l) => l.scope === "datapoint"), [labels]);
   const keymap = useMemo(() => resolveKeymap(project.settings), [project.settings]);
@@ -42,13 +44,23 @@ export function Workspace({ data }: { data: Loaded }) {
 
   const waveBox = useRef<HTMLDivElement>(null);
   const minimapBox = useRef<HTMLDivElement>(null);
-  const decodeRate = decodingRate(datapoint.sample_rate, datapoint.duration);
-  const source = useMemo<WaveformSource>(
-    () => ({ url: datapoint.audio_url, sampleRate: decodeRate }),
-    [datapoint.audio_url, decodeRate],
-  );
-  const { waveform, ready, error: audioError } = useWaveform(waveBox, minimapBox, source);
+  const [spectrogram, setSpectrogram] = useState(readSpectrogramSettings);
+  const stream = useStreamSource(datapoint, spectrogram);
+  const source = stream.kind === "ready" ? stream.source : null;
+  const { waveform, ready, error: waveError } = useWaveform(waveBox, minimapBox, source);
+  const audioError = waveError ?? (stream.kind === "error" ? stream.message : null);
   const duration = datapoint.duration;
+  const ingest = ingestOf(datapoint);
+  const manages = project.role === "manager" || project.role === "admin";
+  const reloadDatapoint = useCallback(() => {
+    const path = { datapoint_id: datapoint.id };
+    unwrap(api.GET("/api/datapoints/{datapoint_id}", { params: { path } })).then(setDatapoint, () => undefined);
+  }, [datapoint.id]);
+
+  useEffect(() => {
+    waveform?.view?.setSpectrogram(spectrogram);
+    saveSpectrogramSettings(spectrogram);
+  }, [waveform, spectrogram]);
 
   const actions = useEditorActions({ editor, waveform, duration, segmentLabels, keymap });
   const { selected, selectedId, looping } = actions;
@@ -141,19 +153,33 @@ export function Workspace({ data }: { data: Loaded }) {
       <div className="annotate-main">
         <div className="annotate-left">
           <section className="panel wave-panel" aria-label="Waveform">
-            <div ref={minimapBox} className="minimap" />
-            <div
-              ref={waveBox}
-              className={ready ? "waveform" : "waveform loading-wave"}
-              data-testid="waveform"
-              data-ready={ready ? "true" : "false"}
-            />
-            {!ready && !audioError ? <div className="wave-loading muted">Loading audio…</div> : null}
+            {stream.kind === "processing" ? (
+              <ProcessingPanel ingest={ingest} canRetry={manages} onReady={reloadDatapoint} />
+            ) : (
+              <>
+                <div ref={minimapBox} className="minimap" />
+                <div
+                  ref={waveBox}
+                  className={ready ? "waveform" : "waveform loading-wave"}
+                  data-testid="waveform"
+                  data-ready={ready ? "true" : "false"}
+                  data-mode={source?.kind ?? ""}
+                />
+              </>
+            )}
+            {!ready && !audioError && stream.kind !== "processing" ? (
+              <div className="wave-loading muted">Loading audio…</div>
+            ) : null}
             <Transport
               ws={waveform?.ws ?? null}
               ready={ready}
               duration={duration}
-              sampleRate={decodeRate}
+              maxZoom={source ? maxZoom(source, duration) : 1000}
+              spectrogram={
+                source?.kind === "stream" ? (
+                  <SpectrogramControls settings={spectrogram} onChange={setSpectrogram} />
+                ) : null
+              }
               rate={actions.rate}
               onRate={actions.setRate}
               onSeek={actions.seekBy}

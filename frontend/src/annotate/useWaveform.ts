@@ -1,5 +1,8 @@
 // The one place wavesurfer lives: created with its plugins when the page opens, destroyed when
 // it closes. React owns the state; wavesurfer only draws and plays through an <audio> element.
+// A recording with server peaks is streamed: wavesurfer gets the overview peaks and the duration
+// (nothing is downloaded or decoded), StreamView draws the visible window, and the <audio> source
+// is set only after the first drawing, so the bytes before it stay small.
 import { useEffect, useState, type RefObject } from "react";
 import WaveSurfer from "wavesurfer.js";
 import HoverPlugin from "wavesurfer.js/dist/plugins/hover.esm.js";
@@ -7,19 +10,42 @@ import MinimapPlugin from "wavesurfer.js/dist/plugins/minimap.esm.js";
 import RegionsPlugin from "wavesurfer.js/dist/plugins/regions.esm.js";
 import TimelinePlugin from "wavesurfer.js/dist/plugins/timeline.esm.js";
 import ZoomPlugin, { type ZoomPluginOptions } from "wavesurfer.js/dist/plugins/zoom.esm.js";
+import type { PeaksStore } from "./peaks";
 import { formatTime } from "./segments";
+import type { SpectrogramSettings, Tick, TileStore } from "./spectrogram";
+import { StreamView } from "./StreamView";
 
-/** What to draw: the audio, and (later, for long files) the server's peaks and duration. */
-export interface WaveformSource {
-  url: string;
-  sampleRate: number;
-  peaks?: Array<Float32Array | number[]>;
-  duration?: number;
-}
+/** What to draw: a short file decoded here, or a recording streamed with the server's peaks. */
+export type WaveformSource =
+  | { kind: "decode"; url: string; sampleRate: number }
+  | {
+      kind: "stream";
+      url: string;
+      /** `/api/datapoints/{id}` */
+      base: string;
+      duration: number;
+      peaks: PeaksStore;
+      tiles: TileStore;
+      spectrogram: SpectrogramSettings;
+      axis?: (settings: SpectrogramSettings, height: number) => Promise<Tick[]>;
+    };
 
 export interface Waveform {
   ws: WaveSurfer;
   regions: RegionsPlugin;
+  /** The streaming drawing (absent for decoded files). */
+  view: StreamView | null;
+}
+
+export const WAVE_HEIGHT = 128;
+export const SPECTROGRAM_HEIGHT = 160;
+/** Browsers cap an element's width (~33 M px in Chromium): the zoom stops well before. */
+const MAX_SCROLL_WIDTH = 16e6;
+
+/** The deepest zoom in pixels per second. */
+export function maxZoom(source: WaveformSource, duration: number): number {
+  if (source.kind === "decode") return Math.max(1000, source.sampleRate);
+  return Math.max(50, Math.min(1000, MAX_SCROLL_WIDTH / Math.max(duration, 1)));
 }
 
 /** Zooms with Ctrl/⌘ + wheel (and trackpad pinch) only, so a plain wheel still scrolls the page. */
@@ -40,29 +66,46 @@ const color = (name: string, fallback: string) => css.getPropertyValue(name).tri
 export function useWaveform(
   container: RefObject<HTMLDivElement | null>,
   minimap: RefObject<HTMLDivElement | null>,
-  source: WaveformSource,
+  source: WaveformSource | null,
 ): { waveform: Waveform | null; ready: boolean; error: string | null } {
   const [waveform, setWaveform] = useState<Waveform | null>(null);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { url, sampleRate, peaks, duration } = source;
 
   useEffect(() => {
     const el = container.current;
-    if (!el) return;
+    if (!el || !source) return;
+    const stream = source.kind === "stream" ? source : null;
+    const decode = source.kind === "decode" ? source : null;
     const media = new Audio();
-    media.preload = "auto";
+    // Streamed: metadata only, and no source until the first drawing (see above).
+    media.preload = stream ? "metadata" : "auto";
     const accent = color("--accent", "#2457c5");
     const regions = RegionsPlugin.create();
+    const view = stream
+      ? StreamView.create({
+          peaks: stream.peaks,
+          tiles: stream.tiles,
+          base: stream.base,
+          waveHeight: WAVE_HEIGHT,
+          spectrogramHeight: SPECTROGRAM_HEIGHT,
+          spectrogram: stream.spectrogram,
+          axis: stream.axis,
+        })
+      : null;
+    const duration = stream ? stream.duration : 0;
     const ws = WaveSurfer.create({
       container: el,
       media,
-      url,
-      peaks,
-      duration,
-      // Decoded at the file's own rate where memory allows, so the deepest zoom shows samples.
-      sampleRate,
-      height: 128,
+      ...(stream
+        ? {
+            peaks: stream.peaks.overviewChannels(),
+            duration: stream.duration,
+            // StreamView draws the waveform; wavesurfer's own canvases stay empty.
+            renderFunction: () => {},
+          }
+        : { url: decode?.url, sampleRate: decode?.sampleRate }),
+      height: WAVE_HEIGHT,
       waveColor: "#9aa7bb",
       progressColor: "#4a6fb5",
       cursorColor: "#d43f3a",
@@ -73,7 +116,9 @@ export function useWaveform(
       dragToSeek: false,
       plugins: [
         regions,
-        TimelinePlugin.create({ height: 18, style: { fontSize: "11px", color: "#5f6b7c" } }),
+        ...(view
+          ? [view]
+          : [TimelinePlugin.create({ height: 18, style: { fontSize: "11px", color: "#5f6b7c" } })]),
         MinimapPlugin.create({
           container: minimap.current ?? undefined,
           height: 28,
@@ -92,26 +137,34 @@ export function useWaveform(
           formatTimeCallback: formatTime,
         }),
         new CtrlWheelZoom({
-          maxZoom: Math.max(1000, sampleRate),
+          maxZoom: maxZoom(source, duration),
           exponentialZooming: true,
           iterations: 40,
           deltaThreshold: 5,
         }),
       ],
     });
-    const unready = ws.on("ready", () => setReady(true));
-    const unerror = ws.on("error", (e) => setError(e.message || "The audio could not be loaded."));
-    setWaveform({ ws, regions });
+    const offs = [ws.on("error", (e) => setError(e.message || "The audio could not be loaded."))];
+    if (view && stream) {
+      offs.push(
+        view.once("drawn", () => {
+          media.src = stream.url;
+          setReady(true);
+        }),
+      );
+    } else {
+      offs.push(ws.on("ready", () => setReady(true)));
+    }
+    setWaveform({ ws, regions, view });
     return () => {
-      unready();
-      unerror();
+      offs.forEach((off) => off());
       ws.destroy();
       media.removeAttribute("src");
       media.load();
       setWaveform(null);
       setReady(false);
     };
-  }, [container, minimap, url, sampleRate, peaks, duration]);
+  }, [container, minimap, source]);
 
   return { waveform, ready, error };
 }

@@ -4,6 +4,9 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from "reac
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
 import { useLoad } from "../components/useLoad";
+import { ingestOf, percent, type Job } from "../jobs/api";
+import { useIngestProgress } from "../jobs/useIngestProgress";
+import "../jobs/jobs.css";
 import { nextInQueue } from "./queue";
 
 type Datapoint = Schemas["DatapointPublic"];
@@ -86,6 +89,8 @@ export function DataListPage() {
   const manages = project.data?.role === "manager" || project.data?.role === "admin";
   const counts = page.data?.counts;
   const items = page.data?.items ?? [];
+  const processing = items.filter((d) => ingestOf(d).status === "processing").map((d) => d.id);
+  const ingestJobs = useIngestProgress(projectId, processing, page.reload);
 
   async function start() {
     try {
@@ -195,6 +200,7 @@ export function DataListPage() {
             <Row
               key={d.id}
               datapoint={d}
+              job={ingestJobs.get(d.id)}
               manages={manages}
               selected={selected.has(d.id)}
               onSelect={(on) => {
@@ -242,13 +248,33 @@ export function DataListPage() {
   );
 }
 
+/** "processing NN%" or "failed" (with the reason on hover) while a recording is not ready. */
+function IngestBadge({ datapoint, job }: { datapoint: Datapoint; job?: Job }) {
+  const ingest = ingestOf(datapoint);
+  if (ingest.status === "ready") return null;
+  if (ingest.status === "failed") {
+    return (
+      <span className="status failed" title={ingest.error ?? undefined} data-testid="ingest-badge">
+        failed
+      </span>
+    );
+  }
+  const running = job?.status === "running";
+  return (
+    <span className="status processing" title={job?.message || undefined} data-testid="ingest-badge">
+      processing{running ? ` ${percent(job.progress)}` : ""}
+    </span>
+  );
+}
+
 function Row(props: {
   datapoint: Datapoint;
+  job?: Job;
   manages: boolean;
   selected: boolean;
   onSelect(on: boolean): void;
 }) {
-  const { datapoint: d, manages, selected, onSelect } = props;
+  const { datapoint: d, job, manages, selected, onSelect } = props;
   const navigate = useNavigate();
   return (
     <tr className="clickable" onClick={() => navigate(`/datapoints/${d.id}`)}>
@@ -271,6 +297,7 @@ function Row(props: {
       <td>
         <span className={`status ${d.status}`}>{d.status.replace("_", " ")}</span>
         {d.marked_for_review ? <span className="status review">review</span> : null}
+        <IngestBadge datapoint={d} job={job} />
       </td>
       <td>{d.assignments.map((a) => a.username).join(", ") || "–"}</td>
     </tr>

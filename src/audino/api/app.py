@@ -15,6 +15,7 @@ from audino.api.routes import (
     assignments,
     audio,
     auth,
+    bulk,
     compat,
     datapoints,
     exports,
@@ -77,6 +78,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         exports,
         jobs,
         compat,
+        bulk,
     ):
         app.include_router(module.router)
 

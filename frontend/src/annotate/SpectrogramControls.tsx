@@ -1,0 +1,61 @@
+// The spectrogram lane's settings: shown or not, frequency scale, dB range, colour map.
+import { COLORMAPS, DB_RANGES, SCALES, type SpectrogramSettings } from "./spectrogram";
+
+interface Props {
+  settings: SpectrogramSettings;
+  onChange(next: SpectrogramSettings): void;
+}
+
+export function SpectrogramControls({ settings, onChange }: Props) {
+  const set = (patch: Partial<SpectrogramSettings>) => onChange({ ...settings, ...patch });
+  return (
+    <div className="transport-group spectrogram-controls" role="group" aria-label="Spectrogram">
+      <label className="inline">
+        <input type="checkbox" checked={settings.show} onChange={(e) => set({ show: e.target.checked })} />
+        <span>Spectrogram</span>
+      </label>
+      {settings.show ? (
+        <>
+          <label className="inline">
+            <span>Scale</span>
+            <select
+              aria-label="Frequency scale"
+              value={settings.scale}
+              onChange={(e) => set({ scale: e.target.value as SpectrogramSettings["scale"] })}
+            >
+              {SCALES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            <span>Range</span>
+            <select aria-label="dB range" value={settings.dbRange} onChange={(e) => set({ dbRange: Number(e.target.value) })}>
+              {DB_RANGES.map((d) => (
+                <option key={d} value={d}>
+                  {d} dB
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            <span>Colours</span>
+            <select
+              aria-label="Colour map"
+              value={settings.colormap}
+              onChange={(e) => set({ colormap: e.target.value as SpectrogramSettings["colormap"] })}
+            >
+              {COLORMAPS.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      ) : null}
+    </div>
+  );
+}

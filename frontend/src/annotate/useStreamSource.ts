@@ -1,0 +1,108 @@
+// Decides how the annotation page gets its drawing: streamed from the server's peaks (the
+// normal case), "processing" while ingest runs, or decoded here for a server without peaks.
+import { useEffect, useState } from "react";
+import { ApiError, errorMessage } from "../api/client";
+import { ingestOf } from "../jobs/api";
+import { isPeaksInfo, PeaksStore } from "./peaks";
+import { TileStore, type SpectrogramSettings, type Tick } from "./spectrogram";
+import type { WaveformSource } from "./useWaveform";
+
+export type StreamState =
+  | { kind: "loading" }
+  | { kind: "processing" }
+  | { kind: "error"; message: string }
+  | { kind: "ready"; source: WaveformSource };
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { detail?: unknown; code?: unknown } | null;
+    const detail = typeof body?.detail === "string" ? body.detail : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, detail, typeof body?.code === "string" ? body.code : "error", body);
+  }
+  return response;
+}
+
+const fetchBytes = async (url: string) => (await fetchOk(url)).arrayBuffer();
+const fetchImage = async (url: string) => createImageBitmap(await (await fetchOk(url)).blob());
+
+/** The server's frequency ticks ([{hz, y}] or {ticks: [...]}) for a scale and height. */
+function axisFrom(base: string) {
+  return async (settings: SpectrogramSettings, height: number): Promise<Tick[]> => {
+    const q = new URLSearchParams({ scale: settings.scale, height: String(height) });
+    const body = (await (await fetchOk(`${base}/spectrogram/axis?${q}`)).json()) as unknown;
+    const list = Array.isArray(body) ? body : (body as { ticks?: unknown }).ticks;
+    if (!Array.isArray(list)) throw new Error("No frequency ticks");
+    return list.filter((t): t is Tick => typeof t?.hz === "number" && typeof t?.y === "number");
+  };
+}
+
+interface Datapoint {
+  id: number;
+  audio_url: string;
+  sample_rate: number;
+  duration: number;
+}
+
+/** Decoding rate for a short file drawn here: its own rate, capped at ~50 M samples. */
+export function decodingRate(sampleRate: number, duration: number): number {
+  const cap = Math.floor(50e6 / Math.max(duration, 1));
+  return Math.max(3000, Math.min(sampleRate || 8000, cap, 96000));
+}
+
+export function useStreamSource(datapoint: Datapoint, spectrogram: SpectrogramSettings): StreamState {
+  const [state, setState] = useState<StreamState>({ kind: "loading" });
+  const processing = ingestOf(datapoint).status !== "ready";
+  const { id, audio_url: url, sample_rate: sampleRate, duration } = datapoint;
+  // The settings the view starts with; later changes go to the view without a reload.
+  const [initial] = useState(spectrogram);
+
+  useEffect(() => {
+    if (processing) {
+      setState({ kind: "processing" });
+      return;
+    }
+    const base = `/api/datapoints/${id}`;
+    let cancelled = false;
+    let stores: { peaks: PeaksStore; tiles: TileStore } | null = null;
+    setState({ kind: "loading" });
+    (async () => {
+      try {
+        const info: unknown = await (await fetchOk(`${base}/peaks`)).json();
+        if (!isPeaksInfo(info)) throw new Error("The server sent peaks in an unknown shape.");
+        const peaks = new PeaksStore(info, base, fetchBytes, () => {});
+        const tiles = new TileStore(fetchImage, () => {});
+        stores = { peaks, tiles };
+        await peaks.loadOverview();
+        if (cancelled) return;
+        setState({
+          kind: "ready",
+          source: {
+            kind: "stream",
+            url,
+            base,
+            duration: info.duration || duration,
+            peaks,
+            tiles,
+            spectrogram: initial,
+            axis: axisFrom(base),
+          },
+        });
+      } catch (err) {
+        if (cancelled) return;
+        if (err instanceof ApiError && err.status === 409) setState({ kind: "processing" });
+        else if (err instanceof ApiError && err.status === 404)
+          // No peaks on the server (the datapoint was just loaded): decode the file here as before.
+          setState({ kind: "ready", source: { kind: "decode", url, sampleRate: decodingRate(sampleRate, duration) } });
+        else setState({ kind: "error", message: `The waveform could not be loaded: ${errorMessage(err)}` });
+      }
+    })();
+    return () => {
+      cancelled = true;
+      stores?.peaks.destroy();
+      stores?.tiles.destroy();
+    };
+  }, [processing, id, url, sampleRate, duration, initial]);
+
+  return state;
+}
