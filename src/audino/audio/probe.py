@@ -164,3 +164,60 @@ def _claimed_duration(
     if container.duration is not None and container.duration > 0:
         return container.duration / _pyav().time_base
     return None
+
+
+# Above this claimed length, an upload is probed from its header and first seconds only;
+# the ingest job decodes it fully and marks the datapoint failed if it is cut off.
+FULL_PROBE_MAX_SECONDS = 20 * 60.0
+HEADER_PROBE_DECODE_SECONDS = 2.0
+
+
+def probe_quick(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
+    """Like `probe`, but a long file is only read from its header and first seconds."""
+    label = f"{name}: " if name else ""
+    if os.path.getsize(path) == 0:
+        raise BadAudio(f"{label}the file is empty.")
+    av = _pyav()
+    try:
+        container = av.open(os.fspath(path), mode="r")
+    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError):
+        raise BadAudio(
+            f"{label}this is not an audio file we can read (unknown or damaged format)."
+        ) from None
+    with container:
+        if not container.streams.audio:
+            raise BadAudio(f"{label}the file contains no audio stream.")
+        stream = container.streams.audio[0]
+        claimed = _claimed_duration(container, stream)
+        if claimed is None or claimed <= FULL_PROBE_MAX_SECONDS:
+            short = True
+        else:
+            short = False
+            codec = stream.codec_context.name or "unknown"
+            kind = kind_of(container.format.name, codec)
+            sample_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+            channels = int(stream.codec_context.channels or 0)
+            decoded = 0
+            try:
+                for frame in container.decode(stream):
+                    decoded += frame.samples
+                    sample_rate = sample_rate or int(frame.sample_rate)
+                    channels = channels or len(frame.layout.channels)
+                    if decoded >= HEADER_PROBE_DECODE_SECONDS * sample_rate:
+                        break
+            except (av.FFmpegError, ValueError, OSError, MemoryError):
+                raise BadAudio(f"{label}the audio is damaged at its start.") from None
+    if short or claimed is None:
+        return probe(path, name)
+    if decoded == 0 or sample_rate <= 0 or channels <= 0:
+        raise BadAudio(f"{label}the file contains no audio samples (it is empty or cut off).")
+    return AudioInfo(
+        duration=claimed,
+        sample_rate=sample_rate,
+        channels=channels,
+        codec=codec,
+        container=kind.container,
+        content_type=kind.content_type,
+        suffix=kind.suffix,
+        samples=round(claimed * sample_rate),
+    )

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audino.audio.probe import AudioInfo, BadAudio, probe
+from audino.audio.probe import AudioInfo, BadAudio, probe_quick
 from audino.config import Settings
 from audino.db.models import Datapoint, Project, User
-from audino.services import assignments, audit
+from audino.services import assignments, audit, ingest
 from audino.services.errors import TooLarge, Unprocessable
 from audino.storage.blobs import BlobStore
 
@@ -174,7 +174,7 @@ class UploadOutcome:
 
 def probe_upload(temp: TempAudio, original_name: str) -> AudioInfo:
     try:
-        return probe(temp.path, original_name)
+        return probe_quick(temp.path, original_name)
     except BadAudio as exc:
         raise Unprocessable(str(exc), code="bad_audio") from None
 
@@ -200,10 +200,11 @@ def ingest_file(
 ) -> UploadOutcome:
     """Adds a received file to the project, or assigns/reports it when already there.
 
-    Bad audio raises Unprocessable before anything is stored. The blob is written before
-    the row, so a row never points at a missing blob; if this fails after storing a new
-    blob, the blob is removed again. Callers that fail later (e.g. on commit) should call
-    `forget_stored`. The temp file stays with the caller.
+    Bad audio raises Unprocessable before anything is stored (a long file is checked from
+    its header here and fully by the ingest job, which the new datapoint is queued for).
+    The blob is written before the row, so a row never points at a missing blob; if this
+    fails after storing a new blob, the blob is removed again. Callers that fail later
+    (e.g. on commit) should call `forget_stored`. The temp file stays with the caller.
     """
     if temp.size > settings.max_upload_bytes:
         raise too_large(settings, original_name)
@@ -258,6 +259,7 @@ def ingest_file(
             },
         )
         added = assignments.assign(db, datapoint, assign_to, actor_id=actor_id)
+        ingest.start(db, datapoint, actor_id=actor_id)
     except BaseException:
         if stored and creating:
             storage.delete(key)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from email.utils import format_datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from audino.api.deps import DatapointReader, StorageDep
+from audino.api.deps import DatapointReader, DbDep, SettingsDep, StorageDep
 from audino.api.errors import error_response
+from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import content_type
+from audino.services import derived_audio
 from audino.services.errors import NotFound
 from audino.storage.blobs import BlobStore
 
@@ -81,17 +83,32 @@ def _stream(storage: BlobStore, key: str, start: int, length: int) -> Iterator[b
 
 @router.head("/datapoints/{datapoint_id}/audio", include_in_schema=False)
 @router.get("/datapoints/{datapoint_id}/audio")
-def get_audio(request: Request, access: DatapointReader, storage: StorageDep) -> Response:
-    """The original file, with HTTP Range support for seeking in `<audio>`."""
+def get_audio(
+    request: Request,
+    access: DatapointReader,
+    db: DbDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+    original: Annotated[bool, Query(description="the uploaded file, not the browser copy")] = False,
+) -> Response:
+    """The audio with HTTP Range support for seeking in `<audio>`: the seek-exact browser
+    copy when ingest made one (FLAC with a seek table), else the original file."""
     dp = access.datapoint
-    media_type = content_type(dp.container)
-    path = storage.local_path(dp.storage_key)
-    exists = path.is_file() if path is not None else storage.exists(dp.storage_key)
+    copy = None if original else derived_audio.playback_key(db, dp)
+    key = copy.storage_key if copy is not None else dp.storage_key
+    if copy is not None:
+        storage = derived_audio.derived_store(settings, storage)
+    media_type = copy.content_type if copy is not None else content_type(dp.container)
+    filename = dp.original_name
+    if copy is not None:
+        filename = f"{filename.rsplit('.', 1)[0] or 'audio'}{PLAYBACK_SUFFIX}"
+    path = storage.local_path(key)
+    exists = path.is_file() if path is not None else storage.exists(key)
     if not exists:
         raise NotFound(
             f"The audio of datapoint {dp.id} is missing from storage.", code="blob_missing"
         )
-    size = path.stat().st_size if path is not None else storage.size(dp.storage_key)
+    size = path.stat().st_size if path is not None else storage.size(key)
     try:
         wanted = byte_range(request.headers.get("range"), size)
     except _Unsatisfiable:
@@ -105,13 +122,13 @@ def get_audio(request: Request, access: DatapointReader, storage: StorageDep) ->
             str(path),
             byte_range=wanted,
             media_type=media_type,
-            filename=dp.original_name,
+            filename=filename,
             content_disposition_type="inline",
             headers={"Cache-Control": "private, max-age=3600"},
         )
     headers = {
         "Accept-Ranges": "bytes",
-        "ETag": f'"{dp.sha256 or dp.storage_key}"',
+        "ETag": f'"{key.rsplit("/", 1)[-1]}"',
         "Last-Modified": format_datetime(dp.created_at, usegmt=True),
         "Cache-Control": "private, max-age=3600",
     }
@@ -122,5 +139,5 @@ def get_audio(request: Request, access: DatapointReader, storage: StorageDep) ->
     code = 206 if wanted is not None else 200
     if request.method == "HEAD":
         return Response(b"", code, headers=headers, media_type=media_type)
-    body = _stream(storage, dp.storage_key, start, end - start + 1)
+    body = _stream(storage, key, start, end - start + 1)
     return StreamingResponse(body, code, headers=headers, media_type=media_type)

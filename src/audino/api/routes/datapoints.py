@@ -67,6 +67,10 @@ class DatapointPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     audio_url: str
+    # Ingest (peaks, playback copy): processing until ready, or failed with a reason.
+    ingest_status: str
+    ingest_error: str | None
+    ingest_job_id: int | None
     assignments: list[AssignmentPublic]
     my_assignment: AssignmentPublic | None
 
@@ -145,6 +149,9 @@ def public_many(
                 created_at=dp.created_at,
                 updated_at=dp.updated_at,
                 audio_url=f"/api/datapoints/{dp.id}/audio",
+                ingest_status=dp.ingest_status,
+                ingest_error=dp.ingest_error,
+                ingest_job_id=dp.ingest_job_id,
                 assignments=[_assignment(a) for a in assigned],
                 my_assignment=own,
             )

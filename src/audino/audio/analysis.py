@@ -1,0 +1,99 @@
+"""Everything ingest derives from an audio file, from one decoding pass: exact length,
+peaks pyramid, thumbnail and (when the browser needs one) a seek-exact playback copy."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from audino.audio import playback, thumbnail
+from audino.audio.decode import ChunkReader
+from audino.audio.peaks import Level, PeaksBuilder, read_level
+from audino.audio.probe import (
+    PADDING_SECONDS,
+    TRUNCATION_FRACTION,
+    TRUNCATION_MIN_SECONDS,
+    BadAudio,
+)
+
+Progress = Callable[[float], None]
+
+
+@dataclass
+class Analysis:
+    samples: int
+    sample_rate: int
+    channels: int
+    duration: float
+    peaks: bytes
+    levels: list[Level]
+    thumbnail: bytes
+    playback_path: Path | None  # the copy written, when the original needed one
+    playback_reason: str | None
+
+
+def analyse(
+    path: str | os.PathLike[str],
+    *,
+    container: str,
+    codec: str,
+    playback_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Decode `path` once. A playback copy is written to `playback_path` only when the
+    original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio."""
+    reader = ChunkReader(path)
+    if reader.sample_rate <= 0:
+        raise BadAudio("the audio stream has no sample rate.")
+    reason = playback.copy_reason(path, container, codec)
+    channels = reader.channels or 1
+    writer = None
+    if reason and playback_path is not None and playback.can_copy(channels):
+        writer = playback.FlacWriter(playback_path, reader.sample_rate, channels)
+    builder = PeaksBuilder(reader.sample_rate, channels)
+    claimed = reader.info.claimed_duration
+    expected = round(claimed * reader.sample_rate) if claimed else 0
+    try:
+        for chunk in reader:
+            builder.add(chunk)
+            if writer is not None:
+                writer.add(chunk)
+            if progress is not None and expected:
+                progress(min(0.99, reader.samples / expected))
+        if writer is not None:
+            writer.finish()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    samples = reader.samples
+    rate = reader.sample_rate
+    if samples == 0:
+        raise BadAudio("the file contains no audio samples (it is empty or cut off).")
+    duration = samples / rate
+    if claimed is not None:
+        shortfall = claimed - duration
+        if shortfall > max(TRUNCATION_MIN_SECONDS, TRUNCATION_FRACTION * claimed):
+            if writer is not None:
+                Path(writer.path).unlink(missing_ok=True)
+            raise BadAudio(
+                f"the audio ends after {duration:.2f} s although its header says "
+                f"{claimed:.2f} s; the file is probably truncated."
+            )
+        if 0 < -shortfall <= PADDING_SECONDS:
+            duration = claimed
+    blob, levels = builder.finish()
+    overview = read_level(blob, levels[-1], channels)
+    return Analysis(
+        samples=samples,
+        sample_rate=rate,
+        channels=channels,
+        duration=duration,
+        peaks=blob,
+        levels=levels,
+        thumbnail=thumbnail.render(overview),
+        playback_path=Path(playback_path) if writer is not None and playback_path else None,
+        playback_reason=reason,
+    )

@@ -1,0 +1,178 @@
+"""The ingest job: one decoding pass per uploaded file, deriving peaks, a thumbnail and
+(when browsers need it) a seek-exact playback copy; the datapoint is ready only after all
+of them are stored.
+
+The task is idempotent: derived blobs have content-derived keys, and a datapoint already
+ready with all its derived records is left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from audino.audio.analysis import Analysis, analyse
+from audino.audio.peaks import level_to_dict
+from audino.audio.playback import PLAYBACK_SUFFIX
+from audino.audio.probe import BadAudio
+from audino.db.models import Datapoint, DerivedAudio, IngestStatus
+from audino.jobs import JobCancelled, JobContext, task
+from audino.services import jobs
+from audino.services.derived_audio import (
+    PEAKS,
+    PLAYBACK,
+    THUMBNAIL,
+    derived_key,
+    derived_store,
+)
+from audino.services.errors import Unprocessable
+from audino.storage.blobs import BlobStore
+
+KIND = "ingest"
+
+
+def start(db: Session, datapoint: Datapoint, *, actor_id: int | None = None) -> None:
+    """Marks the datapoint processing and queues its ingest (run after this commits)."""
+    datapoint.ingest_status = IngestStatus.processing.value
+    datapoint.ingest_error = None
+    job = jobs.enqueue(
+        db,
+        KIND,
+        {"datapoint_id": datapoint.id},
+        project_id=datapoint.project_id,
+        datapoint_id=datapoint.id,
+        created_by=actor_id,
+        message="Waiting to process the audio",
+    )
+    datapoint.ingest_job_id = job.id
+
+
+@task(KIND)
+def ingest(ctx: JobContext) -> dict[str, Any] | None:
+    datapoint_id = int(ctx.payload["datapoint_id"])
+    with ctx.database.session() as db:
+        dp = db.get(Datapoint, datapoint_id)
+        if dp is None:
+            return {"skipped": "the datapoint was deleted"}
+        derived = derived_store(ctx.settings, ctx.storage)
+        if dp.ingest_status == IngestStatus.ready.value and _complete(db, derived, dp):
+            return {"skipped": "already processed"}
+        dp.ingest_status = IngestStatus.processing.value
+        dp.ingest_error = None
+        dp.ingest_job_id = ctx.job_id
+        source_key, container, codec = dp.storage_key, dp.container, dp.codec
+        name = dp.sha256 or dp.storage_key
+    try:
+        with _local_copy(ctx.storage, source_key, ctx.settings.temp_dir) as (path, work):
+            ctx.progress(0.0, "Decoding the audio")
+            result = analyse(
+                path,
+                container=container,
+                codec=codec,
+                playback_path=work / f"playback{PLAYBACK_SUFFIX}",
+                progress=lambda f: ctx.progress(0.95 * f, "Decoding the audio"),
+            )
+            ctx.progress(0.96, "Storing peaks and playback copy")
+            records = _store(derived, name, result, work)
+    except BadAudio as exc:
+        message = f"The audio cannot be processed: {exc}"
+        _fail(ctx, datapoint_id, message)
+        raise Unprocessable(message, code="bad_audio") from None
+    except JobCancelled:
+        raise
+    except Exception as exc:
+        _fail(ctx, datapoint_id, f"Processing the audio failed: {exc}")
+        raise
+    with ctx.database.session() as db:
+        dp = db.get(Datapoint, datapoint_id)
+        if dp is None:
+            return {"skipped": "the datapoint was deleted"}
+        db.execute(delete(DerivedAudio).where(DerivedAudio.datapoint_id == datapoint_id))
+        for record in records:
+            record.datapoint_id = datapoint_id
+            db.add(record)
+        dp.duration = result.duration
+        dp.sample_rate = result.sample_rate
+        dp.channels = result.channels
+        dp.ingest_status = IngestStatus.ready.value
+        dp.ingest_error = None
+    ctx.progress(1.0, "Ready")
+    return {
+        "datapoint_id": datapoint_id,
+        "duration": result.duration,
+        "levels": len(result.levels),
+        "peaks_bytes": len(result.peaks),
+        "playback_copy": result.playback_path is not None,
+        "playback_reason": result.playback_reason,
+    }
+
+
+def _complete(db: Session, storage: BlobStore, dp: Datapoint) -> bool:
+    rows = db.scalars(select(DerivedAudio).where(DerivedAudio.datapoint_id == dp.id)).all()
+    kinds = {row.kind for row in rows}
+    if not {PEAKS, THUMBNAIL} <= kinds:
+        return False
+    return not storage.missing([row.storage_key for row in rows])
+
+
+def _fail(ctx: JobContext, datapoint_id: int, message: str) -> None:
+    with ctx.database.session() as db:
+        dp = db.get(Datapoint, datapoint_id)
+        if dp is not None:
+            dp.ingest_status = IngestStatus.failed.value
+            dp.ingest_error = message
+
+
+@contextlib.contextmanager
+def _local_copy(storage: BlobStore, key: str, temp_root: Path) -> Iterator[tuple[Path, Path]]:
+    """A local path of the stored original (downloaded when the store is remote), and a
+    scratch folder for derived files; both gone afterwards."""
+    temp_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="ingest-", dir=temp_root))
+    try:
+        local = storage.local_path(key)
+        if local is None:
+            local = work / f"original-{uuid.uuid4().hex}"
+            with storage.open(key) as src, local.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        yield local, work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _store(storage: BlobStore, name: str, result: Analysis, work: Path) -> list[DerivedAudio]:
+    records = []
+    blobs: list[tuple[str, Path, str, dict[str, Any]]] = []
+    peaks_path = work / "peaks.dat"
+    peaks_path.write_bytes(result.peaks)
+    info = {"bits": 8, "levels": [level_to_dict(level) for level in result.levels]}
+    info |= {"samples": result.samples, "sample_rate": result.sample_rate}
+    info |= {"channels": result.channels}
+    blobs.append((PEAKS, peaks_path, "application/octet-stream", info))
+    thumb_path = work / "thumbnail.png"
+    thumb_path.write_bytes(result.thumbnail)
+    blobs.append((THUMBNAIL, thumb_path, "image/png", {}))
+    if result.playback_path is not None:
+        reason = {"reason": result.playback_reason}
+        blobs.append((PLAYBACK, result.playback_path, "audio/flac", reason))
+    for kind, path, content_type, extra in blobs:
+        key = derived_key(storage, name, kind)
+        storage.put_file(path, key)
+        records.append(
+            DerivedAudio(
+                kind=kind,
+                storage_key=key,
+                content_type=content_type,
+                size=path.stat().st_size,
+                info=extra,
+            )
+        )
+    return records
