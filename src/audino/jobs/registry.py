@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 TaskFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
 # Modules whose import registers built-in tasks (a task module adds itself here).
-TASK_MODULES: list[str] = []
+TASK_MODULES: list[str] = [
+    "audino.services.ingest",
+]
 
 _tasks: dict[str, TaskFunction] = {}
 _loaded = False
