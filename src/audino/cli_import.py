@@ -106,6 +106,7 @@ def import_audio(
 ) -> None:
     """Import every audio file of SOURCE into a project: in parallel, resumable (files
     already in the project are skipped by content), with a summary of the files refused."""
+    from audino.jobs import queue
     from audino.services.bulk_import import BulkImport, import_annotations
     from audino.services.errors import AudinoError
     from audino.storage.blobs import BlobStore
@@ -114,6 +115,9 @@ def import_audio(
     settings = load_settings(data_dir)
     database = open_database(settings)
     storage = BlobStore.from_settings(settings)
+    # Each new datapoint's ingest job goes to the queue the server (or `audino worker`)
+    # consumes.
+    queue.install(settings, database, storage)
     with database.session(write=False) as db:
         found = _find_project(db, project)
         if found is None:

@@ -16,6 +16,7 @@ TaskFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
 # Modules whose import registers built-in tasks (a task module adds itself here).
 TASK_MODULES: list[str] = [
+    "audino.services.bulk_import_job",
     "audino.services.ingest",
 ]
 

@@ -134,9 +134,11 @@ def open_source(url: str, options: dict[str, Any] | None = None) -> Source:
         raise InvalidInput(f"Cannot read {url}: {exc}", code="bad_source") from None
     files = []
     for name, info in found.items():
-        if info.get("type") != "file":
-            continue
         name = str(name)
+        # A symlink is listed as "other"; one to a file counts (dataset folders are often
+        # links), and server-side imports check where it leads (`drop_escaping`).
+        if info.get("type") != "file" and not (info.get("islink") and fs.isfile(name)):
+            continue
         relative = _relative(name, root)
         if _hidden(relative):
             continue

@@ -24,10 +24,19 @@ class BlobStore:
 
     The URL is a local folder or any fsspec URL (`s3://bucket/prefix` with the 's3' extra);
     `options` go to fsspec (default: AUDINO_STORAGE_OPTIONS and AUDINO_S3_ENDPOINT_URL).
+    With `presign_seconds` > 0, readers are sent to signed bucket URLs (`presigned_url`).
     """
 
-    def __init__(self, url: str, secret: str, options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        options: dict[str, Any] | None = None,
+        *,
+        presign_seconds: int = 0,
+    ) -> None:
         self.url = url
+        self.presign_seconds = presign_seconds
         self._secret = secret.encode()
         remote.require_driver(url)
         if options is None:
@@ -45,7 +54,12 @@ class BlobStore:
         options = remote.fs_options(
             url, endpoint_url=settings.s3_endpoint_url, extra=settings.storage_options
         )
-        return cls(url, settings.resolved_secret_key(), options)
+        return cls(
+            url,
+            settings.resolved_secret_key(),
+            options,
+            presign_seconds=settings.storage_presign_seconds,
+        )
 
     def key_for(self, sha256: str, suffix: str = "") -> str:
         digest = hmac.new(self._secret, sha256.encode(), hashlib.sha256).hexdigest()
@@ -95,11 +109,13 @@ class BlobStore:
                 yield data
 
     def presigned_url(
-        self, key: str, seconds: int, *, content_type: str | None = None
+        self, key: str, seconds: int | None = None, *, content_type: str | None = None
     ) -> str | None:
         """A short-lived URL that reads the blob without our credentials, where the store
-        can sign one (S3 and compatible buckets); None for a local folder."""
-        if self.is_local or not hasattr(self.fs, "sign"):
+        can sign one (S3 and compatible buckets) and presigning is on (`presign_seconds`,
+        unless `seconds` is given); else None: serve the bytes yourself."""
+        seconds = self.presign_seconds if seconds is None else seconds
+        if seconds <= 0 or self.is_local or not hasattr(self.fs, "sign"):
             return None
         params: dict[str, Any] = {}
         if content_type and remote.protocol_of(self.url) in ("s3", "s3a"):
