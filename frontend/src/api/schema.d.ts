@@ -210,7 +210,8 @@ export interface paths {
         };
         /**
          * Get Audio
-         * @description The original file, with HTTP Range support for seeking in `<audio>`.
+         * @description The audio with HTTP Range support for seeking in `<audio>`: the seek-exact browser
+         *     copy when ingest made one (FLAC with a seek table), else the original file.
          */
         get: operations["get_audio_api_datapoints__datapoint_id__audio_get"];
         put?: never;
@@ -741,6 +742,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datapoints/{datapoint_id}/peaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Peaks
+         * @description The levels of the peaks pyramid, finest (about 10 ms per pixel) to coarsest.
+         */
+        get: operations["get_peaks_api_datapoints__datapoint_id__peaks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/peaks/{level}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Peaks Level
+         * @description int8 min/max pairs of pixels [start, end): for each pixel, for each channel, min then
+         *     max (value / 127 of full scale). The range is clipped to the level's length.
+         */
+        get: operations["get_peaks_level_api_datapoints__datapoint_id__peaks__level__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Thumbnail
+         * @description A small PNG of the whole waveform (all channels merged).
+         */
+        get: operations["get_thumbnail_api_datapoints__datapoint_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/spectrogram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Spectrogram
+         * @description A PNG tile of the spectrogram of [start, end) s, `width` columns (one STFT frame
+         *     centred in each) by `height` rows (top = highest frequency, see /spectrogram/axis).
+         */
+        get: operations["get_spectrogram_api_datapoints__datapoint_id__spectrogram_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/spectrogram/axis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Spectrogram Axis
+         * @description Round frequencies and their row (pixels from the top) for a tile of this height.
+         */
+        get: operations["get_spectrogram_axis_api_datapoints__datapoint_id__spectrogram_axis_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Jobs
+         * @description Newest first: a project's jobs, a datapoint's, or (without filters) all you may see.
+         */
+        get: operations["list_jobs_api_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Job */
+        get: operations["get_job_api_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Job
+         * @description Runs a failed job again (tasks are idempotent, so nothing is done twice).
+         */
+        post: operations["retry_job_api_jobs__job_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/data": {
         parameters: {
             query?: never;
@@ -755,6 +915,27 @@ export interface paths {
          * @description Upload one file with pre-annotations using a project API key (audino 2020 protocol).
          */
         post: operations["upload_data_api_data_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Bulk Import
+         * @description Import every audio file of a server folder, glob or bucket; returns the job whose
+         *     progress and summary (imported, skipped, refused with reasons) the jobs API shows.
+         */
+        post: operations["start_bulk_import_api_projects__project_id__imports_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -826,6 +1007,18 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** BulkImportIn */
+        BulkImportIn: {
+            /** Source */
+            source: string;
+            /** Assign */
+            assign?: (number | string)[];
+            /**
+             * Overlap
+             * @default 0
+             */
+            overlap?: number;
+        };
         /** DatapointPage */
         DatapointPage: {
             /** Items */
@@ -884,6 +1077,12 @@ export interface components {
             updated_at: string;
             /** Audio Url */
             audio_url: string;
+            /** Ingest Status */
+            ingest_status: string;
+            /** Ingest Error */
+            ingest_error: string | null;
+            /** Ingest Job Id */
+            ingest_job_id: number | null;
             /** Assignments */
             assignments: components["schemas"]["audino__api__routes__datapoints__AssignmentPublic"][];
             my_assignment: components["schemas"]["audino__api__routes__datapoints__AssignmentPublic"] | null;
@@ -925,6 +1124,13 @@ export interface components {
             /** Audio */
             audio: boolean;
         };
+        /** FrequencyTick */
+        FrequencyTick: {
+            /** Hz */
+            hz: number;
+            /** Y */
+            y: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -952,6 +1158,42 @@ export interface components {
             audio_missing: string[];
             /** Segment Ids Renewed */
             segment_ids_renewed: number;
+        };
+        /** JobPublic */
+        JobPublic: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Status */
+            status: string;
+            /** Progress */
+            progress: number;
+            /** Message */
+            message: string;
+            /** Error */
+            error: string | null;
+            /** Result */
+            result: {
+                [key: string]: unknown;
+            };
+            /** Project Id */
+            project_id: number | null;
+            /** Datapoint Id */
+            datapoint_id: number | null;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** LabelCreate */
         LabelCreate: {
@@ -1119,6 +1361,28 @@ export interface components {
         PasswordResetOut: {
             /** Generated Password */
             generated_password?: string | null;
+        };
+        /** PeaksInfo */
+        PeaksInfo: {
+            /** Duration */
+            duration: number;
+            /** Sample Rate */
+            sample_rate: number;
+            /** Channels */
+            channels: number;
+            /** Bits */
+            bits: number;
+            /** Levels */
+            levels: components["schemas"]["PeaksLevel"][];
+        };
+        /** PeaksLevel */
+        PeaksLevel: {
+            /** Level */
+            level: number;
+            /** Samples Per Pixel */
+            samples_per_pixel: number;
+            /** Length */
+            length: number;
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -1303,6 +1567,21 @@ export interface components {
             created_at: string;
             /** Updated At */
             updated_at: string;
+        };
+        /** SpectrogramAxis */
+        SpectrogramAxis: {
+            /** Scale */
+            scale: string;
+            /** Height */
+            height: number;
+            /** Sample Rate */
+            sample_rate: number;
+            /** Min Hz */
+            min_hz: number;
+            /** Max Hz */
+            max_hz: number;
+            /** Ticks */
+            ticks: components["schemas"]["FrequencyTick"][];
         };
         /** StatusCounts */
         StatusCounts: {
@@ -2151,7 +2430,10 @@ export interface operations {
     };
     get_audio_api_datapoints__datapoint_id__audio_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the uploaded file, not the browser copy */
+                original?: boolean;
+            };
             header?: never;
             path: {
                 datapoint_id: number;
@@ -3499,6 +3781,277 @@ export interface operations {
             };
         };
     };
+    get_peaks_api_datapoints__datapoint_id__peaks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeaksInfo"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_peaks_level_api_datapoints__datapoint_id__peaks__level__get: {
+        parameters: {
+            query?: {
+                start?: number | null;
+                end?: number | null;
+            };
+            header?: never;
+            path: {
+                level: number;
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_thumbnail_api_datapoints__datapoint_id__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_spectrogram_api_datapoints__datapoint_id__spectrogram_get: {
+        parameters: {
+            query: {
+                start: number;
+                end: number;
+                width?: number;
+                height?: number;
+                scale?: "linear" | "mel" | "log";
+                window?: number;
+                hop?: number | null;
+                db_range?: number;
+                colormap?: "viridis" | "magma" | "gray";
+                channel?: number;
+            };
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_spectrogram_axis_api_datapoints__datapoint_id__spectrogram_axis_get: {
+        parameters: {
+            query?: {
+                height?: number;
+                scale?: "linear" | "mel" | "log";
+            };
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpectrogramAxis"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_jobs_api_jobs_get: {
+        parameters: {
+            query?: {
+                project_id?: number | null;
+                datapoint_id?: number | null;
+                status?: string | null;
+                kind?: string | null;
+                before?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_job_api_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_job_api_jobs__job_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upload_data_api_data_post: {
         parameters: {
             query?: never;
@@ -3528,6 +4081,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    start_bulk_import_api_projects__project_id__imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkImportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
