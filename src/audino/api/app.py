@@ -59,7 +59,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = database
-    app.state.storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    app.state.storage = BlobStore.from_settings(settings)
     job_queue = app.state.jobs = queue.install(settings, database, app.state.storage)
     app.state.login_limiter = LoginLimiter(
         settings.login_max_failures, settings.login_window_seconds

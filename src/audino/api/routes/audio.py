@@ -7,7 +7,7 @@ from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from audino.api.deps import DatapointReader, DbDep, SettingsDep, StorageDep
@@ -102,6 +102,10 @@ def get_audio(
     filename = dp.original_name
     if copy is not None:
         filename = f"{filename.rsplit('.', 1)[0] or 'audio'}{PLAYBACK_SUFFIX}"
+    # A bucket with presigning on: the permission check above is ours, the bytes are S3's.
+    signed = storage.presigned_url(key, content_type=media_type)
+    if signed is not None:
+        return RedirectResponse(signed, 307, headers={"Cache-Control": "private, no-store"})
     path = storage.local_path(key)
     exists = path.is_file() if path is not None else storage.exists(key)
     if not exists:
