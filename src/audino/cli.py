@@ -118,7 +118,7 @@ def worker(
             " here and for `audino serve`. Without it, `audino serve` runs jobs itself."
         )
     database = open_database(settings)
-    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    storage = BlobStore.from_settings(settings)
     typer.echo(f"audino worker: {threads} thread(s) on {settings.queue_url}")
     queue.install(settings, database, storage).run_worker(threads)
 
@@ -349,7 +349,7 @@ def export_project(
 
     settings = load_settings(data_dir)
     database = open_database(settings)
-    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    storage = BlobStore.from_settings(settings)
     try:
         options = ExportOptions(
             speaker_label=speaker_label,
@@ -474,7 +474,7 @@ def import_project(
 
     settings = load_settings(data_dir)
     database = open_database(settings)
-    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    storage = BlobStore.from_settings(settings)
     try:
         with database.session() as db:
             target = _find_project(db, into) if into else None

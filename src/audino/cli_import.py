@@ -24,9 +24,16 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from audino.cli import DataDir, _find_project, load_settings, open_database
-
 BAD_ARGUMENTS = 2
+# The same option as the other commands' (audino.cli imports this module, so not from there).
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder for the database, audio and secrets "
+        "(env AUDINO_DATA_DIR, default ./audino-data).",
+    ),
+]
 DEFAULT_WORKERS = min(8, os.cpu_count() or 1)
 
 
@@ -106,6 +113,7 @@ def import_audio(
 ) -> None:
     """Import every audio file of SOURCE into a project: in parallel, resumable (files
     already in the project are skipped by content), with a summary of the files refused."""
+    from audino.cli import _find_project, load_settings, open_database
     from audino.jobs import queue
     from audino.services.bulk_import import BulkImport, import_annotations
     from audino.services.errors import AudinoError

@@ -19,7 +19,7 @@ ANNOTATOR = "annotator"
 
 def create_demo(database: Database, settings: Settings) -> str | None:
     """Creates the demo once; returns what to tell the user, or None if it already exists."""
-    storage = BlobStore(settings.resolved_storage_url, settings.resolved_secret_key())
+    storage = BlobStore.from_settings(settings)
     clips = json.loads((CLIPS / "clips.json").read_text(encoding="utf-8"))
     with database.session() as db:
         if projects.find_by_name(db, PROJECT) is not None:
