@@ -86,6 +86,9 @@ def test_only_managers_start_imports(
         ("s3://allowed-bucket/inside-not", 403, "outside_import_roots"),
         ("file:///etc/passwd", 403, "outside_import_roots"),
         ("http://169.254.169.254/latest", 403, "outside_import_roots"),
+        ("{root}/calls::s3://allowed-bucket/in", 400, "bad_source"),
+        ("simplecache::s3://allowed-bucket/in", 400, "bad_source"),
+        ("{root}/calls\x00", 400, "bad_source"),
     ],
 )
 def test_sources_outside_the_roots_are_refused(

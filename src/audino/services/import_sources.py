@@ -169,6 +169,8 @@ def check_allowed(url: str, roots: list[str]) -> None:
         )
     if "\x00" in url or ".." in url.replace("\\", "/").split("/"):
         raise InvalidInput("The source may not contain '..'.", code="bad_source")
+    if "::" in url:  # fsspec's chained URLs would reach past the roots
+        raise InvalidInput("The source may not be a chained URL ('::').", code="bad_source")
     outside = PermissionDenied(
         "The source is outside the folders and buckets imports may read from.",
         code="outside_import_roots",
