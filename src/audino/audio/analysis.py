@@ -46,12 +46,14 @@ def analyse(
     original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio."""
     reader = ChunkReader(path)
     if reader.sample_rate <= 0:
+        reader.close()
         raise BadAudio("the audio stream has no sample rate.")
     reason = playback.copy_reason(path, container, codec)
     channels = reader.channels or 1
     writer = None
     if reason and playback_path is not None and playback.can_copy(channels):
-        writer = playback.FlacWriter(playback_path, reader.sample_rate, channels)
+        flac = playback.FlacWriter(playback_path, reader.sample_rate, channels)
+        writer = playback.BackgroundWriter(flac)
     builder = PeaksBuilder(reader.sample_rate, channels)
     claimed = reader.info.claimed_duration
     expected = round(claimed * reader.sample_rate) if claimed else 0
@@ -68,6 +70,8 @@ def analyse(
         if writer is not None:
             writer.abort()
         raise
+    finally:
+        reader.close()
     samples = reader.samples
     rate = reader.sample_rate
     if samples == 0:

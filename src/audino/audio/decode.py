@@ -32,8 +32,9 @@ def chunk_length(sample_rate: int, seconds: float = CHUNK_SECONDS) -> int:
     return max(CHUNK_ALIGN, math.ceil(sample_rate * seconds / CHUNK_ALIGN) * CHUNK_ALIGN)
 
 
-def frame_samples(frame: Any, channels: int) -> np.ndarray:
-    """One decoded frame as float32 (channels, n) in [-1, 1], whatever its sample format."""
+def frame_view(frame: Any, channels: int) -> tuple[np.ndarray, float, float]:
+    """A frame's samples as a (channels, n) view in their own type, with the scale and
+    offset that bring them to [-1, 1]: `(view - offset) * scale`."""
     fmt = frame.format.name
     planar = fmt.endswith("p")
     base = fmt[:-1] if planar else fmt
@@ -43,13 +44,25 @@ def frame_samples(frame: Any, channels: int) -> np.ndarray:
         raw = raw.reshape(-1, channels).T
     elif raw.shape[0] != channels:
         raw = raw[:channels]
-    if base in ("flt",):
-        return raw if raw.dtype == np.float32 else raw.astype(np.float32)
-    out = raw.astype(np.float32)
+    return raw, scale, offset
+
+
+def convert_into(out: np.ndarray, raw: np.ndarray, scale: float, offset: float) -> None:
+    """Writes float32 samples of `raw` into `out` in one pass where possible."""
     if offset:
-        out -= offset
-    if scale != 1.0:
+        np.subtract(raw, offset, out=out, casting="unsafe")
         out *= scale
+    elif scale != 1.0:
+        np.multiply(raw, scale, out=out, casting="unsafe")
+    else:
+        np.copyto(out, raw, casting="unsafe")
+
+
+def frame_samples(frame: Any, channels: int) -> np.ndarray:
+    """One decoded frame as float32 (channels, n) in [-1, 1], whatever its sample format."""
+    raw, scale, offset = frame_view(frame, channels)
+    out = np.empty(raw.shape, dtype=np.float32)
+    convert_into(out, raw, scale, offset)
     return out
 
 
@@ -104,14 +117,22 @@ class ChunkReader:
     number decoded; a decoding error raises BadAudio saying where the audio stopped.
     """
 
-    def __init__(
-        self, path: str | os.PathLike[str], *, chunk_seconds: float = CHUNK_SECONDS
-    ) -> None:
+    def __init__(self, path: Source, *, chunk_seconds: float = CHUNK_SECONDS) -> None:
         self.path = path
         self.chunk_seconds = chunk_seconds
-        with _open(path) as container:
-            self.info = _info(container)
+        self._container: Any = _open(path)
+        try:
+            self.info = _info(self._container)
+        except BaseException:
+            self._container.close()
+            raise
         self.samples = 0
+
+    def close(self) -> None:
+        """Closes the file when the reader is dropped without being iterated to the end."""
+        if self._container is not None:
+            self._container.close()
+            self._container = None
 
     @property
     def sample_rate(self) -> int:
@@ -123,7 +144,8 @@ class ChunkReader:
 
     def __iter__(self) -> Iterator[np.ndarray]:
         av = _pyav()
-        container = _open(self.path)
+        container = self._container if self._container is not None else _open(self.path)
+        self._container = None
         try:
             stream = container.streams.audio[0]
             stream.thread_type = "AUTO"
@@ -136,12 +158,14 @@ class ChunkReader:
                 for frame in container.decode(stream):
                     if not self.info.sample_rate:
                         self.info.sample_rate = int(frame.sample_rate)
-                    data = frame_samples(frame, channels)
-                    n = data.shape[1]
+                    raw, scale, offset = frame_view(frame, channels)
+                    n = raw.shape[1]
                     used = 0
                     while used < n:
                         take = min(size - held, n - used)
-                        buffer[:, held : held + take] = data[:, used : used + take]
+                        convert_into(
+                            buffer[:, held : held + take], raw[:, used : used + take], scale, offset
+                        )
                         held += take
                         used += take
                         if held == size:

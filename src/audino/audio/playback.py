@@ -7,6 +7,8 @@ from the same decoded chunks that feed the peaks.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,44 @@ def _layout(channels: int) -> str:
     return {1: "mono", 2: "stereo", 3: "2.1", 4: "quad", 5: "5.0", 6: "5.1", 7: "6.1"}.get(
         channels, "7.1"
     )
+
+
+class BackgroundWriter:
+    """Runs a writer's `add` in a thread, so encoding overlaps decoding (PyAV and numpy
+    release the GIL); at most `depth` chunks wait, which bounds the memory."""
+
+    def __init__(self, writer: FlacWriter, depth: int = 3) -> None:
+        self.writer = writer
+        self.path = writer.path
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="flac-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self.writer.add(chunk)
+                except BaseException as exc:  # handed to the decoding thread in finish()
+                    self._error = exc
+
+    def add(self, chunk: np.ndarray) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self.writer.finish()
+
+    def abort(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self.writer.abort()
 
 
 class FlacWriter:
