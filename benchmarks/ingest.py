@@ -232,6 +232,7 @@ def _timed(fn: Any) -> tuple[Any, float]:
 
 
 def run(folder: Path, *, quick: bool = False, kinds: tuple[str, ...] = KINDS) -> list[Figure]:
+    folder.mkdir(parents=True, exist_ok=True)
     figures: list[Figure] = []
     for label, seconds in QUICK if quick else FULL:
         for kind in kinds:

@@ -2,7 +2,8 @@
 
 (a) native import of 10,000 items x 10 segments, (b) native export of 11,000 x 10 streamed,
 (c) 8 and 32 annotators saving 10-segment batches against a real `audino serve`,
-(d) first start and restart time, (e) idle memory. Each figure is printed next to a
+(d) first start and restart time, (e) idle memory, (f) ingest of long WAV/MP3/FLAC files
+against a bare decode (benchmarks/ingest.py). Each figure is printed next to a
 baseline measured in the same run and its target. Nothing here is a unit test.
 """
 
@@ -16,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PARTS = ("formats", "load", "start")
+PARTS = ("formats", "load", "start", "ingest")
 
 
 def main() -> None:
-    from benchmarks import bench_formats, bench_server
+    from benchmarks import bench_formats, bench_server, ingest
     from benchmarks.common import Figure, load_average, print_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -49,6 +50,8 @@ def main() -> None:
                 figures += bench_server.load(folder, annotators, seconds, args.load_processes)
         if "start" in parts:
             figures += bench_server.start_and_memory(folder)
+        if "ingest" in parts:
+            figures += ingest.run(folder / "ingest", quick=args.quick)
     print()
     print_table(figures)
     print(f"\nload average at the end {load_average()}; {time.perf_counter() - began:.0f} s")
