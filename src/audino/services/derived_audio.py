@@ -28,7 +28,7 @@ VERSION = "v1"
 _SUFFIX = {PEAKS: ".dat", THUMBNAIL: ".png", PLAYBACK: ".flac"}
 
 
-_stores: dict[tuple[str, str], BlobStore] = {}
+_stores: dict[tuple[str, str, int], BlobStore] = {}
 
 
 def derived_store(settings: Settings, storage: BlobStore) -> BlobStore:
@@ -39,12 +39,14 @@ def derived_store(settings: Settings, storage: BlobStore) -> BlobStore:
     """
     url = storage.url.rstrip("/") + "-derived"
     secret = settings.resolved_secret_key()
-    store = _stores.get((url, secret))
+    store = _stores.get((url, secret, storage.presign_seconds))
     if store is None:
         options = remote.fs_options(
             url, endpoint_url=settings.s3_endpoint_url, extra=settings.storage_options
         )
-        store = _stores[(url, secret)] = BlobStore(url, secret, options)
+        store = _stores[(url, secret, storage.presign_seconds)] = BlobStore(
+            url, secret, options, presign_seconds=storage.presign_seconds
+        )
     return store
 
 
