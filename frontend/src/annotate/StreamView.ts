@@ -68,12 +68,14 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     });
     this.root.setAttribute("part", "stream-view");
     this.root.dataset.testid = "stream-view";
-    this.waveCanvas = el("canvas", { display: "block" });
+    // Inline position: wavesurfer's shadow stylesheet makes every canvas absolute at the top.
+    const flow = { display: "block", position: "relative", top: "auto", left: "auto" } as const;
+    this.waveCanvas = el("canvas", { ...flow });
     this.waveCanvas.className = "stream-wave";
-    this.specCanvas = el("canvas", { display: "block", background: "#0b0d12" });
+    this.specCanvas = el("canvas", { ...flow, background: "#0b0d12" });
     this.specCanvas.className = "stream-spectrogram";
     this.specCanvas.dataset.testid = "spectrogram";
-    this.rulerCanvas = el("canvas", { display: "block" });
+    this.rulerCanvas = el("canvas", { ...flow });
     this.axisBox = el("div", {
       position: "absolute",
       left: "2px",

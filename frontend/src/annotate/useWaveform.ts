@@ -38,6 +38,8 @@ export interface Waveform {
 }
 
 export const WAVE_HEIGHT = 128;
+/** A performance mark at the first drawing (read by the browser benchmark and tests). */
+export const DRAWN_MARK = "audino:waveform-drawn";
 export const SPECTROGRAM_HEIGHT = 160;
 /** Browsers cap an element's width (~33 M px in Chromium): the zoom stops well before. */
 const MAX_SCROLL_WIDTH = 16e6;
@@ -80,6 +82,9 @@ export function useWaveform(
     const media = new Audio();
     // Streamed: metadata only, and no source until the first drawing (see above).
     media.preload = stream ? "metadata" : "auto";
+    // In the page (an <audio> without controls is not drawn), so tests can find it.
+    media.dataset.testid = "audio";
+    el.appendChild(media);
     const accent = color("--accent", "#2457c5");
     const regions = RegionsPlugin.create();
     const view = stream
@@ -148,12 +153,18 @@ export function useWaveform(
     if (view && stream) {
       offs.push(
         view.once("drawn", () => {
+          performance.mark(DRAWN_MARK);
           media.src = stream.url;
           setReady(true);
         }),
       );
     } else {
-      offs.push(ws.on("ready", () => setReady(true)));
+      offs.push(
+        ws.on("ready", () => {
+          performance.mark(DRAWN_MARK);
+          setReady(true);
+        }),
+      );
     }
     setWaveform({ ws, regions, view });
     return () => {
@@ -161,6 +172,7 @@ export function useWaveform(
       ws.destroy();
       media.removeAttribute("src");
       media.load();
+      media.remove();
       setWaveform(null);
       setReady(false);
     };
