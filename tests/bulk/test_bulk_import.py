@@ -200,3 +200,14 @@ def test_thousand_clips_with_progress(app_env: AppEnv, factory: Factory, tmp_pat
     assert [done for done, _ in reports] == list(range(1001))
     assert summary.seconds_imported == pytest.approx(1000 * 0.05)
     assert len(datapoints(app_env, pid)) == 1000
+
+
+def test_bucket_endpoint_from_settings(
+    app_env: AppEnv, factory: Factory, bucket: Bucket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AUDINO_S3_ENDPOINT_URL read through the settings (a .env file), not the process env."""
+    monkeypatch.delenv("AUDINO_S3_ENDPOINT_URL")
+    monkeypatch.setattr(app_env.settings, "s3_endpoint_url", bucket.endpoint)
+    pid = factory.project("Endpoint")["id"]
+    bucket.put("in/clip_0.wav", tone_wav(0))
+    assert run(app_env, pid, bucket.url("in")).imported == 1

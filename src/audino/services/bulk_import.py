@@ -176,7 +176,10 @@ class BulkImport:
             if db.get(Project, self.project_id) is None:
                 raise NotFound(f"No project {self.project_id}.", code="unknown_project")
             plan = _plan(db, self.project_id, self.assign, self.overlap)
-        return open_source(self.source, self.source_options), plan
+        source = open_source(
+            self.source, self.source_options, endpoint_url=self.settings.s3_endpoint_url
+        )
+        return source, plan
 
     def run(self) -> ImportSummary:
         started = time.perf_counter()

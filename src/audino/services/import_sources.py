@@ -103,15 +103,19 @@ def _glob_root(pattern: str) -> str:
     return posixpath.dirname(pattern)
 
 
-def open_source(url: str, options: dict[str, Any] | None = None) -> Source:
+def open_source(
+    url: str, options: dict[str, Any] | None = None, *, endpoint_url: str | None = None
+) -> Source:
     """Lists SOURCE: a folder (recursively, audio files only, hidden ones skipped), a glob,
-    a single file, or the same on a bucket (`s3://bucket/prefix`)."""
+    a single file, or the same on a bucket (`s3://bucket/prefix`, at `endpoint_url` or
+    AUDINO_S3_ENDPOINT_URL when given)."""
     url = url.strip()
     if not url:
         raise InvalidInput("Name a folder, a glob or a bucket URL to import.", code="no_source")
     try:
         remote.require_driver(url)
-        fs, path = fsspec.core.url_to_fs(url, **remote.fs_options(url, extra=options))
+        fs_options = remote.fs_options(url, endpoint_url=endpoint_url, extra=options)
+        fs, path = fsspec.core.url_to_fs(url, **fs_options)
     except (ValueError, ImportError, RuntimeError) as exc:
         raise InvalidInput(f"Cannot read {url}: {exc}", code="bad_source") from None
     path = path.rstrip("/") or path
