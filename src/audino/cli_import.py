@@ -115,7 +115,11 @@ def import_audio(
     already in the project are skipped by content), with a summary of the files refused."""
     from audino.cli import _find_project, load_settings, open_database
     from audino.jobs import queue
-    from audino.services.bulk_import import BulkImport, import_annotations
+    from audino.services.bulk_import import (
+        BulkImport,
+        check_annotation_format,
+        import_annotations,
+    )
     from audino.services.errors import AudinoError
     from audino.storage.blobs import BlobStore
 
@@ -131,6 +135,11 @@ def import_audio(
         if found is None:
             raise _bad(console, f"No project named {project!r}.")
         project_id, project_name = found.id, found.name
+    if annotations is not None:  # a wrong format is a bad argument: say so before importing
+        try:
+            annotations_format = check_annotation_format(annotations.name, annotations_format)
+        except AudinoError as exc:
+            raise _bad(console, exc.detail) from None
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -208,8 +217,10 @@ def _print_summary(console: Console, summary: Any, project_name: str) -> None:
         f"{summary.skipped} already there, {summary.failed} refused, of {summary.found} files "
         f"in {summary.elapsed:.1f} s."
     )
-    if summary.annotations:
-        a = summary.annotations
+    a = summary.annotations
+    if a and a.get("already_imported"):
+        console.print(f"Annotations from {a['file']} were added before; not again.")
+    elif a:
         console.print(
             f"Annotations from {a['file']} ({a['format']}): {a['segments']} segments on "
             f"{a['datapoints']} datapoints."

@@ -85,6 +85,23 @@ def test_exit_codes(data_dir: Path, tmp_path: Path) -> None:
     assert lonely.exit_code == 2
     assert "two annotators" in lonely.output
     assert run(data_dir, str(tmp_path / "missing"), "-p", "Calls").exit_code == 2
+    notes = tmp_path / "notes.json"
+    notes.write_text("{}")
+    ambiguous = run(data_dir, str(broken), "-p", "Calls", "--annotations", str(notes))
+    assert ambiguous.exit_code == 2
+    assert "name the format" in ambiguous.output
+    unknown = run(
+        data_dir,
+        str(broken),
+        "-p",
+        "Calls",
+        "--annotations",
+        str(notes),
+        "--annotations-format",
+        "x",
+    )
+    assert unknown.exit_code == 2
+    assert "Unknown format" in unknown.output
 
 
 def test_annotations_join_the_imported_files(data_dir: Path, tmp_path: Path) -> None:
@@ -100,6 +117,11 @@ def test_annotations_join_the_imported_files(data_dir: Path, tmp_path: Path) -> 
     result = run(data_dir, str(folder), "-p", "Calls", "--annotations", str(rttm))
     assert result.exit_code == 0, result.output
     assert "2 segments" in result.output
+    assert count(data_dir, Segment) == 2
+    # Run again (as after an interruption): the same annotations are not added twice.
+    again = run(data_dir, str(folder), "-p", "Calls", "--annotations", str(rttm))
+    assert again.exit_code == 0, again.output
+    assert "added before" in again.output
     assert count(data_dir, Segment) == 2
 
 

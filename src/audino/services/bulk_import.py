@@ -8,6 +8,7 @@ the rest. Worker threads read, hash and probe; SQLite serialises the short write
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from audino.config import Settings
 from audino.db.engine import Database
-from audino.db.models import Assignment, Datapoint, Project, User
+from audino.db.models import Assignment, AuditEvent, Datapoint, Project, User
 from audino.services import assignments, uploads
 from audino.services.errors import AudinoError, InvalidInput, NotFound
 from audino.services.import_sources import Source, SourceFile, open_source
@@ -30,6 +31,8 @@ from audino.storage.blobs import BlobStore
 MAX_WORKERS = 64
 # Failures kept in a summary (the count is always exact).
 MAX_LISTED_FAILURES = 1000
+
+ANNOTATION_FILE = "annotation_file"  # audit entity: an imported file, by SHA-256
 
 Status = Literal["imported", "skipped", "failed"]
 
@@ -306,6 +309,14 @@ def guess_annotation_format(filename: str) -> str:
     )
 
 
+def check_annotation_format(filename: str, format_name: str | None) -> str:
+    """The format to read an annotation file with: the one named (if it can import), or
+    the one its extension says."""
+    from audino.services import imports
+
+    return imports.importer(format_name).name if format_name else guess_annotation_format(filename)
+
+
 def import_annotations(
     database: Database,
     storage: BlobStore,
@@ -317,14 +328,25 @@ def import_annotations(
     actor_id: int | None = None,
 ) -> dict[str, Any]:
     """Adds an annotation file's segments to the project's datapoints, matched by file
-    name (all or nothing); returns what was added."""
-    from audino.services import imports
+    name (all or nothing); returns what was added. The same file (by SHA-256) is added to a
+    project once, so a resumed `audino import --annotations` does not add it twice."""
+    from audino.services import audit, imports
 
     fmt = format_name or guess_annotation_format(filename)
+    sha256 = hashlib.sha256(data).hexdigest()
     with database.session() as db:
         project = db.get(Project, project_id)
         if project is None:
             raise NotFound(f"No project {project_id}.", code="unknown_project")
+        seen = db.scalar(
+            select(AuditEvent.id).where(
+                AuditEvent.entity_type == ANNOTATION_FILE,
+                AuditEvent.entity_id == sha256,
+                AuditEvent.project_id == project_id,
+            )
+        )
+        if seen is not None:
+            return {"file": filename, "format": fmt, "already_imported": True}
         result = imports.import_file(
             db,
             storage,
@@ -334,10 +356,20 @@ def import_annotations(
             filename=filename,
             actor_id=actor_id,
         )
-    return {
-        "file": filename,
-        "format": fmt,
-        "datapoints": result.datapoints,
-        "segments": result.segments,
-        "labels_created": result.labels_created,
-    }
+        summary = {
+            "file": filename,
+            "format": fmt,
+            "datapoints": result.datapoints,
+            "segments": result.segments,
+            "labels_created": result.labels_created,
+        }
+        audit.record(
+            db,
+            user_id=actor_id,
+            action="annotations.import",
+            entity_type=ANNOTATION_FILE,
+            entity_id=sha256,
+            project_id=project_id,
+            after=summary,
+        )
+    return summary
