@@ -1,0 +1,76 @@
+"""`audino import` stopped with Ctrl-C in the middle, then run again: nothing twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from audino.config import Settings
+from audino.db.engine import Database
+from audino.db.migrate import upgrade
+from audino.db.models import Datapoint
+from tests import builders
+from tests.s3server import tone_wav
+
+CLIPS = 300
+
+
+def _counts(data_dir: Path) -> tuple[int, int]:
+    database = Database(Settings(data_dir=data_dir))
+    try:
+        with database.session(write=False) as db:
+            rows = db.scalar(select(func.count()).select_from(Datapoint)) or 0
+            distinct = db.scalar(select(func.count(func.distinct(Datapoint.sha256)))) or 0
+            return int(rows), int(distinct)
+    finally:
+        database.dispose()
+
+
+def _import(data_dir: Path, folder: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "audino.cli", "import", str(folder), "-p", "Calls"]
+        + ["--workers", "2", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def test_ctrl_c_then_resume(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    database = Database(Settings(data_dir=data_dir))
+    upgrade(database.engine)
+    builders.project(database, "Calls")
+    database.dispose()
+    folder = tmp_path / "in"
+    for i in range(CLIPS):
+        batch = folder / f"batch{i % 7}"
+        batch.mkdir(parents=True, exist_ok=True)
+        (batch / f"clip_{i:04d}.wav").write_bytes(tone_wav(i))
+
+    proc = _import(data_dir, folder)
+    deadline = time.monotonic() + 60
+    while _counts(data_dir)[0] < 20:
+        assert proc.poll() is None, proc.communicate()[0]
+        assert time.monotonic() < deadline, "the import made no progress"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    output = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 130, output
+    assert "Interrupted" in output and "run the same command again" in output.lower()
+    stopped_at, distinct = _counts(data_dir)
+    assert 20 <= stopped_at < CLIPS and distinct == stopped_at
+
+    resumed = _import(data_dir, folder)
+    output = resumed.communicate(timeout=120)[0]
+    assert resumed.returncode == 0, output
+    assert f"{CLIPS - stopped_at} imported" in output
+    assert f"{stopped_at} already there" in output
+    assert _counts(data_dir) == (CLIPS, CLIPS)
