@@ -144,3 +144,14 @@ def test_local_store_never_redirects(factory: Factory, admin: TestClient) -> Non
     store = factory.env.storage
     store.presign_seconds = 60
     assert store.presigned_url("ab/cdef") is None
+
+
+def test_blobs_written_elsewhere_are_seen(bucket: Bucket, tmp_path: Path) -> None:
+    """Another process (a worker, `audino import`) stores a blob after we listed."""
+    store = BlobStore(bucket.url("audio"), "secret")
+    bucket.put("audio/aa/first.flac", DATA)
+    assert store.keys() == ["aa/first.flac"]
+    assert not store.exists("aa/second.flac")
+    bucket.put("audio/aa/second.flac", DATA)  # through another client
+    assert store.exists("aa/second.flac")
+    assert store.missing(["aa/first.flac", "aa/second.flac"]) == []

@@ -41,6 +41,10 @@ class BlobStore:
         remote.require_driver(url)
         if options is None:
             options = remote.fs_options(url)
+        if remote.is_remote(url):
+            # Other processes (workers, `audino import`) write here too: a cached listing
+            # would answer "missing" for their blobs.
+            options = {"use_listings_cache": False, **options}
         fs, root = fsspec.core.url_to_fs(url, **options)
         self.fs: fsspec.AbstractFileSystem = fs
         self.root = root.rstrip("/")
