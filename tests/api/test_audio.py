@@ -139,11 +139,11 @@ def test_missing_blob_is_404(app_env: AppEnv, factory: Factory, audio: dict[str,
     ("name", "content_type", "served"),
     [
         ("mp3_stereo_44k.mp3", "audio/mpeg", "audio/flac"),  # seeks by estimate: a copy
-        ("opus_mono_48k.opus", "audio/ogg", "audio/ogg"),
-        ("vorbis_mono_44k.ogg", "audio/ogg", "audio/ogg"),
-        ("opus_mono.webm", "audio/webm", "audio/webm"),
-        ("aac_mono_16k.m4a", "audio/mp4", "audio/mp4"),
-        ("flac_mono_16k.flac", "audio/flac", "audio/flac"),
+        ("opus_mono_48k.opus", "audio/ogg", "audio/flac"),
+        ("vorbis_mono_44k.ogg", "audio/ogg", "audio/flac"),
+        ("opus_mono.webm", "audio/webm", "audio/flac"),
+        ("aac_mono_16k.m4a", "audio/mp4", "audio/flac"),
+        ("flac_mono_16k.flac", "audio/flac", "audio/flac"),  # has a seek table: as it is
         ("mono_22k.aiff", "audio/aiff", "audio/flac"),  # not playable in Chromium: a copy
     ],
 )
@@ -167,3 +167,5 @@ def test_content_type_follows_the_container(
         assert played.status_code == 206
         assert played.headers["content-type"].split(";")[0] == served
         assert (played.content == b"fLaC") == (served == "audio/flac")
+        if served != content_type:
+            assert played.headers["content-disposition"].endswith('.flac"')

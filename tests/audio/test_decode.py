@@ -15,7 +15,15 @@ from tests.audio.signals import sweep, write
 from tests.conftest import FORMATS
 
 GOOD = sorted(p for p in FORMATS.iterdir() if not p.name.startswith("bad_"))
-COPIED = {"mp3_stereo_44k.mp3", "mono_22k.aiff", "ulaw_mono_8k.wav"}
+COPIED = {
+    "aac_mono_16k.m4a",
+    "mono_22k.aiff",
+    "mp3_stereo_44k.mp3",
+    "opus_mono.webm",
+    "opus_mono_48k.opus",
+    "ulaw_mono_8k.wav",
+    "vorbis_mono_44k.ogg",
+}
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)

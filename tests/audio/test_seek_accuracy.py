@@ -2,9 +2,9 @@
 audio at t of the upload, within 20 ms, for every accepted input format.
 
 A sweep whose pitch encodes the time is encoded to each format and ingested. Formats that
-browsers seek by estimate (MP3, ADTS AAC, FLAC without a seek table) or do not play (AIFF,
-µ-law WAV) get a FLAC copy with a seek table; it is decoded the way a browser seeks it,
-from the seek point before the target, counting samples. The others are decoded from the
+Chromium seeks by estimate (MP3, Ogg, WebM, AAC, FLAC without a seek table) or does not play
+(AIFF, µ-law WAV) get a FLAC copy with a seek table; it is decoded the way a browser seeks
+it, from the seek point before the target, counting samples. PCM WAV is decoded from the
 original with a timestamp seek.
 """
 
@@ -52,10 +52,10 @@ CASES: dict[str, tuple[dict[str, Any], bool]] = {
     "ulaw.wav": ({"container": "wav", "codec": "pcm_mulaw"}, True),
     "pcm16.wav": ({"container": "wav", "codec": "pcm_s16le"}, False),
     "float.wav": ({"container": "wav", "codec": "pcm_f32le", "sample_format": "flt"}, False),
-    "aac.m4a": ({"container": "ipod", "codec": "aac", "sample_format": "fltp"}, False),
+    "aac.m4a": ({"container": "ipod", "codec": "aac", "sample_format": "fltp"}, True),
     "opus.opus": (
         {"container": "ogg", "codec": "libopus", "sample_format": "flt", "out_rate": 48000},
-        False,
+        True,
     ),
     "vorbis.ogg": (
         {
@@ -64,11 +64,11 @@ CASES: dict[str, tuple[dict[str, Any], bool]] = {
             "sample_format": "fltp",
             "options": {"strict": "-2"},
         },
-        False,
+        True,
     ),
     "opus.webm": (
         {"container": "webm", "codec": "libopus", "sample_format": "flt", "out_rate": 48000},
-        False,
+        True,
     ),
 }
 
