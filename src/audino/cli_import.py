@@ -109,6 +109,10 @@ def import_audio(
             help="fsspec option for the source, KEY=VALUE (repeatable), e.g. anon=true.",
         ),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Also write the summary, every refused file included, as JSON here."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Import every audio file of SOURCE into a project: in parallel, resumable (files
@@ -198,6 +202,9 @@ def import_audio(
             summary.failures.append((annotations.name, exc.detail))
             summary.failed += 1
     _print_summary(console, summary, project_name)
+    if report is not None:
+        report.write_text(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        console.print(f"Summary written to {report}.")
     if summary.nothing_imported:
         raise typer.Exit(1)
 

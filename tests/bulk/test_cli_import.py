@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -56,13 +57,19 @@ def test_import_folder_reports_and_resumes(data_dir: Path, tmp_path: Path) -> No
     for i in range(4):
         (folder / f"clip_{i}.wav").write_bytes(tone_wav(i))
     shutil.copy(FORMATS / "bad_truncated.mp3", folder)
-    result = run(data_dir, str(folder), "--project", "Calls", "--assign", "ann,bob")
+    report = tmp_path / "report.json"
+    result = run(
+        data_dir, str(folder), "--project", "Calls", "--assign", "ann,bob", "--report", str(report)
+    )
     assert result.exit_code == 0, result.output
     assert "4 imported" in result.output
     assert "1 refused" in result.output
     assert "bad_truncated.mp3" in result.output and "truncated" in result.output
     assert count(data_dir, Datapoint) == 4
     assert count(data_dir, Assignment) == 4
+    written = json.loads(report.read_text())
+    assert (written["imported"], written["failed"]) == (4, 1)
+    assert written["failures"][0]["file"] == "bad_truncated.mp3"
 
     again = run(data_dir, str(folder), "-p", "Calls", "--workers", "1")
     assert again.exit_code == 0, again.output
