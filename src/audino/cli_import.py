@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 BAD_ARGUMENTS = 2
+SHOWN_FAILURES = 200  # rows of the refused-files table; --report has them all
 # The same option as the other commands' (audino.cli imports this module, so not from there).
 DataDir = Annotated[
     Path | None,
@@ -236,11 +237,12 @@ def _print_summary(console: Console, summary: Any, project_name: str) -> None:
         table = Table(title="Refused", title_justify="left", show_lines=False)
         table.add_column("file", overflow="fold")
         table.add_column("reason", overflow="fold")
-        for name, reason in summary.failures:
+        for name, reason in summary.failures[:SHOWN_FAILURES]:
             table.add_row(name, reason)
         console.print(table)
-        if summary.failed > len(summary.failures):
-            console.print(f"… and {summary.failed - len(summary.failures)} more.")
+        if len(summary.failures) > SHOWN_FAILURES:
+            more = len(summary.failures) - SHOWN_FAILURES
+            console.print(f"… and {more} more (--report FILE lists them all).")
     if summary.found == 0:
         console.print("[red]No audio files found.[/red]")
     sys.stderr.flush()

@@ -29,8 +29,8 @@ from audino.services.import_sources import Source, SourceFile, open_source
 from audino.storage.blobs import BlobStore
 
 MAX_WORKERS = 64
-# Failures kept in a summary (the count is always exact).
-MAX_LISTED_FAILURES = 1000
+# Refused files listed in a job's result (the count is always exact).
+JOB_LISTED_FAILURES = 1000
 
 ANNOTATION_FILE = "annotation_file"  # audit entity: an imported file, by SHA-256
 
@@ -74,8 +74,7 @@ class ImportSummary:
     def add(self, outcome: FileOutcome) -> None:
         if outcome.status == "failed":
             self.failed += 1
-            if len(self.failures) < MAX_LISTED_FAILURES:
-                self.failures.append((outcome.name, outcome.reason))
+            self.failures.append((outcome.name, outcome.reason))
             return
         self.bytes_done += outcome.size
         self.seconds_done += outcome.duration
@@ -85,7 +84,7 @@ class ImportSummary:
         else:
             self.skipped += 1
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, max_failures: int | None = None) -> dict[str, Any]:
         return {
             "source": self.source,
             "found": self.found,
@@ -93,7 +92,9 @@ class ImportSummary:
             "skipped": self.skipped,
             "failed": self.failed,
             "hours_imported": round(self.seconds_imported / 3600, 4),
-            "failures": [{"file": name, "reason": why} for name, why in self.failures],
+            "failures": [
+                {"file": name, "reason": why} for name, why in self.failures[:max_failures]
+            ],
             "elapsed_seconds": round(self.elapsed, 3),
             "interrupted": self.interrupted,
             **({"annotations": self.annotations} if self.annotations is not None else {}),

@@ -12,7 +12,13 @@ from audino.config import Settings
 from audino.db.models import Job, Project
 from audino.jobs import JobContext, task
 from audino.services import assignments, jobs
-from audino.services.bulk_import import BulkImport, FileOutcome, ImportSummary, check_overlap
+from audino.services.bulk_import import (
+    JOB_LISTED_FAILURES,
+    BulkImport,
+    FileOutcome,
+    ImportSummary,
+    check_overlap,
+)
 from audino.services.errors import Unprocessable
 from audino.services.import_sources import Source, check_allowed, drop_escaping
 
@@ -102,4 +108,4 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
             + ").",
             code="nothing_imported",
         )
-    return summary.as_dict()
+    return summary.as_dict(JOB_LISTED_FAILURES)
