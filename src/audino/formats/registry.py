@@ -50,6 +50,10 @@ class Format:
     # A files format that always writes exactly one file: sent as that file, not a zip.
     single_file: bool = False
     clips: bool = False  # the export cuts audio clips (needs ExportOptions.clips)
+    # Which export options the format uses (the web app shows only those):
+    speakers: bool = False  # ExportOptions.speaker_label
+    splits: bool = False  # ExportOptions.splits and split_by
+    locale: bool = False  # ExportOptions.locale
 
     @property
     def can_import(self) -> bool:

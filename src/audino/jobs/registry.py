@@ -17,6 +17,7 @@ TaskFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 # Modules whose import registers built-in tasks (a task module adds itself here).
 TASK_MODULES: list[str] = [
     "audino.services.bulk_import_job",
+    "audino.services.export_jobs",
     "audino.services.ingest",
 ]
 

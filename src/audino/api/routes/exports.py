@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
@@ -20,13 +19,15 @@ from audino.api.deps import (
     StorageDep,
     get_database,
 )
+from audino.api.routes.export_jobs import attachment
+from audino.api.routes.export_jobs import router as jobs_router
 from audino.db.engine import Database
 from audino.formats import registry
-from audino.formats.options import ExportOptions, parse_splits
-from audino.services import exports, imports
+from audino.services import export_jobs, exports, imports
 from audino.services.errors import InvalidInput, PermissionDenied, TooLarge
 
 router = APIRouter(tags=["export"])
+router.include_router(jobs_router)  # exports as background jobs, then downloads
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
@@ -40,6 +41,11 @@ class FormatPublic(BaseModel):
     extension: str  # of the download
     multi_file: bool  # downloads as a zip (the CLI can also write a folder)
     audio: bool  # writes audio (clips or whole recordings) with the annotations
+    # The export options it uses beyond status, author and one_annotator (audio: sample
+    # rate, channels, codec):
+    speakers: bool  # speaker_label
+    splits: bool  # splits, split_by
+    locale: bool  # locale
 
 
 class ImportPublic(BaseModel):
@@ -67,14 +73,12 @@ def list_formats(_: PrincipalDep) -> list[FormatPublic]:
             extension=f.download_extension,
             multi_file=f.files and not f.single_file,
             audio=f.clips,
+            speakers=f.speakers,
+            splits=f.splits,
+            locale=f.locale,
         )
         for f in registry.all_formats()
     ]
-
-
-def _attachment(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @router.get("/api/projects/{project_id}/export")
@@ -102,19 +106,17 @@ def export_project(
     speaker), `one_annotator` keeps one person's segments per datapoint (the furthest
     along, then the most), and `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
     set the audio of formats that write it."""
-    try:
-        split_list = parse_splits(splits)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), code="bad_option") from None
-    options = ExportOptions(
-        speaker_label=speaker_label or None,
-        splits=split_list,
-        split_by=split_by,
-        sample_rate=sample_rate,
-        channels=channels,
-        codec=codec or None,
-        locale=locale or None,
-        one_annotator=one_annotator,
+    options = export_jobs.options_from(
+        {
+            "speaker_label": speaker_label,
+            "splits": splits,
+            "split_by": split_by,
+            "sample_rate": sample_rate,
+            "channels": channels,
+            "codec": codec,
+            "locale": locale,
+            "one_annotator": one_annotator,
+        }
     )
     plan = exports.plan_export(
         db, access.project, format, status=status, author=author, options=options
@@ -122,7 +124,7 @@ def export_project(
     return StreamingResponse(
         exports.stream_export(database, plan, storage=storage),
         media_type=plan.media_type,
-        headers={"Content-Disposition": _attachment(plan.filename)},
+        headers={"Content-Disposition": attachment(plan.filename)},
     )
 
 

@@ -1,0 +1,92 @@
+"""Exports as background jobs: start one, then download the file it wrote."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path
+from fastapi.responses import FileResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from audino.api.deps import DbDep, ProjectManager, SettingsDep, StorageDep
+from audino.api.routes.jobs import MAX_ID, JobPublic, job_public
+from audino.services import export_jobs
+from audino.services.errors import NotFound
+
+router = APIRouter(prefix="/api/projects/{project_id}/exports", tags=["export"])
+CHUNK = 256 * 1024
+
+
+def attachment(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+class ExportJobIn(BaseModel):
+    """The streamed export's choices (`GET /api/projects/{id}/export`), as a JSON body."""
+
+    format: str = Field(default="audino", min_length=1, max_length=64)
+    # all, todo, in_progress, done, review
+    status: str | None = Field(default=None, max_length=32)
+    author: str | None = Field(default=None, max_length=150)
+    speaker_label: str | None = Field(default=None, max_length=200)
+    splits: str | None = Field(default=None, max_length=500)  # train=0.8,dev=0.1,test=0.1
+    split_by: str = Field(default="recording", max_length=32)  # recording | speaker
+    sample_rate: int | None = None
+    channels: int | None = None
+    codec: str | None = Field(default=None, max_length=16)  # flac, wav, mp3, ogg
+    locale: str | None = Field(default=None, max_length=64)
+    one_annotator: bool = False
+
+
+@router.post("", response_model=JobPublic, status_code=202)
+def start_export(body: ExportJobIn, access: ProjectManager, db: DbDep) -> JobPublic:
+    """Queues the export as a job; follow it at `/api/jobs/{id}`, then fetch its file
+    from the `download_url` in the job's result. A project keeps its newest five
+    finished exports."""
+    job = export_jobs.start_export(
+        db,
+        access.project,
+        body.format,
+        status=body.status,
+        author=body.author,
+        options=body.model_dump(include=set(export_jobs.OPTION_FIELDS)),
+        actor_id=access.principal.actor_id,
+    )
+    db.refresh(job)
+    return job_public(job)
+
+
+@router.head("/{job_id}/download", include_in_schema=False)
+@router.get("/{job_id}/download", response_class=FileResponse)
+def download_export(
+    access: ProjectManager,
+    db: DbDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+    job_id: int = Path(ge=1, le=MAX_ID),
+) -> Response:
+    """The finished export's file (Range requests answered); 409 while the job runs or
+    after it failed, 404 when it was deleted to make room for newer exports."""
+    job = export_jobs.finished_export(db, access.project.id, job_id)
+    result = job.result or {}
+    filename = str(result.get("filename") or f"export-{job_id}")
+    media_type = str(result.get("media_type") or "application/octet-stream")
+    store = export_jobs.export_store(settings, storage)
+    key = export_jobs.export_key(access.project.id, job_id)
+    path = store.local_path(key)
+    if path is not None:
+        if not path.is_file():
+            raise NotFound(f"The file of export {job_id} is missing.", code="export_missing")
+        return FileResponse(path, media_type=media_type, filename=filename)
+    if not store.exists(key):
+        raise NotFound(f"The file of export {job_id} is missing.", code="export_missing")
+    size = store.size(key)
+    return StreamingResponse(
+        store.stream(key, 0, size, CHUNK),
+        media_type=media_type,
+        headers={
+            "Content-Length": str(size),
+            "Content-Disposition": attachment(filename),
+        },
+    )
