@@ -64,6 +64,8 @@ FORMAT = register(
         description="Hugging Face AudioFolder: a WAV clip per segment and metadata.jsonl per "
         "split, for datasets.load_dataset('audiofolder').",
         export=export,
+        speakers=True,
+        splits=True,
         files=True,
         clips=True,
     )

@@ -96,6 +96,9 @@ FORMAT = register(
         description="Common Voice: an MP3 per segment in clips/, validated.tsv and "
         "train/dev/test.tsv per locale, clip_durations.tsv.",
         export=export,
+        speakers=True,
+        splits=True,
+        locale=True,
         files=True,
         clips=True,
     )

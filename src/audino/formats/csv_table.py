@@ -157,6 +157,7 @@ FORMAT = register(
         description="CSV table, one row per segment: recording, times, channel, speaker, "
         "transcript, one column per label.",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="text/csv",
         extension=".csv",

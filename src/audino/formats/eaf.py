@@ -159,6 +159,7 @@ FORMAT = register(
         description="ELAN annotation document per recording: a tier per speaker, times in "
         "milliseconds, audio linked (ELAN, pympi-ling).",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="application/xml",
         extension=".eaf",

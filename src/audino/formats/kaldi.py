@@ -142,6 +142,7 @@ FORMAT = register(
         description="Kaldi data directory: wav.scp, segments, text, utt2spk, spk2utt, "
         "durations, genders; 16 kHz WAV (Kaldi, lhotse, ESPnet, k2).",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="text/plain",
         extension="",

@@ -211,6 +211,7 @@ FORMAT = register(
         description="Label Studio JSON tasks: regions with labels and transcripts, "
         "annotations per author, model output as predictions.",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="application/json",
         extension=".json",

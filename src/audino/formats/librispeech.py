@@ -67,6 +67,8 @@ FORMAT = register(
         description="LibriSpeech: a 16 kHz FLAC per segment in speaker/chapter folders, "
         "upper-case trans.txt per chapter, SPEAKERS.TXT.",
         export=export,
+        speakers=True,
+        splits=True,
         files=True,
         clips=True,
     )

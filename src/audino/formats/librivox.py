@@ -64,6 +64,8 @@ FORMAT = register(
         description="LibriVox as LibriTTS/MLS: a 24 kHz WAV per segment with original and "
         "normalised text, trans.tsv, segments.txt.",
         export=export,
+        speakers=True,
+        splits=True,
         files=True,
         clips=True,
     )

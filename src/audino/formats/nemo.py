@@ -97,6 +97,9 @@ FORMAT = register(
         description="NeMo JSON-lines manifest: audio path, offset, duration, text, "
         "speaker, language; 16 kHz WAV (NVIDIA NeMo).",
         export=export,
+        speakers=True,
+        splits=True,
+        locale=True,
         import_=import_,
         media_type="application/json",
         extension=".json",

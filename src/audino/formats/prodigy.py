@@ -89,6 +89,7 @@ FORMAT = register(
         description="Prodigy JSONL for audio.manual: a task per recording with labelled "
         "audio spans and the transcript.",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="application/jsonl",
         extension=".jsonl",

@@ -141,6 +141,7 @@ FORMAT = register(
         description="Raven selection table per recording: time-frequency boxes with "
         "channel and annotation (Raven Pro, bioacoustics).",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="text/plain",
         extension=".txt",

@@ -92,6 +92,7 @@ FORMAT = register(
         description="RTTM speaker turns and a UEM of scored regions (pyannote, dscore, "
         "Kaldi diarization).",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="text/plain",
         extension=".rttm",

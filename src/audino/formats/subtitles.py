@@ -118,6 +118,7 @@ WEBVTT = register(
         description="WebVTT captions per recording: transcripts as cues, speakers as voice "
         "spans (browsers, YouTube, webvtt-py).",
         export=_exporter(".vtt", _vtt),
+        speakers=True,
         import_=_importer("vtt"),
         media_type="text/vtt",
         extension=".vtt",
@@ -130,6 +131,7 @@ SRT = register(
         name="srt",
         description="SubRip subtitles per recording: numbered cues with the transcripts.",
         export=_exporter(".srt", _srt),
+        speakers=True,
         import_=_importer("srt"),
         media_type="application/x-subrip",
         extension=".srt",

@@ -54,6 +54,8 @@ FORMAT = register(
         description="TED-LIUM: whole talks as 16 kHz WAV with an STM transcript each, gaps "
         "marked ignore_time_segment_in_scoring.",
         export=export,
+        speakers=True,
+        splits=True,
         files=True,
         clips=True,
     )

@@ -132,6 +132,7 @@ FORMAT = register(
         description="Praat TextGrid per recording: an interval tier per speaker with the "
         "transcripts (Praat, praatio, Montreal Forced Aligner).",
         export=export,
+        speakers=True,
         import_=import_,
         media_type="text/plain",
         extension=".TextGrid",

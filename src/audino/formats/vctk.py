@@ -4,6 +4,8 @@
     wav48_silence_trimmed/<spk>/<spk>_<NNN>_mic1.flac    48 kHz mono
     speaker-info.txt    whitespace-aligned `ID  AGE  GENDER  ACCENTS  REGION`
 
+AGE is a whole number, 0 when unknown (lhotse's recipe reads it as an integer).
+
 Speaker ids are the speaker's name in letters and digits (VCTK's look like p225).
 """
 
@@ -41,7 +43,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
             info.setdefault(
                 spk,
                 (
-                    str(utt.attribute("age") or "NA"),
+                    _age(utt.attribute("age")),
                     gender,
                     alnum(str(utt.attribute("accent") or ""), "NA"),
                     " ".join(str(utt.attribute("region") or "").split()),
@@ -56,12 +58,20 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     yield lines_file("speaker-info.txt", rows)
 
 
+def _age(value: object) -> str:
+    try:
+        return str(max(0, int(float(str(value)))))
+    except (ValueError, OverflowError):
+        return "0"
+
+
 FORMAT = register(
     Format(
         name=NAME,
         description="VCTK: a 48 kHz FLAC per segment under wav48_silence_trimmed/, a txt "
         "per utterance, speaker-info.txt.",
         export=export,
+        speakers=True,
         files=True,
         clips=True,
     )

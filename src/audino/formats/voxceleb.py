@@ -54,6 +54,8 @@ FORMAT = register(
         description="VoxCeleb: a 16 kHz WAV per segment under wav/<speaker>/<recording>/, "
         "vox1_meta.csv of speakers.",
         export=export,
+        speakers=True,
+        splits=True,
         files=True,
         clips=True,
     )

@@ -70,6 +70,9 @@ FORMAT = register(
         description="VoxPopuli: a 16 kHz Ogg Opus per segment, asr_<split>.tsv with raw and "
         "normalised text, speaker, gender.",
         export=export,
+        speakers=True,
+        splits=True,
+        locale=True,
         files=True,
         clips=True,
     )
