@@ -33,37 +33,6 @@ def where(index: int, item: AnnotatedRecording) -> str:
     return f"datapoint #{index + 1} ({item.recording.name!r})"
 
 
-def match_files(db: Session, project_id: int, items: list[AnnotatedRecording]) -> list[int]:
-    by_name: dict[str, list[int]] = {}
-    by_file: dict[str, int] = {}
-    query = select(Datapoint.id, Datapoint.original_name, Datapoint.storage_key).where(
-        Datapoint.project_id == project_id
-    )
-    for dp_id, original, key in db.execute(query):
-        by_name.setdefault(original, []).append(dp_id)
-        by_file[key.rsplit("/", 1)[-1]] = dp_id
-    found: list[int] = []
-    missing: list[str] = []
-    for item in items:
-        r = item.recording
-        named = by_name.get(r.name, [])
-        match = by_file.get(r.storage_key) if r.storage_key else None
-        if match is None and len(named) == 1:
-            match = named[0]
-        if match is None:
-            missing.append(r.name)
-        else:
-            found.append(match)
-    if missing:
-        raise Unprocessable(
-            f"{len(missing)} file(s) in the file are not datapoints of this project (or their "
-            f"name is ambiguous): {listing(missing)}. Upload the audio first.",
-            code="unknown_files",
-            extra={"missing": missing[:1000]},
-        )
-    return found
-
-
 def check_items(items: list[AnnotatedRecording]) -> None:
     seen_sha: set[str] = set()
     seen_segments: set[str] = set()
