@@ -3,8 +3,10 @@
 (a) native import of 10,000 items x 10 segments, (b) native export of 11,000 x 10 streamed,
 (c) 8 and 32 annotators saving 10-segment batches against a real `audino serve`,
 (d) first start and restart time, (e) idle memory, (f) ingest of long WAV/MP3/FLAC files
-against a bare decode (benchmarks/ingest.py). Each figure is printed next to a
-baseline measured in the same run and its target. Nothing here is a unit test.
+against a bare decode (benchmarks/ingest.py), (g) a 3-hour recording in headless Chromium:
+time to draw and to play after a seek, bytes and renderer memory (benchmarks/browser.py).
+Each figure is printed next to a baseline measured in the same run and its target.
+Nothing here is a unit test.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PARTS = ("formats", "load", "start", "ingest")
+PARTS = ("formats", "load", "start", "ingest", "browser")
 
 
 def main() -> None:
-    from benchmarks import bench_formats, bench_server, ingest
+    from benchmarks import bench_formats, bench_server, browser, ingest
     from benchmarks.common import Figure, load_average, print_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -52,6 +54,8 @@ def main() -> None:
             figures += bench_server.start_and_memory(folder)
         if "ingest" in parts:
             figures += ingest.run(folder / "ingest", quick=args.quick)
+        if "browser" in parts:
+            figures += browser.run(folder / "browser", hours=1.0 if args.quick else 3.0)
     print()
     print_table(figures)
     print(f"\nload average at the end {load_average()}; {time.perf_counter() - began:.0f} s")

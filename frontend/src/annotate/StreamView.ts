@@ -1,7 +1,8 @@
 // A wavesurfer plugin that draws long recordings with a fixed set of canvases: the waveform from
 // the server's peaks, the spectrogram lane from server tiles, and the time ruler. The canvases
 // stay the width of the view (sticky inside wavesurfer's scrolling wrapper) whatever the zoom,
-// so memory stays flat however long the file and however far the annotator jumps.
+// so memory stays flat however long the file and however far the annotator jumps. (wavesurfer
+// itself is given height 0: its own canvases, made anew on every scroll, then hold no pixels.)
 import BasePlugin, { type BasePluginEvents } from "wavesurfer.js/dist/base-plugin.js";
 import type { Column, PeaksStore } from "./peaks";
 import { rulerLabel, rulerSteps } from "./ruler";
@@ -64,7 +65,6 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
       zIndex: "1",
       pointerEvents: "none",
       overflow: "hidden",
-      marginTop: `-${options.waveHeight}px`,
     });
     this.root.setAttribute("part", "stream-view");
     this.root.dataset.testid = "stream-view";

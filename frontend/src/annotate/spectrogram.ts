@@ -139,7 +139,7 @@ export class TileStore {
   constructor(
     private readonly fetchImage: FetchImage,
     public onLoad: () => void,
-    maxBytes = 32 * 1024 * 1024,
+    maxBytes = 12 * 1024 * 1024,
   ) {
     this.cache = new ByteLru(maxBytes, (bitmap) => bitmap.close?.());
   }

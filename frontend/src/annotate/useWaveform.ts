@@ -106,11 +106,11 @@ export function useWaveform(
         ? {
             peaks: stream.peaks.overviewChannels(),
             duration: stream.duration,
-            // StreamView draws the waveform; wavesurfer's own canvases stay empty.
+            // StreamView draws everything: wavesurfer's own canvases get no pixels at all.
             renderFunction: () => {},
+            height: 0,
           }
-        : { url: decode?.url, sampleRate: decode?.sampleRate }),
-      height: WAVE_HEIGHT,
+        : { url: decode?.url, sampleRate: decode?.sampleRate, height: WAVE_HEIGHT }),
       waveColor: "#9aa7bb",
       progressColor: "#4a6fb5",
       cursorColor: "#d43f3a",
