@@ -1,61 +1,69 @@
-// Exporting the project's annotations: pick a format and filters, download (streamed by the server).
+// Exporting the project: pick a format and the options it uses, run the export as a job
+// with a progress bar, then download the file it wrote.
 import { useState } from "react";
-import { api, unwrap } from "../api/client";
+import { api, errorMessage, unwrap } from "../api/client";
 import { ErrorMessage, Loading } from "../components/ui";
 import { useLoad } from "../components/useLoad";
+import { percent } from "../jobs/api";
+import { ProgressBar } from "../jobs/ProcessingPanel";
+import { useJob } from "../jobs/useJob";
+import { ExportOptionFields } from "./ExportOptionFields";
+import { exportBody, NO_CHOICES, streamUrl, type Choices } from "./exportOptions";
 import { CopyButton } from "./parts";
-
-const STATUSES = [
-  { value: "", label: "All datapoints" },
-  { value: "done", label: "Done only" },
-  { value: "in_progress", label: "In progress" },
-  { value: "todo", label: "To do" },
-  { value: "review", label: "Marked for review" },
-];
-
-export function exportUrl(
-  projectId: number,
-  format: string,
-  status: string,
-  author: string,
-): string {
-  const query = new URLSearchParams({ format });
-  if (status) query.set("status", status);
-  if (author) query.set("author", author);
-  return `/api/projects/${projectId}/export?${query}`;
-}
+import "../jobs/jobs.css";
+import "./export.css";
 
 export function ExportTab({ projectId }: { projectId: number }) {
   const formats = useLoad(() => unwrap(api.GET("/api/formats")), []);
-  const members = useLoad(
-    () =>
-      unwrap(
-        api.GET("/api/projects/{project_id}/members", {
-          params: { path: { project_id: projectId } },
-        }),
-      ),
-    [projectId],
-  );
   const [chosen, setChosen] = useState("");
-  const [status, setStatus] = useState("");
-  const [author, setAuthor] = useState("");
-  const format = chosen || formats.data?.[0]?.name || "";
-  const current = formats.data?.find((f) => f.name === format);
-  const url = format ? exportUrl(projectId, format, status, author) : "";
-  const file = `export${current?.extension ?? ""}`;
-  const command = `curl -H "Authorization: Bearer TOKEN" -o ${file} "${window.location.origin}${url}"`;
+  const [choices, setChoices] = useState<Choices>(NO_CHOICES);
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  const { job, error: jobError, retry } = useJob(jobId);
+
+  const format = formats.data?.find((f) => f.name === chosen) ?? formats.data?.[0];
+  const body = format ? exportBody(format, choices) : null;
+  const url = body ? streamUrl(projectId, body) : "";
+  const command = `curl -H "Authorization: Bearer TOKEN" -o export${format?.extension ?? ""} "${window.location.origin}${url}"`;
+  const running = job !== null && (job.status === "queued" || job.status === "running");
+  const download = job?.status === "done" ? `/api/projects/${projectId}/exports/${job.id}/download` : null;
+
+  function change(update: Partial<Choices>) {
+    setChoices((c) => ({ ...c, ...update }));
+    setJobId(null);
+  }
+
+  async function start() {
+    if (!body) return;
+    setStarting(true);
+    setStartError(null);
+    try {
+      const started = await unwrap(
+        api.POST("/api/projects/{project_id}/exports", { params: { path: { project_id: projectId } }, body }),
+      );
+      setJobId(started.id);
+    } catch (err) {
+      setStartError(errorMessage(err));
+    } finally {
+      setStarting(false);
+    }
+  }
 
   return (
     <div className="card export">
       <h2>Export</h2>
-      <ErrorMessage>{formats.error ?? members.error}</ErrorMessage>
+      <ErrorMessage>{formats.error}</ErrorMessage>
       {formats.loading && !formats.data ? <Loading what="Loading formats" /> : null}
       <div className="form-row">
         <label>
           Format
-          <select
-            value={format}
-            onChange={(e) => setChosen(e.target.value)}
+          <select aria-label="Format"
+            value={format?.name ?? ""}
+            onChange={(e) => {
+              setChosen(e.target.value);
+              setJobId(null);
+            }}
             aria-describedby="export-format-about"
           >
             {formats.data?.map((f) => (
@@ -65,44 +73,48 @@ export function ExportTab({ projectId }: { projectId: number }) {
             ))}
           </select>
         </label>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            {STATUSES.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Annotations by
-          <select value={author} onChange={(e) => setAuthor(e.target.value)}>
-            <option value="">Everyone</option>
-            {members.data?.map((m) => (
-              <option key={m.user_id} value={m.username}>
-                {m.username}
-              </option>
-            ))}
-          </select>
-        </label>
       </div>
-      {current ? (
+      {format ? (
         <p className="format-about" id="export-format-about">
-          <strong>{current.name}</strong> ({current.extension}): {current.description}
+          <strong>{format.name}</strong> ({format.extension}): {format.description}
         </p>
       ) : null}
+      {format ? <ExportOptionFields projectId={projectId} format={format} choices={choices} onChange={change} /> : null}
       <div className="actions">
-        {url ? (
-          <a className="button primary" href={url} download>
+        <button type="button" className="primary" onClick={() => void start()} disabled={!body || starting || running}>
+          {starting || running ? "Exporting…" : "Export"}
+        </button>
+        {download ? (
+          <a className="button primary" href={download} download>
             Download
           </a>
         ) : null}
       </div>
+      <ErrorMessage>{startError ?? jobError}</ErrorMessage>
+      {job ? (
+        <div className="export-job" aria-live="polite">
+          {running ? <ProgressBar value={job.progress} label="Export progress" /> : null}
+          <p className="muted">
+            {job.status === "done"
+              ? "Ready to download."
+              : job.status === "failed"
+                ? null
+                : `${percent(job.progress)} · ${job.message}`}
+          </p>
+          {job.status === "failed" ? (
+            <div role="alert" className="error">
+              The export failed: {job.error}{" "}
+              <button type="button" onClick={() => void retry()}>
+                Retry
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
       {url ? (
         <details className="script-hint">
           <summary>From a script</summary>
-          <p className="hint">With a personal token from your account page:</p>
+          <p className="hint">Streams the same export without a job. With a personal token from your account page:</p>
           <div className="secret-row">
             <pre className="command">{command}</pre>
             <CopyButton text={command} label="Copy command" />

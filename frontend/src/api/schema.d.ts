@@ -653,6 +653,49 @@ export interface paths {
         patch: operations["update_value_api_projects__project_id__labels__label_id__values__value_id__patch"];
         trace?: never;
     };
+    "/api/projects/{project_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Export
+         * @description Queues the export as a job; follow it at `/api/jobs/{id}`, then fetch its file
+         *     from the `download_url` in the job's result. A project keeps its newest five
+         *     finished exports.
+         */
+        post: operations["start_export_api_projects__project_id__exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/exports/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description The finished export's file (Range requests answered); 409 while the job runs or
+         *     after it failed, 404 when it was deleted to make room for newer exports.
+         */
+        get: operations["download_export_api_projects__project_id__exports__job_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/formats": {
         parameters: {
             query?: never;
@@ -736,6 +779,27 @@ export interface paths {
          *     unknown labels and values are created, or reported with `create_labels=false`.
          */
         post: operations["import_into_project_api_projects__project_id__import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reingest
+         * @description Processes the audio again (peaks, thumbnail, playback copy) as a new ingest job:
+         *     for datapoints added before ingest existed, or to redo a failed one.
+         */
+        post: operations["reingest_api_datapoints__datapoint_id__ingest_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1105,6 +1169,43 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * ExportJobIn
+         * @description The streamed export's choices (`GET /api/projects/{id}/export`), as a JSON body.
+         */
+        ExportJobIn: {
+            /**
+             * Format
+             * @default audino
+             */
+            format?: string;
+            /** Status */
+            status?: string | null;
+            /** Author */
+            author?: string | null;
+            /** Speaker Label */
+            speaker_label?: string | null;
+            /** Splits */
+            splits?: string | null;
+            /**
+             * Split By
+             * @default recording
+             */
+            split_by?: string;
+            /** Sample Rate */
+            sample_rate?: number | null;
+            /** Channels */
+            channels?: number | null;
+            /** Codec */
+            codec?: string | null;
+            /** Locale */
+            locale?: string | null;
+            /**
+             * One Annotator
+             * @default false
+             */
+            one_annotator?: boolean;
+        };
         /** FormatPublic */
         FormatPublic: {
             /** Name */
@@ -1123,6 +1224,12 @@ export interface components {
             multi_file: boolean;
             /** Audio */
             audio: boolean;
+            /** Speakers */
+            speakers: boolean;
+            /** Splits */
+            splits: boolean;
+            /** Locale */
+            locale: boolean;
         };
         /** FrequencyTick */
         FrequencyTick: {
@@ -3643,6 +3750,71 @@ export interface operations {
             };
         };
     };
+    start_export_api_projects__project_id__exports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportJobIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_export_api_projects__project_id__exports__job_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_formats_api_formats_get: {
         parameters: {
             query?: never;
@@ -3768,6 +3940,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reingest_api_datapoints__datapoint_id__ingest_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
                 };
             };
             /** @description Validation Error */

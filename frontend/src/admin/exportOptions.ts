@@ -1,0 +1,78 @@
+// The export dialog's choices, and what the server is sent for them: the job's JSON body
+// (POST /api/projects/{id}/exports) or the streamed export's query (GET …/export).
+import type { Schemas } from "../api/client";
+
+export type Format = Schemas["FormatPublic"];
+export type ExportBody = Schemas["ExportJobIn"];
+
+export interface Choices {
+  status: string;
+  author: string;
+  oneAnnotator: boolean;
+  speakerLabel: string;
+  splits: string;
+  splitBy: string;
+  sampleRate: string;
+  channels: string;
+  codec: string;
+  locale: string;
+}
+
+export const NO_CHOICES: Choices = {
+  status: "",
+  author: "",
+  oneAnnotator: false,
+  speakerLabel: "",
+  splits: "",
+  splitBy: "recording",
+  sampleRate: "",
+  channels: "",
+  codec: "",
+  locale: "",
+};
+
+export const STATUSES = [
+  { value: "", label: "All datapoints" },
+  { value: "done", label: "Done only" },
+  { value: "in_progress", label: "In progress" },
+  { value: "todo", label: "To do" },
+  { value: "review", label: "Marked for review" },
+];
+
+export const SPLIT_PRESETS = [
+  { value: "", label: "No splits" },
+  { value: "train=0.8,dev=0.1,test=0.1", label: "train 80 / dev 10 / test 10" },
+  { value: "train=0.9,test=0.1", label: "train 90 / test 10" },
+];
+
+export const SAMPLE_RATES = ["8000", "16000", "22050", "24000", "44100", "48000"];
+export const CODECS = ["flac", "wav", "mp3", "ogg"];
+
+/** The request body for a format: only the options that format uses, defaults left out. */
+export function exportBody(format: Format, c: Choices): ExportBody {
+  const body: ExportBody = { format: format.name };
+  if (c.status) body.status = c.status;
+  if (c.author) body.author = c.author;
+  if (c.oneAnnotator) body.one_annotator = true;
+  if (format.speakers && c.speakerLabel) body.speaker_label = c.speakerLabel;
+  if (format.splits && c.splits.trim()) {
+    body.splits = c.splits.trim();
+    if (c.splitBy !== "recording") body.split_by = c.splitBy;
+  }
+  if (format.locale && c.locale.trim()) body.locale = c.locale.trim();
+  if (format.audio) {
+    if (c.sampleRate) body.sample_rate = Number(c.sampleRate);
+    if (c.channels) body.channels = Number(c.channels);
+    if (c.codec) body.codec = c.codec;
+  }
+  return body;
+}
+
+/** The streamed export's URL for the same choices (for scripts: curl, wget). */
+export function streamUrl(projectId: number, body: ExportBody): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(body)) {
+    if (value !== undefined && value !== null && value !== "") query.set(key, String(value));
+  }
+  return `/api/projects/${projectId}/export?${query}`;
+}
