@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from audino.db.models import Datapoint, DerivedAudio, Job, utcnow
 from audino.jobs import JobCancelled, queue
@@ -156,3 +156,32 @@ def test_a_long_upload_cut_short_is_accepted_then_marked_failed(
     assert "truncated" in got["ingest_error"]
     job = factory.admin.get(f"/api/jobs/{dp['ingest_job_id']}").json()
     assert job["status"] == "failed" and "truncated" in job["error"]
+
+
+def test_a_datapoint_from_before_ingest_is_processed_on_request(
+    app_env: AppEnv, factory: Factory, as_user: Any
+) -> None:
+    factory.user("ann")
+    project = factory.project(ann="annotator")
+    dp = upload(factory.admin, project["id"], FORMATS / "pcm16_mono_16k.wav")
+    with app_env.database.session() as db:  # as the 0003 migration leaves older rows
+        db.execute(delete(DerivedAudio).where(DerivedAudio.datapoint_id == dp["id"]))
+        db.execute(update(Datapoint).where(Datapoint.id == dp["id"]).values(ingest_job_id=None))
+    r = factory.admin.get(f"/api/datapoints/{dp['id']}/peaks")
+    assert r.status_code == 404 and r.json()["code"] == "no_peaks"
+    assert as_user("ann").post(f"/api/datapoints/{dp['id']}/ingest").status_code == 403
+    r = factory.admin.post(f"/api/datapoints/{dp['id']}/ingest")
+    assert r.status_code == 202 and r.json()["kind"] == "ingest"
+    got = factory.admin.get(f"/api/datapoints/{dp['id']}").json()
+    assert (got["ingest_status"], got["ingest_job_id"]) == ("ready", r.json()["id"])
+    assert factory.admin.get(f"/api/datapoints/{dp['id']}/peaks").status_code == 200
+
+
+def test_processing_again_is_refused_while_processing(
+    app_env: AppEnv, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "analyse", lambda *a, **k: (_ for _ in ()).throw(JobCancelled))
+    project = factory.project()
+    dp = upload(factory.admin, project["id"], FORMATS / "pcm16_mono_16k.wav")
+    r = factory.admin.post(f"/api/datapoints/{dp['id']}/ingest")
+    assert r.status_code == 409 and r.json()["code"] == "processing"

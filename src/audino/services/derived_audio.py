@@ -105,7 +105,7 @@ def peaks(db: Session, dp: Datapoint) -> Peaks:
     )
 
 
-def playback_key(db: Session, dp: Datapoint) -> DerivedAudio | None:
+def playback_copy(db: Session, dp: Datapoint) -> DerivedAudio | None:
     """The seek-exact browser copy, when ingest made one."""
     if dp.ingest_status != IngestStatus.ready.value:
         return None

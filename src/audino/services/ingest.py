@@ -23,7 +23,7 @@ from audino.audio.analysis import Analysis, analyse
 from audino.audio.peaks import level_to_dict
 from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import BadAudio
-from audino.db.models import Datapoint, DerivedAudio, IngestStatus
+from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
 from audino.jobs import JobCancelled, JobContext, task
 from audino.services import jobs
 from audino.services.derived_audio import (
@@ -33,13 +33,13 @@ from audino.services.derived_audio import (
     derived_key,
     derived_store,
 )
-from audino.services.errors import Unprocessable
+from audino.services.errors import Conflict, Unprocessable
 from audino.storage.blobs import BlobStore
 
 KIND = "ingest"
 
 
-def start(db: Session, datapoint: Datapoint, *, actor_id: int | None = None) -> None:
+def start(db: Session, datapoint: Datapoint, *, actor_id: int | None = None) -> Job:
     """Marks the datapoint processing and queues its ingest (run after this commits)."""
     datapoint.ingest_status = IngestStatus.processing.value
     datapoint.ingest_error = None
@@ -53,6 +53,25 @@ def start(db: Session, datapoint: Datapoint, *, actor_id: int | None = None) -> 
         message="Waiting to process the audio",
     )
     datapoint.ingest_job_id = job.id
+    return job
+
+
+def again(db: Session, datapoint: Datapoint, *, actor_id: int | None = None) -> Job:
+    """Processes a datapoint anew (one from before ingest existed, or after a failure);
+    refused while its ingest is under way."""
+    if datapoint.ingest_status == IngestStatus.processing.value:
+        raise Conflict(
+            f"Datapoint {datapoint.id} is already being processed.",
+            code="processing",
+            extra={"job_id": datapoint.ingest_job_id},
+        )
+    if datapoint.parent_id is not None:
+        raise Conflict(
+            f"Datapoint {datapoint.id} is a window of datapoint {datapoint.parent_id}; "
+            "process that one.",
+            code="window",
+        )
+    return start(db, datapoint, actor_id=actor_id)
 
 
 @task(KIND)

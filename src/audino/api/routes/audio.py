@@ -94,7 +94,7 @@ def get_audio(
     """The audio with HTTP Range support for seeking in `<audio>`: the seek-exact browser
     copy when ingest made one (FLAC with a seek table), else the original file."""
     dp = access.datapoint
-    copy = None if original else derived_audio.playback_key(db, dp)
+    copy = None if original else derived_audio.playback_copy(db, dp)
     key = copy.storage_key if copy is not None else dp.storage_key
     if copy is not None:
         storage = derived_audio.derived_store(settings, storage)

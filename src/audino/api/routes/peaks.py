@@ -1,4 +1,5 @@
-"""Peaks, thumbnail and spectrogram tiles of a datapoint's audio, for those who may read it."""
+"""Peaks, thumbnail and spectrogram tiles of a datapoint's audio, for those who may read it,
+and processing it again (managers)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from audino.api.deps import DatapointReader, DbDep, SettingsDep, StorageDep
+from audino.api.deps import DatapointManager, DatapointReader, DbDep, SettingsDep, StorageDep
+from audino.api.routes.jobs import JobPublic, job_public
 from audino.audio import spectrogram
-from audino.services import derived_audio
+from audino.services import derived_audio, ingest
 from audino.services.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api", tags=["audio"])
@@ -51,6 +53,15 @@ def _cached(request: Request, etag: str) -> Response | None:
     if etag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
     return None
+
+
+@router.post("/datapoints/{datapoint_id}/ingest", response_model=JobPublic, status_code=202)
+def reingest(access: DatapointManager, db: DbDep) -> JobPublic:
+    """Processes the audio again (peaks, thumbnail, playback copy) as a new ingest job:
+    for datapoints added before ingest existed, or to redo a failed one."""
+    principal = access.principal
+    actor = principal.user.id if principal.user else None
+    return job_public(ingest.again(db, access.datapoint, actor_id=actor))
 
 
 @router.get("/datapoints/{datapoint_id}/peaks", response_model=PeaksInfo)
