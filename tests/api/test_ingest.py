@@ -185,3 +185,21 @@ def test_processing_again_is_refused_while_processing(
     dp = upload(factory.admin, project["id"], FORMATS / "pcm16_mono_16k.wav")
     r = factory.admin.post(f"/api/datapoints/{dp['id']}/ingest")
     assert r.status_code == 409 and r.json()["code"] == "processing"
+
+
+def test_the_same_file_in_another_project_reuses_what_was_derived(
+    app_env: AppEnv, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = upload(factory.admin, factory.project("One")["id"], FORMATS / "mp3_stereo_44k.mp3")
+
+    def must_not_decode(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(ingest, "analyse", must_not_decode)
+    second = upload(factory.admin, factory.project("Two")["id"], FORMATS / "mp3_stereo_44k.mp3")
+    job = factory.admin.get(f"/api/jobs/{second['ingest_job_id']}").json()
+    assert job["status"] == "done" and job["result"]["copied_from"] == first["id"]
+    a = factory.admin.get(f"/api/datapoints/{first['id']}/peaks/0").content
+    b = factory.admin.get(f"/api/datapoints/{second['id']}/peaks/0").content
+    assert a == b and derived_kinds(app_env, second["id"]) == {"peaks", "thumbnail", "playback"}
+    assert factory.admin.get(second["audio_url"]).headers["content-type"] == "audio/flac"

@@ -84,6 +84,12 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         derived = derived_store(ctx.settings, ctx.storage)
         if dp.ingest_status == IngestStatus.ready.value and _complete(db, derived, dp):
             return {"skipped": "already processed"}
+        twin = _processed_twin(db, derived, dp)
+        if twin is not None:
+            # The same audio in another project: its derived blobs serve this one too.
+            _copy_from(db, twin, dp)
+            ctx.progress(1.0, "Ready")
+            return {"datapoint_id": datapoint_id, "copied_from": twin.id}
         dp.ingest_status = IngestStatus.processing.value
         dp.ingest_error = None
         dp.ingest_job_id = ctx.job_id
@@ -140,6 +146,44 @@ def _complete(db: Session, storage: BlobStore, dp: Datapoint) -> bool:
     if not {PEAKS, THUMBNAIL} <= kinds:
         return False
     return not storage.missing([row.storage_key for row in rows])
+
+
+def _processed_twin(db: Session, storage: BlobStore, dp: Datapoint) -> Datapoint | None:
+    """A ready datapoint of the same file (same SHA-256) whose derived blobs are all there."""
+    if not dp.sha256:
+        return None
+    twins = db.scalars(
+        select(Datapoint)
+        .where(
+            Datapoint.sha256 == dp.sha256,
+            Datapoint.id != dp.id,
+            Datapoint.ingest_status == IngestStatus.ready.value,
+        )
+        .limit(5)
+    )
+    for twin in twins:
+        if _complete(db, storage, twin):
+            return twin
+    return None
+
+
+def _copy_from(db: Session, twin: Datapoint, dp: Datapoint) -> None:
+    db.execute(delete(DerivedAudio).where(DerivedAudio.datapoint_id == dp.id))
+    rows = db.scalars(select(DerivedAudio).where(DerivedAudio.datapoint_id == twin.id)).all()
+    for row in rows:
+        db.add(
+            DerivedAudio(
+                datapoint_id=dp.id,
+                kind=row.kind,
+                storage_key=row.storage_key,
+                content_type=row.content_type,
+                size=row.size,
+                info=dict(row.info),
+            )
+        )
+    dp.duration, dp.sample_rate, dp.channels = twin.duration, twin.sample_rate, twin.channels
+    dp.ingest_status = IngestStatus.ready.value
+    dp.ingest_error = None
 
 
 def _fail(ctx: JobContext, datapoint_id: int, message: str) -> None:
