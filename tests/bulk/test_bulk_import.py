@@ -61,8 +61,11 @@ def test_folder_import_refuses_broken_files_with_reasons(
     assert summary.seconds_imported == pytest.approx(sum(dp.duration for dp in rows))
     # Every file went through the upload path, ingest job included.
     with app_env.database.session(write=False) as db:
-        kinds = set(db.scalars(select(Job.kind).where(Job.project_id == pid)))
-    assert "ingest" in kinds or not kinds
+        ingested = set(
+            db.scalars(select(Job.datapoint_id).where(Job.kind == "ingest", Job.status == "done"))
+        )
+    assert ingested == {dp.id for dp in rows}
+    assert {dp.ingest_status for dp in rows} == {"ready"}
 
     again = run(app_env, pid, str(folder))
     assert (again.imported, again.skipped, again.failed) == (0, len(GOOD_FORMATS), len(BAD_FORMATS))
