@@ -201,6 +201,8 @@ def measure(folder: Path, kind: str, label: str, seconds: float) -> list[Figure]
     figures.append(Figure(f"seek error {name}", error * 1000, "ms", target=20))
     path.unlink()
     copy.unlink(missing_ok=True)
+    ratio = 100 * took / base
+    print(f"    ingest {took:.2f} s = {ratio:.0f} % of bare decode; {note}", flush=True)
     return figures
 
 

@@ -40,10 +40,11 @@ def frame_view(frame: Any, channels: int) -> tuple[np.ndarray, float, float]:
     base = fmt[:-1] if planar else fmt
     scale, offset = _SCALES.get(base, (1.0, 0.0))
     raw = frame.to_ndarray()
+    own = len(frame.layout.channels) or channels
     if not planar:
-        raw = raw.reshape(-1, channels).T
-    elif raw.shape[0] != channels:
-        raw = raw[:channels]
+        raw = raw.reshape(-1, own).T
+    if own != channels:  # a stream that changes its layout midway (seen in MP3 and AAC)
+        raw = raw[:channels] if own > channels else np.repeat(raw[:1], channels, axis=0)
     return raw, scale, offset
 
 
