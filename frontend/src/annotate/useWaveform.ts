@@ -11,6 +11,7 @@ import RegionsPlugin from "wavesurfer.js/dist/plugins/regions.esm.js";
 import TimelinePlugin from "wavesurfer.js/dist/plugins/timeline.esm.js";
 import ZoomPlugin, { type ZoomPluginOptions } from "wavesurfer.js/dist/plugins/zoom.esm.js";
 import type { PeaksStore } from "./peaks";
+import { deferSeeksWhilePaused } from "./lazySeek";
 import { formatTime } from "./segments";
 import type { SpectrogramSettings, Tick, TileStore } from "./spectrogram";
 import { StreamView } from "./StreamView";
@@ -85,6 +86,7 @@ export function useWaveform(
     // In the page (an <audio> without controls is not drawn), so tests can find it.
     media.dataset.testid = "audio";
     el.appendChild(media);
+    const undefer = stream ? deferSeeksWhilePaused(media) : () => {};
     const accent = color("--accent", "#2457c5");
     const regions = RegionsPlugin.create();
     const view = stream
@@ -170,6 +172,7 @@ export function useWaveform(
     return () => {
       offs.forEach((off) => off());
       ws.destroy();
+      undefer();
       media.removeAttribute("src");
       media.load();
       media.remove();
