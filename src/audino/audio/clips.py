@@ -46,6 +46,8 @@ def encode(samples: np.ndarray, sample_rate: int, codec: str) -> bytes:
         stream: Any = out.add_stream(encoder, rate=sample_rate, layout=layout)
         if codec == "mp3":
             stream.bit_rate = 64000 * channels
+            # LAME's quality 7: ~40% less CPU than its default 3, same bit rate, fine for speech.
+            stream.codec_context.options = {"compression_level": "7"}
         clipped = np.clip(samples, -1.0, 1.0)
         if sample_format == "s16":
             data = (clipped.T * 32767.0).round().astype(np.int16).reshape(1, -1)
