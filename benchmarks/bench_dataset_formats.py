@@ -1,5 +1,5 @@
-"""(f) 11,000 items x 10 segments exported to each text format, streamed from the database
-through the same service the API and CLI use; (g) clip cutting from 16 kHz mono FLAC.
+"""(h) 11,000 items x 10 segments exported to each text format, streamed from the database
+through the same service the API and CLI use; (i) clip cutting from 16 kHz mono FLAC.
 
 Baselines measured in the same run: the native audino export of the same project for (f),
 decoding the whole file without cutting or encoding for (g).
@@ -74,7 +74,7 @@ def text_formats(
             )
             figures.append(
                 Figure(
-                    f"(f) export {items:,} x {segments} as {name}, streamed",
+                    f"(h) export {items:,} x {segments} as {name}, streamed",
                     seconds,
                     "s",
                     "native audino export",
@@ -128,7 +128,7 @@ def clip_cutting(*, seconds: float = 600.0, clip: float = 5.0, repeat: int = 3) 
             assert len(out) == len(spans)
             figures.append(
                 Figure(
-                    f"(g) cut {len(spans)} x {clip:.0f} s clips from 16 kHz mono, {codec}",
+                    f"(i) cut {len(spans)} x {clip:.0f} s clips from 16 kHz mono, {codec}",
                     cut_seconds / wall,
                     "x real time",
                     "decoding the whole file only",

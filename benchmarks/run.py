@@ -4,7 +4,9 @@
 (c) 8 and 32 annotators saving 10-segment batches against a real `audino serve`,
 (d) first start and restart time, (e) idle memory, (f) ingest of long WAV/MP3/FLAC files
 against a bare decode (benchmarks/ingest.py), (g) a 3-hour recording in headless Chromium:
-time to draw and to play after a seek, bytes and renderer memory (benchmarks/browser.py).
+time to draw and to play after a seek, bytes and renderer memory (benchmarks/browser.py),
+(h) 11,000 x 10 segments to every text format, streamed, and (i) clip cutting from 16 kHz
+mono (benchmarks/bench_dataset_formats.py).
 Each figure is printed next to a baseline measured in the same run and its target.
 Nothing here is a unit test.
 """
@@ -19,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PARTS = ("formats", "load", "start", "ingest", "browser")
+PARTS = ("formats", "load", "start", "ingest", "browser", "dataset-formats")
 
 
 def main() -> None:
-    from benchmarks import bench_formats, bench_server, browser, ingest
+    from benchmarks import bench_dataset_formats, bench_formats, bench_server, browser, ingest
     from benchmarks.common import Figure, load_average, print_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -56,6 +58,10 @@ def main() -> None:
             figures += ingest.run(folder / "ingest", quick=args.quick)
         if "browser" in parts:
             figures += browser.run(folder / "browser", hours=1.0 if args.quick else 3.0)
+        if "dataset-formats" in parts:
+            items = 2_000 if args.quick else 11_000
+            figures += bench_dataset_formats.text_formats(folder / "dataset-formats", items=items)
+            figures += bench_dataset_formats.clip_cutting(seconds=120.0 if args.quick else 600.0)
     print()
     print_table(figures)
     print(f"\nload average at the end {load_average()}; {time.perf_counter() - began:.0f} s")
