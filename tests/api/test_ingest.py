@@ -82,7 +82,7 @@ def test_a_failed_ingest_shows_on_the_datapoint_and_a_retry_completes(
     assert r.status_code == 200, r.text
     got = factory.admin.get(f"/api/datapoints/{dp['id']}").json()
     assert (got["ingest_status"], got["ingest_error"]) == ("ready", None)
-    assert derived_kinds(app_env, dp["id"]) == {"peaks", "thumbnail", "playback"}
+    assert derived_kinds(app_env, dp["id"]) == {"peaks", "thumbnail", "playback", "spectrogram"}
     assert factory.admin.get(dp["audio_url"]).headers["content-type"] == "audio/flac"
 
 
@@ -140,7 +140,7 @@ def test_running_ingest_twice_changes_nothing(app_env: AppEnv, factory: Factory)
     assert sorted(app_env.storage.keys()) == before
     with app_env.database.session(write=False) as db:
         rows = db.scalars(select(DerivedAudio).where(DerivedAudio.datapoint_id == dp["id"]))
-        assert len(rows.all()) == 3
+        assert len(rows.all()) == 4
         assert db.get(Datapoint, dp["id"]).ingest_status == "ready"  # type: ignore[union-attr]
 
 
@@ -201,5 +201,10 @@ def test_the_same_file_in_another_project_reuses_what_was_derived(
     assert job["status"] == "done" and job["result"]["copied_from"] == first["id"]
     a = factory.admin.get(f"/api/datapoints/{first['id']}/peaks/0").content
     b = factory.admin.get(f"/api/datapoints/{second['id']}/peaks/0").content
-    assert a == b and derived_kinds(app_env, second["id"]) == {"peaks", "thumbnail", "playback"}
+    assert a == b and derived_kinds(app_env, second["id"]) == {
+        "peaks",
+        "thumbnail",
+        "playback",
+        "spectrogram",
+    }
     assert factory.admin.get(second["audio_url"]).headers["content-type"] == "audio/flac"

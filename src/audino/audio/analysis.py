@@ -1,5 +1,6 @@
 """Everything ingest derives from an audio file, from one decoding pass: exact length,
-peaks pyramid, thumbnail and (when the browser needs one) a seek-exact playback copy."""
+peaks pyramid, thumbnail, spectrogram overview and (when the browser needs one) a
+seek-exact playback copy."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from audino.audio import playback, thumbnail
 from audino.audio.decode import ChunkReader
+from audino.audio.overview import OverviewBuilder
 from audino.audio.peaks import Level, PeaksBuilder, read_level
 from audino.audio.probe import (
     PADDING_SECONDS,
@@ -30,6 +32,8 @@ class Analysis:
     peaks: bytes
     levels: list[Level]
     thumbnail: bytes
+    overview: bytes  # coarse spectrogram frames (see audio.overview)
+    overview_info: dict[str, int]
     playback_path: Path | None  # the copy written, when the original needed one
     playback_reason: str | None
 
@@ -55,11 +59,13 @@ def analyse(
         flac = playback.FlacWriter(playback_path, reader.sample_rate, channels)
         writer = playback.BackgroundWriter(flac)
     builder = PeaksBuilder(reader.sample_rate, channels)
+    overview = OverviewBuilder(reader.sample_rate, channels)
     claimed = reader.info.claimed_duration
     expected = round(claimed * reader.sample_rate) if claimed else 0
     try:
         for chunk in reader:
             builder.add(chunk)
+            overview.add(chunk)
             if writer is not None:
                 writer.add(chunk)
             if progress is not None and expected:
@@ -89,7 +95,7 @@ def analyse(
         if 0 < -shortfall <= PADDING_SECONDS:
             duration = claimed
     blob, levels = builder.finish()
-    overview = read_level(blob, levels[-1], channels)
+    frames, frames_info = overview.finish()
     return Analysis(
         samples=samples,
         sample_rate=rate,
@@ -97,7 +103,9 @@ def analyse(
         duration=duration,
         peaks=blob,
         levels=levels,
-        thumbnail=thumbnail.render(overview),
+        thumbnail=thumbnail.render(read_level(blob, levels[-1], channels)),
+        overview=frames,
+        overview_info=frames_info,
         playback_path=Path(playback_path) if writer is not None and playback_path else None,
         playback_reason=reason,
     )

@@ -19,6 +19,7 @@ from audino.audio.decode import Source, decode_window
 
 SCALES = ("linear", "mel", "log")
 LOG_MIN_HZ = 20.0
+# Longer tiles are drawn from the overview ingest computes (see `overview`).
 MAX_TILE_SECONDS = 600.0
 MAX_WIDTH = 4096
 MAX_HEIGHT = 2048
@@ -147,19 +148,41 @@ def power_columns(signal: np.ndarray, centres: np.ndarray, window: int) -> np.nd
     return power.T
 
 
-def render(signal: np.ndarray, sample_rate: int, centres: np.ndarray, spec: TileSpec) -> np.ndarray:
-    """uint8 intensity image (height, columns) in [0, 255] from a mono signal."""
-    power = power_columns(signal, centres, spec.window)
-    rows = row_weights(sample_rate, spec.window, spec.height, spec.scale) @ power
+def image_from_power(
+    power: np.ndarray, sample_rate: int, window: int, spec: TileSpec
+) -> np.ndarray:
+    """uint8 intensity image (height, columns) in [0, 255] from |STFT|² (bins, columns)."""
+    rows = row_weights(sample_rate, window, spec.height, spec.scale) @ power
     db = 10.0 * np.log10(np.maximum(rows, 1e-20))
     level = np.clip((db + spec.db_range) / spec.db_range, 0.0, 1.0)
     return (level * 255.0 + 0.5).astype(np.uint8)
 
 
-def tile(path: Source, spec: TileSpec, sample_rate: int) -> bytes:
-    """The PNG tile of `spec` for the audio at `path` (decoding only that window)."""
+def render(signal: np.ndarray, sample_rate: int, centres: np.ndarray, spec: TileSpec) -> np.ndarray:
+    """uint8 intensity image (height, columns) in [0, 255] from a mono signal."""
+    power = power_columns(signal, centres, spec.window)
+    return image_from_power(power, sample_rate, spec.window, spec)
+
+
+def encode_png(image: np.ndarray, colormap: str) -> bytes:
     from PIL import Image
 
+    colours = lookup(colormap)
+    out = io.BytesIO()
+    if colours is None:
+        Image.fromarray(image, "L").save(out, format="PNG", compress_level=3)
+    else:
+        Image.fromarray(colours[image], "RGB").save(out, format="PNG", compress_level=3)
+    return out.getvalue()
+
+
+def column_times(spec: TileSpec) -> np.ndarray:
+    """The time (s) each column of a tile shows: the middle of its slice of the window."""
+    return spec.start + (np.arange(spec.width) + 0.5) * (spec.end - spec.start) / spec.width
+
+
+def tile(path: Source, spec: TileSpec, sample_rate: int) -> bytes:
+    """The PNG tile of `spec` for the audio at `path` (decoding only that window)."""
     pad = spec.window / 2 / sample_rate
     begin = max(0.0, spec.start - pad)
     decoded, rate = decode_window(path, begin, spec.end + pad, channel=spec.channel)
@@ -175,11 +198,4 @@ def tile(path: Source, spec: TileSpec, sample_rate: int) -> bytes:
         positions = ((np.arange(spec.width) + 0.5) * total / spec.width).astype(np.int64)
     # `power_columns` pads by half a window on the left, so index i centres on sample i.
     centres = np.clip(positions + lead, 0, max(0, len(signal) - 1))
-    image = render(signal, rate, centres, spec)
-    colours = lookup(spec.colormap)
-    out = io.BytesIO()
-    if colours is None:
-        Image.fromarray(image, "L").save(out, format="PNG", compress_level=3)
-    else:
-        Image.fromarray(colours[image], "RGB").save(out, format="PNG", compress_level=3)
-    return out.getvalue()
+    return encode_png(render(signal, rate, centres, spec), spec.colormap)

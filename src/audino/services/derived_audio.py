@@ -13,7 +13,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audino.audio import spectrogram
+from audino.audio import overview, spectrogram
 from audino.audio.peaks import Level, level_from_dict
 from audino.config import Settings
 from audino.db.models import Datapoint, DerivedAudio, IngestStatus
@@ -24,8 +24,9 @@ from audino.storage.blobs import BlobStore
 PEAKS = "peaks"
 THUMBNAIL = "thumbnail"
 PLAYBACK = "playback"
+OVERVIEW = "spectrogram"  # the coarse whole-file spectrogram long tiles are drawn from
 VERSION = "v1"
-_SUFFIX = {PEAKS: ".dat", THUMBNAIL: ".png", PLAYBACK: ".flac"}
+_SUFFIX = {PEAKS: ".dat", THUMBNAIL: ".png", PLAYBACK: ".flac", OVERVIEW: ".bin"}
 
 
 _stores: dict[tuple[str, str, int], BlobStore] = {}
@@ -119,12 +120,6 @@ def check_tile(dp: Datapoint, spec: spectrogram.TileSpec) -> None:
         raise InvalidInput(
             f"The window starts after the audio ends ({dp.duration:.3f} s).", code="bad_window"
         )
-    if spec.end - spec.start > spectrogram.MAX_TILE_SECONDS:
-        raise InvalidInput(
-            f"A spectrogram tile covers at most {spectrogram.MAX_TILE_SECONDS:g} s; "
-            "ask for a shorter window.",
-            code="window_too_long",
-        )
     if spec.channel >= max(1, dp.channels):
         raise InvalidInput(
             f"Channel {spec.channel} does not exist; the audio has {dp.channels}.",
@@ -143,10 +138,14 @@ def spectrogram_tile(
     key = derived.key_for(f"{dp.sha256 or dp.storage_key}:{spec.cache_name()}", ".png")
     if derived.exists(key):
         return key, False
-    copy = find(db, dp.id, PLAYBACK)
-    # Decode from the seek-exact copy when there is one: its timestamps are exact.
-    with _source(*((derived, copy.storage_key) if copy else (storage, dp.storage_key))) as audio:
-        png = spectrogram.tile(audio, spec, dp.sample_rate)
+    if spec.end - spec.start > spectrogram.MAX_TILE_SECONDS:
+        png = _overview_tile(db, derived, dp, spec)
+    else:
+        copy = find(db, dp.id, PLAYBACK)
+        # Decode from the seek-exact copy when there is one: its timestamps are exact.
+        source = (derived, copy.storage_key) if copy else (storage, dp.storage_key)
+        with _source(*source) as audio:
+            png = spectrogram.tile(audio, spec, dp.sample_rate)
     settings.temp_dir.mkdir(parents=True, exist_ok=True)
     temp = settings.temp_dir / f"tile-{uuid.uuid4().hex}.png"
     try:
@@ -155,6 +154,25 @@ def spectrogram_tile(
     finally:
         temp.unlink(missing_ok=True)
     return key, True
+
+
+def _overview_tile(
+    db: Session, derived: BlobStore, dp: Datapoint, spec: spectrogram.TileSpec
+) -> bytes:
+    row = find(db, dp.id, OVERVIEW)
+    if row is None:
+        raise InvalidInput(
+            f"A spectrogram tile of this datapoint covers at most "
+            f"{spectrogram.MAX_TILE_SECONDS:g} s (it has no overview); ask for a shorter window.",
+            code="window_too_long",
+        )
+    info = {key: int(value) for key, value in row.info.items()}
+    first, last = overview.frame_range(info, spec)
+    size = info["channels"] * info["bins"]
+    with derived.open(row.storage_key) as f:
+        f.seek(first * size)
+        frames = f.read((last - first + 1) * size)
+    return overview.tile(frames, first, info, spec)
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
 from audino.jobs import JobCancelled, JobContext, task
 from audino.services import jobs
 from audino.services.derived_audio import (
+    OVERVIEW,
     PEAKS,
     PLAYBACK,
     THUMBNAIL,
@@ -223,6 +224,9 @@ def _store(storage: BlobStore, name: str, result: Analysis, work: Path) -> list[
     thumb_path = work / "thumbnail.png"
     thumb_path.write_bytes(result.thumbnail)
     blobs.append((THUMBNAIL, thumb_path, "image/png", {}))
+    overview_path = work / "overview.bin"
+    overview_path.write_bytes(result.overview)
+    blobs.append((OVERVIEW, overview_path, "application/octet-stream", {**result.overview_info}))
     if result.playback_path is not None:
         reason = {"reason": result.playback_reason}
         blobs.append((PLAYBACK, result.playback_path, "audio/flac", reason))

@@ -1,0 +1,110 @@
+"""A coarse spectrogram of the whole file, computed during ingest's decoding pass, from
+which tiles too long to decode on demand are drawn.
+
+One Hann-windowed frame of OVERVIEW_WINDOW samples centred every HOP_SECONDS, per channel,
+stored as uint8 dB in half-dB steps from -127.5 dB (0) to 0 dB (255), frame-major:
+for each frame, for each channel, the bins. About 3.6 MB per hour of stereo audio.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from audino.audio.spectrogram import TileSpec, column_times, encode_png, image_from_power
+
+OVERVIEW_WINDOW = 1024
+HOP_SECONDS = 0.5
+FLOOR_DB = -127.5
+STEPS_PER_DB = 2.0
+
+
+def hop_samples(sample_rate: int) -> int:
+    return max(1, round(sample_rate * HOP_SECONDS))
+
+
+class OverviewBuilder:
+    """Fed float32 (channels, n) chunks in order; `finish` returns the frames as bytes."""
+
+    def __init__(self, sample_rate: int, channels: int, window: int = OVERVIEW_WINDOW) -> None:
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self.window = window
+        self.half = window // 2
+        self.hop = hop_samples(sample_rate)
+        self.taper = np.hanning(window).astype(np.float32)
+        self.scale = 4.0 / float(self.taper.sum()) ** 2
+        # Sample `carry_start` is carry[:, 0]; the signal is silent before sample 0.
+        self.carry = np.zeros((channels, self.half), np.float32)
+        self.carry_start = -self.half
+        self.next_frame = 0
+        self.samples = 0
+        self.parts: list[np.ndarray] = []
+
+    @property
+    def bins(self) -> int:
+        return self.window // 2 + 1
+
+    def add(self, chunk: np.ndarray) -> None:
+        self.samples += chunk.shape[1]
+        self._frames(np.concatenate([self.carry, chunk], axis=1), final=False)
+
+    def _frames(self, data: np.ndarray, *, final: bool) -> None:
+        start = self.carry_start
+        end = start + data.shape[1]
+        if final:  # the frames whose centre is inside the audio, padded with silence
+            last = math.ceil(self.samples / self.hop) - 1
+            data = np.concatenate([data, np.zeros((self.channels, self.window), np.float32)], 1)
+        else:
+            last = math.floor((end - self.half) / self.hop)
+        if last >= self.next_frame:
+            frames = np.arange(self.next_frame, last + 1)
+            first_sample = frames * self.hop - self.half - start
+            views = np.lib.stride_tricks.sliding_window_view(data, self.window, axis=1)
+            picked = views[:, first_sample]  # (channels, frames, window)
+            spectrum = np.fft.rfft(picked * self.taper, axis=2)
+            power = (spectrum.real**2 + spectrum.imag**2) * self.scale
+            db = 10.0 * np.log10(np.maximum(power, 1e-20))
+            steps = np.clip(np.round((db - FLOOR_DB) * STEPS_PER_DB), 0, 255).astype(np.uint8)
+            self.parts.append(np.ascontiguousarray(steps.transpose(1, 0, 2)))
+            self.next_frame = last + 1
+        keep = min(max(0, self.next_frame * self.hop - self.half - start), end - start)
+        self.carry = np.ascontiguousarray(data[:, keep : end - start])
+        self.carry_start = start + keep
+
+    def finish(self) -> tuple[bytes, dict[str, int]]:
+        self._frames(self.carry, final=True)
+        frames = np.concatenate(self.parts) if self.parts else np.zeros((0,), np.uint8)
+        info = {
+            "window": self.window,
+            "hop": self.hop,
+            "frames": int(self.next_frame),
+            "bins": self.bins,
+            "channels": self.channels,
+            "sample_rate": self.sample_rate,
+        }
+        return frames.tobytes(), info
+
+
+def frame_range(info: dict[str, int], spec: TileSpec) -> tuple[int, int]:
+    """Frames [first, last] a tile needs (clipped to those stored)."""
+    times = column_times(spec)
+    picks = np.round(times * info["sample_rate"] / info["hop"]).astype(np.int64)
+    last = max(0, info["frames"] - 1)
+    return int(np.clip(picks.min(), 0, last)), int(np.clip(picks.max(), 0, last))
+
+
+def tile(frames: bytes, first: int, info: dict[str, int], spec: TileSpec) -> bytes:
+    """The PNG tile of `spec` from overview frames starting at frame `first`."""
+    block = np.frombuffer(frames, np.uint8).reshape(-1, info["channels"], info["bins"])
+    times = column_times(spec)
+    picks = np.round(times * info["sample_rate"] / info["hop"]).astype(np.int64)
+    inside = (picks >= 0) & (picks < info["frames"]) & (picks - first < len(block))
+    steps = np.zeros((spec.width, info["bins"]), np.float32)
+    channel = min(spec.channel, info["channels"] - 1)
+    steps[inside] = block[picks[inside] - first, channel]
+    db = steps / STEPS_PER_DB + FLOOR_DB
+    power = np.where(inside[:, None], 10.0 ** (db / 10.0), 0.0).T.astype(np.float32)
+    image = image_from_power(power, info["sample_rate"], info["window"], spec)
+    return encode_png(image, spec.colormap)
