@@ -303,7 +303,8 @@ def export_project(
     status: Annotated[
         str | None,
         typer.Option(
-            help="Only datapoints that are todo, in_progress, done or review (marked for review)."
+            help="Only datapoints that are todo, in_progress, done, review (marked for review) "
+            "or reviewed (completed by a reviewer or manager)."
         ),
     ] = None,
     author: Annotated[str | None, typer.Option(help="Only this user's annotations.")] = None,

@@ -6,10 +6,12 @@ import io
 import zipfile
 from typing import Any
 
+import orjson
 from sqlalchemy import update
 
-from audino.db.models import Job
+from audino.db.models import Assignment, Job
 from audino.services import export_jobs
+from tests import builders
 from tests.api.test_export_formats import speech_project
 from tests.conftest import AppEnv, Factory
 
@@ -131,3 +133,22 @@ def test_formats_say_which_options_apply(app_env: AppEnv, admin: Any) -> None:
     assert formats["commonvoice"]["locale"] and formats["rttm"]["speakers"]
     assert not formats["audacity"]["speakers"] and not formats["textgrid"]["splits"]
     assert not formats["audino"]["audio"] and not formats["audino"]["speakers"]
+
+
+def test_reviewed_means_completed_by_a_reviewer_or_manager(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Reviewed")
+    url = f"/api/projects/{rich.id}/export"
+    assert orjson.loads(admin.get(url, params={"status": "reviewed"}).content)["datapoints"] == []
+    reviewed = rich.datapoints[1]  # bob, a reviewer, is assigned; alice's work is done
+    with app_env.database.session() as db:
+        db.execute(
+            update(Assignment)
+            .where(Assignment.datapoint_id == reviewed, Assignment.user_id == rich.users["bob"])
+            .values(status="done")
+        )
+    doc = orjson.loads(admin.get(url, params={"status": "reviewed"}).content)
+    assert [dp["reference_transcript"] for dp in doc["datapoints"]] == [rich.transcripts[1]]
+    job = finished(admin, start(admin, rich.id, format="csv", status="reviewed")["id"])
+    assert job["result"]["datapoints"] == 1

@@ -37,6 +37,7 @@ export const STATUSES = [
   { value: "in_progress", label: "In progress" },
   { value: "todo", label: "To do" },
   { value: "review", label: "Marked for review" },
+  { value: "reviewed", label: "Reviewed (done by a reviewer or manager)" },
 ];
 
 export const SPLIT_PRESETS = [

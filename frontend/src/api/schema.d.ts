@@ -723,7 +723,8 @@ export interface paths {
         /**
          * Export Project
          * @description Streams the project in `format` (a zip for multi-file formats); `status` (all,
-         *     todo, in_progress, done, review) picks datapoints, `author` keeps one user's
+         *     todo, in_progress, done, review: marked for review, reviewed: completed by a
+         *     reviewer or manager of the project) picks datapoints, `author` keeps one user's
          *     annotations, `speaker_label` names the label that holds speakers, `splits`
          *     (`train=0.8,dev=0.1,test=0.1`) assigns splits stable by `split_by` (recording or
          *     speaker), `one_annotator` keeps one person's segments per datapoint (the furthest

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from audino.db.engine import Database
 from audino.db.models import (
     Assignment,
+    AssignmentStatus,
     Datapoint,
     Label,
     LabelValue,
@@ -50,7 +51,9 @@ from audino.services.export_audio import StorageClips
 from audino.services.label_mapping import ValueNames
 from audino.storage.blobs import BlobStore
 
-STATUS_FILTERS = ("all", "todo", "in_progress", "done", "review")
+# "review": marked for review; "reviewed": a reviewer or manager of the project completed it.
+STATUS_FILTERS = ("all", "todo", "in_progress", "done", "review", "reviewed")
+REVIEWER_ROLES = ("reviewer", "manager")
 BATCH = 1000
 
 
@@ -252,6 +255,16 @@ def _datapoint_filter(plan: ExportPlan) -> list[Any]:
     where: list[Any] = [Datapoint.project_id == plan.project_id]
     if plan.status == "review":
         where.append(Datapoint.marked_for_review.is_(True))
+    elif plan.status == "reviewed":
+        where.append(
+            exists().where(
+                Assignment.datapoint_id == Datapoint.id,
+                Assignment.status == AssignmentStatus.done.value,
+                Membership.user_id == Assignment.user_id,
+                Membership.project_id == plan.project_id,
+                Membership.role.in_(REVIEWER_ROLES),
+            )
+        )
     elif plan.status != "all":
         where.append(Datapoint.status == plan.status)
     if plan.author_id is not None:

@@ -26,7 +26,7 @@ class ExportJobIn(BaseModel):
     """The streamed export's choices (`GET /api/projects/{id}/export`), as a JSON body."""
 
     format: str = Field(default="audino", min_length=1, max_length=64)
-    # all, todo, in_progress, done, review
+    # all, todo, in_progress, done, review (marked), reviewed (done by a reviewer or manager)
     status: str | None = Field(default=None, max_length=32)
     author: str | None = Field(default=None, max_length=150)
     speaker_label: str | None = Field(default=None, max_length=200)
