@@ -31,7 +31,13 @@ KINDS = ("wav", "mp3", "flac")
 # kind -> (container, encoder, frame sample format, codec options)
 ENCODINGS: dict[str, tuple[str, str, str, dict[str, str]]] = {
     "wav": ("wav", "pcm_s16le", "s16", {}),
-    "mp3": ("mp3", "libmp3lame", "fltp", {"flags": "+qscale", "global_quality": "472"}),
+    # VBR (-q 4), with LAME's fastest search (compression_level 9) to generate quickly.
+    "mp3": (
+        "mp3",
+        "libmp3lame",
+        "fltp",
+        {"flags": "+qscale", "global_quality": "472", "compression_level": "9"},
+    ),
     "flac": ("flac", "flac", "s16", {}),
 }
 # Seek accuracy: a sweep whose pitch tells the time (slow enough for 3 minutes).
