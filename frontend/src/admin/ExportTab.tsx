@@ -20,7 +20,10 @@ export function ExportTab({ projectId }: { projectId: number }) {
   const [jobId, setJobId] = useState<number | null>(null);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
-  const { job, error: jobError, retry } = useJob(jobId);
+  const followed = useJob(jobId);
+  // useJob keeps the last job it saw; show only the one started for the current choices.
+  const job = followed.job !== null && followed.job.id === jobId ? followed.job : null;
+  const { error: jobError, retry } = followed;
 
   const format = formats.data?.find((f) => f.name === chosen) ?? formats.data?.[0];
   const body = format ? exportBody(format, choices) : null;
@@ -90,7 +93,7 @@ export function ExportTab({ projectId }: { projectId: number }) {
           </a>
         ) : null}
       </div>
-      <ErrorMessage>{startError ?? jobError}</ErrorMessage>
+      <ErrorMessage>{startError ?? (jobId !== null ? jobError : null)}</ErrorMessage>
       {job ? (
         <div className="export-job" aria-live="polite">
           {running ? <ProgressBar value={job.progress} label="Export progress" /> : null}
