@@ -9,6 +9,7 @@ import { rulerLabel, rulerSteps } from "./ruler";
 import {
   formatHz,
   localTicks,
+  spreadTicks,
   tileSeconds,
   tileUrl,
   tileWindow,
@@ -237,8 +238,9 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     if (key === this.axisKey) return;
     this.axisKey = key;
     const local = () => localTicks(this.options.peaks.info.sample_rate, settings.scale, height);
-    const apply = (ticks: Tick[]) => {
+    const apply = (all: Tick[]) => {
       if (this.axisKey !== key) return;
+      const ticks = spreadTicks(all, 12);
       this.ticks = ticks;
       this.axisBox.replaceChildren(
         ...ticks.map((t) => {

@@ -6,6 +6,7 @@ import {
   frequencyY,
   localTicks,
   readSpectrogramSettings,
+  spreadTicks,
   tileSeconds,
   tileUrl,
   tileWindow,
@@ -46,6 +47,17 @@ describe("frequency axis", () => {
     const ticks = localTicks(44100, "log", 160);
     expect(ticks.length).toBeGreaterThan(3);
     for (let i = 1; i < ticks.length; i++) expect(Math.abs(ticks[i].y - ticks[i - 1].y)).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe("spreadTicks", () => {
+  it("drops labels that would overlap the one above", () => {
+    const ticks = [
+      { hz: 100, y: 158 },
+      { hz: 200, y: 150 },
+      { hz: 1000, y: 100 },
+    ];
+    expect(spreadTicks(ticks, 12).map((t) => t.hz)).toEqual([1000, 200]);
   });
 });
 

@@ -122,6 +122,15 @@ export function localTicks(sampleRate: number, scale: SpectrogramSettings["scale
   return ticks;
 }
 
+/** Ticks at least `gap` px apart, from the top down (labels must not overlap). */
+export function spreadTicks(ticks: Tick[], gap: number): Tick[] {
+  const out: Tick[] = [];
+  for (const t of [...ticks].sort((a, b) => a.y - b.y)) {
+    if (out.length === 0 || t.y - out[out.length - 1].y >= gap) out.push(t);
+  }
+  return out;
+}
+
 export function formatHz(hz: number): string {
   return hz >= 1000 ? `${Number((hz / 1000).toFixed(1))} kHz` : `${Math.round(hz)} Hz`;
 }
