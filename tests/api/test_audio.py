@@ -142,7 +142,7 @@ def test_missing_blob_is_404(app_env: AppEnv, factory: Factory, audio: dict[str,
         ("opus_mono_48k.opus", "audio/ogg", "audio/flac"),
         ("vorbis_mono_44k.ogg", "audio/ogg", "audio/flac"),
         ("opus_mono.webm", "audio/webm", "audio/flac"),
-        ("aac_mono_16k.m4a", "audio/mp4", "audio/flac"),
+        ("aac_mono_16k.m4a", "audio/mp4", "audio/mp4"),
         ("flac_mono_16k.flac", "audio/flac", "audio/flac"),  # has a seek table: as it is
         ("mono_22k.aiff", "audio/aiff", "audio/flac"),  # not playable in Chromium: a copy
     ],

@@ -16,7 +16,6 @@ from tests.conftest import FORMATS
 
 GOOD = sorted(p for p in FORMATS.iterdir() if not p.name.startswith("bad_"))
 COPIED = {
-    "aac_mono_16k.m4a",
     "mono_22k.aiff",
     "mp3_stereo_44k.mp3",
     "opus_mono.webm",

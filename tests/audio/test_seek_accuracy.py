@@ -2,10 +2,10 @@
 audio at t of the upload, within 20 ms, for every accepted input format.
 
 A sweep whose pitch encodes the time is encoded to each format and ingested. Formats that
-Chromium seeks by estimate (MP3, Ogg, WebM, AAC, FLAC without a seek table) or does not play
-(AIFF, µ-law WAV) get a FLAC copy with a seek table; it is decoded the way a browser seeks
-it, from the seek point before the target, counting samples. PCM WAV is decoded from the
-original with a timestamp seek.
+Chromium seeks by estimate (MP3, Ogg, WebM, raw AAC, FLAC without a seek table) or does not
+play (AIFF, µ-law WAV) get a FLAC copy with a seek table; it is decoded the way a browser
+seeks it, from the seek point before the target, counting samples. PCM WAV and AAC in MP4
+are decoded from the original with a timestamp seek.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ CASES: dict[str, tuple[dict[str, Any], bool]] = {
     "ulaw.wav": ({"container": "wav", "codec": "pcm_mulaw"}, True),
     "pcm16.wav": ({"container": "wav", "codec": "pcm_s16le"}, False),
     "float.wav": ({"container": "wav", "codec": "pcm_f32le", "sample_format": "flt"}, False),
-    "aac.m4a": ({"container": "ipod", "codec": "aac", "sample_format": "fltp"}, True),
+    "aac.m4a": ({"container": "ipod", "codec": "aac", "sample_format": "fltp"}, False),
     "opus.opus": (
         {"container": "ogg", "codec": "libopus", "sample_format": "flt", "out_rate": 48000},
         True,

@@ -19,12 +19,12 @@ from audino.audio.probe import _pyav
 # PCM in WAV that every browser plays and seeks exactly (by byte arithmetic).
 EXACT_WAV_CODECS = frozenset({"pcm_u8", "pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le"})
 # Measured in Chromium 156 with a sweep whose pitch encodes the time (10-minute files):
-# PCM WAV and FLAC land on the sample; the others do not, so they get a copy.
+# PCM WAV, FLAC and AAC in MP4 (it has a sample table) land on the sample; these do not.
+EXACT_MP4_CODECS = frozenset({"aac"})
 INEXACT = {
     "mp3": "MP3 seeks by estimate in browsers (CBR up to 0.5 s off, VBR seconds off)",
     "ogg": "Ogg seeks by estimate in browsers (sometimes 0.1-0.5 s off)",
     "webm": "WebM audio seeks by estimate in browsers (sometimes 0.15 s off)",
-    "mp4": "AAC in MP4 plays its encoder priming in browsers (23 ms early)",
     "aac": "raw AAC seeks by estimate in browsers",
 }
 MAX_FLAC_CHANNELS = 8
@@ -45,6 +45,8 @@ def copy_reason(path: str | os.PathLike[str], container: str, codec: str) -> str
         if _has_seek_table(path):
             return None
         return "FLAC without a seek table seeks by estimate in browsers"
+    if container == "mp4" and codec in EXACT_MP4_CODECS:
+        return None
     if container == "mp3" and _is_vbr_mp3(path):
         return "variable-bitrate MP3 seeks by estimate in browsers (seconds off)"
     if container in INEXACT:
