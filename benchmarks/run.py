@@ -5,8 +5,9 @@
 (d) first start and restart time, (e) idle memory, (f) ingest of long WAV/MP3/FLAC files
 against a bare decode (benchmarks/ingest.py), (g) a 3-hour recording in headless Chromium:
 time to draw and to play after a seek, bytes and renderer memory (benchmarks/browser.py),
-(h) 11,000 x 10 segments to every text format, streamed, and (i) clip cutting from 16 kHz
-mono (benchmarks/bench_dataset_formats.py).
+(h) 11,000 x 10 segments to every text format, streamed, (i) clip cutting from 16 kHz
+mono (benchmarks/bench_dataset_formats.py), and (j) seek accuracy in Chromium per input
+format, original against what is served (benchmarks/seek_accuracy.py).
 Each figure is printed next to a baseline measured in the same run and its target.
 Nothing here is a unit test.
 """
@@ -21,11 +22,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PARTS = ("formats", "load", "start", "ingest", "browser", "dataset-formats")
+PARTS = ("formats", "load", "start", "ingest", "seek", "browser", "dataset-formats")
 
 
 def main() -> None:
-    from benchmarks import bench_dataset_formats, bench_formats, bench_server, browser, ingest
+    from benchmarks import (
+        bench_dataset_formats,
+        bench_formats,
+        bench_server,
+        browser,
+        ingest,
+        seek_accuracy,
+    )
     from benchmarks.common import Figure, load_average, print_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -56,6 +64,9 @@ def main() -> None:
             figures += bench_server.start_and_memory(folder)
         if "ingest" in parts:
             figures += ingest.run(folder / "ingest", quick=args.quick)
+        if "seek" in parts and Path("/usr/bin/chromium").exists():
+            (folder / "seek").mkdir()
+            figures += seek_accuracy.run(folder / "seek", minutes=10.0 if args.quick else 60.0)
         if "browser" in parts:
             figures += browser.run(folder / "browser", hours=1.0 if args.quick else 3.0)
         if "dataset-formats" in parts:
