@@ -32,38 +32,58 @@ def chunk_length(sample_rate: int, seconds: float = CHUNK_SECONDS) -> int:
     return max(CHUNK_ALIGN, math.ceil(sample_rate * seconds / CHUNK_ALIGN) * CHUNK_ALIGN)
 
 
-def frame_view(frame: Any, channels: int) -> tuple[np.ndarray, float, float]:
-    """A frame's samples as a (channels, n) view in their own type, with the scale and
-    offset that bring them to [-1, 1]: `(view - offset) * scale`."""
+_DTYPES = {
+    "flt": np.float32,
+    "dbl": np.float64,
+    "s16": np.int16,
+    "s32": np.int32,
+    "s64": np.int64,
+    "u8": np.uint8,
+}
+
+Rows = list[np.ndarray]  # one 1-D array per channel, views into the frame's planes
+
+
+def frame_view(frame: Any, channels: int) -> tuple[Rows, float, float]:
+    """A frame's samples per channel, in their own type and without copying, with the
+    scale and offset that bring them to [-1, 1]: `(row - offset) * scale`."""
     fmt = frame.format.name
     planar = fmt.endswith("p")
     base = fmt[:-1] if planar else fmt
     scale, offset = _SCALES.get(base, (1.0, 0.0))
-    raw = frame.to_ndarray()
+    dtype = _DTYPES.get(base)
     own = len(frame.layout.channels) or channels
-    if not planar:
-        raw = raw.reshape(-1, own).T
-    if own != channels:  # a stream that changes its layout midway (seen in MP3 and AAC)
-        raw = raw[:channels] if own > channels else np.repeat(raw[:1], channels, axis=0)
-    return raw, scale, offset
-
-
-def convert_into(out: np.ndarray, raw: np.ndarray, scale: float, offset: float) -> None:
-    """Writes float32 samples of `raw` into `out` in one pass where possible."""
-    if offset:
-        np.subtract(raw, offset, out=out, casting="unsafe")
-        out *= scale
-    elif scale != 1.0:
-        np.multiply(raw, scale, out=out, casting="unsafe")
+    n = frame.samples
+    if dtype is None:  # a format we have no view for: let PyAV convert it
+        raw = frame.to_ndarray()
+        raw = raw.reshape(-1, own).T if not planar else raw
+        rows = list(raw)
+    elif planar:
+        rows = [np.frombuffer(plane, dtype, count=n) for plane in frame.planes[:own]]
     else:
-        np.copyto(out, raw, casting="unsafe")
+        rows = list(np.frombuffer(frame.planes[0], dtype, count=n * own).reshape(n, own).T)
+    if own != channels:  # a stream that changes its layout midway (seen in MP3 and AAC)
+        rows = rows[:channels] if own > channels else rows[:1] * channels
+    return rows, scale, offset
+
+
+def convert_into(out: np.ndarray, rows: Rows, scale: float, offset: float) -> None:
+    """Writes rows as float32 into `out` (channels, n), one pass per channel."""
+    for target, row in zip(out, rows, strict=True):
+        if offset:
+            np.subtract(row, offset, out=target, casting="unsafe")
+            target *= scale
+        elif scale != 1.0:
+            np.multiply(row, scale, out=target, casting="unsafe")
+        else:
+            np.copyto(target, row, casting="unsafe")
 
 
 def frame_samples(frame: Any, channels: int) -> np.ndarray:
     """One decoded frame as float32 (channels, n) in [-1, 1], whatever its sample format."""
-    raw, scale, offset = frame_view(frame, channels)
-    out = np.empty(raw.shape, dtype=np.float32)
-    convert_into(out, raw, scale, offset)
+    rows, scale, offset = frame_view(frame, channels)
+    out = np.empty((channels, frame.samples), dtype=np.float32)
+    convert_into(out, rows, scale, offset)
     return out
 
 
@@ -159,14 +179,13 @@ class ChunkReader:
                 for frame in container.decode(stream):
                     if not self.info.sample_rate:
                         self.info.sample_rate = int(frame.sample_rate)
-                    raw, scale, offset = frame_view(frame, channels)
-                    n = raw.shape[1]
+                    rows, scale, offset = frame_view(frame, channels)
+                    n = frame.samples
                     used = 0
                     while used < n:
                         take = min(size - held, n - used)
-                        convert_into(
-                            buffer[:, held : held + take], raw[:, used : used + take], scale, offset
-                        )
+                        part = rows if take == n else [r[used : used + take] for r in rows]
+                        convert_into(buffer[:, held : held + take], part, scale, offset)
                         held += take
                         used += take
                         if held == size:

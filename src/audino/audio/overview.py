@@ -47,34 +47,46 @@ class OverviewBuilder:
         return self.window // 2 + 1
 
     def add(self, chunk: np.ndarray) -> None:
+        """Frames whose window is complete; only a short tail is kept (no chunk copies)."""
         self.samples += chunk.shape[1]
-        self._frames(np.concatenate([self.carry, chunk], axis=1), final=False)
-
-    def _frames(self, data: np.ndarray, *, final: bool) -> None:
-        start = self.carry_start
-        end = start + data.shape[1]
-        if final:  # the frames whose centre is inside the audio, padded with silence
-            last = math.ceil(self.samples / self.hop) - 1
-            data = np.concatenate([data, np.zeros((self.channels, self.window), np.float32)], 1)
-        else:
-            last = math.floor((end - self.half) / self.hop)
-        if last >= self.next_frame:
-            frames = np.arange(self.next_frame, last + 1)
-            first_sample = frames * self.hop - self.half - start
-            views = np.lib.stride_tricks.sliding_window_view(data, self.window, axis=1)
-            picked = views[:, first_sample]  # (channels, frames, window)
-            spectrum = np.fft.rfft(picked * self.taper, axis=2)
-            power = (spectrum.real**2 + spectrum.imag**2) * self.scale
-            db = 10.0 * np.log10(np.maximum(power, 1e-20))
-            steps = np.clip(np.round((db - FLOOR_DB) * STEPS_PER_DB), 0, 255).astype(np.uint8)
-            self.parts.append(np.ascontiguousarray(steps.transpose(1, 0, 2)))
+        chunk_start = self.carry_start + self.carry.shape[1]
+        end = chunk_start + chunk.shape[1]
+        last = math.floor((end - self.half) / self.hop)
+        frames = np.arange(self.next_frame, last + 1)
+        if frames.size:
+            straddling = frames * self.hop - self.half < chunk_start
+            if straddling.any():
+                head = np.concatenate([self.carry, chunk[:, : self.window]], axis=1)
+                self._compute(head, self.carry_start, frames[straddling])
+            if not straddling.all():
+                self._compute(chunk, chunk_start, frames[~straddling])
             self.next_frame = last + 1
-        keep = min(max(0, self.next_frame * self.hop - self.half - start), end - start)
-        self.carry = np.ascontiguousarray(data[:, keep : end - start])
-        self.carry_start = start + keep
+        keep = self.next_frame * self.hop - self.half
+        if keep >= chunk_start:
+            self.carry = chunk[:, min(keep, end) - chunk_start :].copy()
+            self.carry_start = min(keep, end)
+        else:
+            self.carry = np.concatenate([self.carry[:, keep - self.carry_start :], chunk], axis=1)
+            self.carry_start = keep
+
+    def _compute(self, data: np.ndarray, start: int, frames: np.ndarray) -> None:
+        first_sample = frames * self.hop - self.half - start
+        views = np.lib.stride_tricks.sliding_window_view(data, self.window, axis=1)
+        picked = views[:, first_sample]  # (channels, frames, window)
+        spectrum = np.fft.rfft(picked * self.taper, axis=2)
+        power = (spectrum.real**2 + spectrum.imag**2) * self.scale
+        db = 10.0 * np.log10(np.maximum(power, 1e-20))
+        steps = np.clip(np.round((db - FLOOR_DB) * STEPS_PER_DB), 0, 255).astype(np.uint8)
+        self.parts.append(np.ascontiguousarray(steps.transpose(1, 0, 2)))
 
     def finish(self) -> tuple[bytes, dict[str, int]]:
-        self._frames(self.carry, final=True)
+        # The frames whose centre is inside the audio, padded with silence past its end.
+        last = math.ceil(self.samples / self.hop) - 1
+        if last >= self.next_frame:
+            silence = np.zeros((self.channels, self.window), np.float32)
+            data = np.concatenate([self.carry, silence], axis=1)
+            self._compute(data, self.carry_start, np.arange(self.next_frame, last + 1))
+            self.next_frame = last + 1
         frames = np.concatenate(self.parts) if self.parts else np.zeros((0,), np.uint8)
         info = {
             "window": self.window,
