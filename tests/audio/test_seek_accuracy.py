@@ -123,7 +123,8 @@ def test_heard_after_a_seek_is_what_is_drawn(tmp_path: Path, name: str) -> None:
         playback_path=tmp_path / "playback.flac",
     )
     # What ingest draws: the peaks come from one sequential decode of the original.
-    drawn = np.concatenate(list(ChunkReader(original)), axis=1)[0]
+    reader = ChunkReader(original)
+    drawn = reader.to_float(np.concatenate(list(reader), axis=1))[0]
     drawn_rate = result.sample_rate
     # Raw ADTS carries no gapless info: every decoder plays its 1024 priming samples.
     priming = 1024 / RATE if name.endswith(".aac") else 0.0

@@ -64,10 +64,11 @@ def analyse(
     expected = round(claimed * reader.sample_rate) if claimed else 0
     try:
         for chunk in reader:
-            builder.add(chunk)
-            overview.add(chunk)
+            scale, offset = reader.scale, reader.offset
+            builder.add(chunk, scale, offset)
+            overview.add(chunk, scale, offset)
             if writer is not None:
-                writer.add(chunk)
+                writer.add(chunk, scale, offset)
             if progress is not None and expected:
                 progress(min(0.99, reader.samples / expected))
         if writer is not None:

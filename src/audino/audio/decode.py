@@ -132,11 +132,18 @@ def stream_info(path: str | os.PathLike[str]) -> StreamInfo:
 
 
 class ChunkReader:
-    """Decodes the first audio stream once, yielding float32 (channels, chunk) arrays.
+    """Decodes the first audio stream once, yielding (channels, chunk) arrays in the
+    decoder's own sample type (int16 for 16-bit PCM and FLAC, float32 for MP3, AAC, Opus...):
+    copying without converting is what keeps ingest near the cost of decoding. A sample s
+    means `(s - offset) * scale` of full scale (see `to_float`).
 
     Every chunk but the last has exactly `chunk` samples. Afterwards `samples` is the
     number decoded; a decoding error raises BadAudio saying where the audio stopped.
     """
+
+    scale = 1.0
+    offset = 0.0
+    _dtype: np.dtype[Any] = np.dtype(np.float32)
 
     def __init__(self, path: Source, *, chunk_seconds: float = CHUNK_SECONDS) -> None:
         self.path = path
@@ -154,6 +161,14 @@ class ChunkReader:
         if self._container is not None:
             self._container.close()
             self._container = None
+
+    def to_float(self, chunk: np.ndarray) -> np.ndarray:
+        """A chunk as float32 in [-1, 1]."""
+        if chunk.dtype == np.float32 and self.scale == 1.0 and not self.offset:
+            return chunk
+        out = np.empty(chunk.shape, np.float32)
+        convert_into(out, list(chunk), self.scale, self.offset)
+        return out
 
     @property
     def sample_rate(self) -> int:
@@ -173,36 +188,76 @@ class ChunkReader:
             channels = self.info.channels or len(stream.layout.channels) or 1
             self.info.channels = channels
             size = chunk_length(self.info.sample_rate or 48000, self.chunk_seconds)
-            buffer = np.empty((channels, size), dtype=np.float32)
+            buffer: np.ndarray | None = None
             held = 0
             try:
+                packed = ""  # the packed sample format of a stream read by the fast path
                 for frame in container.decode(stream):
-                    if not self.info.sample_rate:
-                        self.info.sample_rate = int(frame.sample_rate)
-                    rows, scale, offset = frame_view(frame, channels)
                     n = frame.samples
+                    if (
+                        packed
+                        and frame.format.name == packed
+                        and frame.layout.nb_channels == channels
+                    ):
+                        # Interleaved PCM (WAV): one copy per frame, no per-channel views.
+                        assert buffer is not None
+                        rows = [np.frombuffer(frame.planes[0], buffer.dtype, count=n * channels)]
+                        source = rows[0].reshape(n, channels)
+                    else:
+                        if not self.info.sample_rate:
+                            self.info.sample_rate = int(frame.sample_rate)
+                        rows, scale, offset = frame_view(frame, channels)
+                        if buffer is None:  # the first frame sets the type of every chunk
+                            self.scale, self.offset, self._dtype = scale, offset, rows[0].dtype
+                            buffer = np.empty((channels, size), dtype=self._dtype)
+                            fmt = frame.format
+                            if not fmt.is_planar and fmt.name in _DTYPES:
+                                packed = fmt.name
+                        elif (scale, offset, rows[0].dtype) != (
+                            self.scale,
+                            self.offset,
+                            buffer.dtype,
+                        ):
+                            rows = self._rescaled(rows, scale, offset)
+                        source = None
                     used = 0
                     while used < n:
                         take = min(size - held, n - used)
-                        part = rows if take == n else [r[used : used + take] for r in rows]
-                        convert_into(buffer[:, held : held + take], part, scale, offset)
+                        if source is not None:
+                            np.copyto(buffer[:, held : held + take].T, source[used : used + take])
+                        else:
+                            for target, row in zip(
+                                buffer[:, held : held + take], rows, strict=True
+                            ):
+                                np.copyto(target, row[used : used + take], casting="unsafe")
                         held += take
                         used += take
                         if held == size:
                             self.samples += held
                             yield buffer
-                            buffer = np.empty((channels, size), dtype=np.float32)
+                            buffer = np.empty((channels, size), dtype=buffer.dtype)
                             held = 0
             except (av.FFmpegError, ValueError, OSError, MemoryError):
                 decoded = (self.samples + held) / (self.info.sample_rate or 1)
                 raise BadAudio(
                     f"the audio is damaged and stops decoding after {decoded:.2f} s."
                 ) from None
-            if held:
+            if held and buffer is not None:
                 self.samples += held
                 yield buffer[:, :held]
         finally:
             container.close()
+
+    def _rescaled(self, rows: Rows, scale: float, offset: float) -> Rows:
+        """Rows of a frame whose sample format changed midway, in the first frame's terms."""
+        out = []
+        for row in rows:
+            value = (row.astype(np.float64) - offset) * scale / self.scale + self.offset
+            if np.issubdtype(self._dtype, np.integer):
+                info = np.iinfo(self._dtype)
+                value = np.clip(np.round(value), info.min, info.max)
+            out.append(value)
+        return out
 
 
 def decode_window(

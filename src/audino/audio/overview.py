@@ -25,7 +25,8 @@ def hop_samples(sample_rate: int) -> int:
 
 
 class OverviewBuilder:
-    """Fed float32 (channels, n) chunks in order; `finish` returns the frames as bytes."""
+    """Fed (channels, n) chunks in order (any sample type, see `add`); `finish` returns
+    the frames as bytes."""
 
     def __init__(self, sample_rate: int, channels: int, window: int = OVERVIEW_WINDOW) -> None:
         self.sample_rate = sample_rate
@@ -38,6 +39,7 @@ class OverviewBuilder:
         # Sample `carry_start` is carry[:, 0]; the signal is silent before sample 0.
         self.carry = np.zeros((channels, self.half), np.float32)
         self.carry_start = -self.half
+        self.sample_scale, self.sample_offset = 1.0, 0.0
         self.next_frame = 0
         self.samples = 0
         self.parts: list[np.ndarray] = []
@@ -46,8 +48,12 @@ class OverviewBuilder:
     def bins(self) -> int:
         return self.window // 2 + 1
 
-    def add(self, chunk: np.ndarray) -> None:
-        """Frames whose window is complete; only a short tail is kept (no chunk copies)."""
+    def add(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> None:
+        """Frames whose window is complete; only a short tail is kept (no chunk copies).
+        A sample s means `(s - offset) * scale` of full scale."""
+        if self.samples == 0:  # silence before the start, in the chunks' own terms
+            self.sample_scale, self.sample_offset = scale, offset
+            self.carry = np.full((self.channels, self.half), offset, chunk.dtype)
         self.samples += chunk.shape[1]
         chunk_start = self.carry_start + self.carry.shape[1]
         end = chunk_start + chunk.shape[1]
@@ -73,7 +79,10 @@ class OverviewBuilder:
         first_sample = frames * self.hop - self.half - start
         views = np.lib.stride_tricks.sliding_window_view(data, self.window, axis=1)
         picked = views[:, first_sample]  # (channels, frames, window)
-        spectrum = np.fft.rfft(picked * self.taper, axis=2)
+        if self.sample_offset:
+            picked = picked.astype(np.float32) - np.float32(self.sample_offset)
+        taper = self.taper * np.float32(self.sample_scale)
+        spectrum = np.fft.rfft(picked * taper, axis=2)
         power = (spectrum.real**2 + spectrum.imag**2) * self.scale
         db = 10.0 * np.log10(np.maximum(power, 1e-20))
         steps = np.clip(np.round((db - FLOOR_DB) * STEPS_PER_DB), 0, 255).astype(np.uint8)
@@ -83,7 +92,7 @@ class OverviewBuilder:
         # The frames whose centre is inside the audio, padded with silence past its end.
         last = math.ceil(self.samples / self.hop) - 1
         if last >= self.next_frame:
-            silence = np.zeros((self.channels, self.window), np.float32)
+            silence = np.full((self.channels, self.window), self.sample_offset, self.carry.dtype)
             data = np.concatenate([self.carry, silence], axis=1)
             self._compute(data, self.carry_start, np.arange(self.next_frame, last + 1))
             self.next_frame = last + 1

@@ -57,8 +57,9 @@ def plan_levels(samples: int, samples_per_pixel: int, channels: int) -> list[Lev
 
 
 class PeaksBuilder:
-    """Fed float32 (channels, n) chunks in order; every chunk but the last must hold a
-    whole number of level-0 blocks. `finish` returns the serialised pyramid."""
+    """Fed (channels, n) chunks in order (any sample type, see `add`); every chunk but the
+    last must hold a whole number of level-0 blocks. `finish` returns the serialised
+    pyramid."""
 
     def __init__(self, sample_rate: int, channels: int) -> None:
         self.sample_rate = sample_rate
@@ -68,7 +69,8 @@ class PeaksBuilder:
         self._parts: list[np.ndarray] = []
         self._tail = False
 
-    def add(self, chunk: np.ndarray) -> None:
+    def add(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> None:
+        """A chunk of samples s meaning `(s - offset) * scale` of full scale."""
         n = chunk.shape[1]
         if n == 0:
             return
@@ -77,8 +79,8 @@ class PeaksBuilder:
         spp = self.samples_per_pixel
         self._tail = n % spp != 0
         starts = np.arange(0, n, spp)
-        lows = np.minimum.reduceat(chunk, starts, axis=1)
-        highs = np.maximum.reduceat(chunk, starts, axis=1)
+        lows = (np.minimum.reduceat(chunk, starts, axis=1) - offset) * scale
+        highs = (np.maximum.reduceat(chunk, starts, axis=1) - offset) * scale
         pixels = np.empty((len(starts), self.channels, 2), dtype=np.int8)
         pixels[:, :, 0] = quantize(lows, up=False).T
         pixels[:, :, 1] = quantize(highs, up=True).T

@@ -92,23 +92,23 @@ class BackgroundWriter:
     def __init__(self, writer: FlacWriter, depth: int = 3) -> None:
         self.writer = writer
         self.path = writer.path
-        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=depth)
+        self._queue: queue.Queue[tuple[np.ndarray, float, float] | None] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="flac-writer", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        while (chunk := self._queue.get()) is not None:
+        while (item := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    self.writer.add(chunk)
+                    self.writer.add(*item)
                 except BaseException as exc:  # handed to the decoding thread in finish()
                     self._error = exc
 
-    def add(self, chunk: np.ndarray) -> None:
+    def add(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put(chunk)
+        self._queue.put((chunk, scale, offset))
 
     def finish(self) -> None:
         self._queue.put(None)
@@ -138,12 +138,17 @@ class FlacWriter:
         self._pts = 0
         self._packets: list[tuple[int, int]] = []  # (first sample, bytes) per FLAC frame
 
-    def add(self, chunk: np.ndarray) -> None:
+    def add(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> None:
+        """A chunk of samples s meaning `(s - offset) * scale` of full scale."""
         n = chunk.shape[1]
         if n == 0:
             return
         packed = np.empty((n, self.channels), dtype=np.int16)
-        np.multiply(np.clip(chunk, -1.0, 1.0).T, 32767.0, out=packed, casting="unsafe")
+        if chunk.dtype == np.int16 and scale == 1 / 32768 and not offset:
+            np.copyto(packed, chunk.T)  # 16-bit in, 16-bit out: interleaving only
+        else:
+            full = (chunk.T - offset) * scale if offset or scale != 1.0 else chunk.T
+            np.multiply(np.clip(full, -1.0, 1.0), 32767.0, out=packed, casting="unsafe")
         frame = _pyav().AudioFrame.from_ndarray(
             packed.reshape(1, -1), format="s16", layout=self.layout
         )
