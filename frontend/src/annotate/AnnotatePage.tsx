@@ -8,6 +8,7 @@ import { useLoad } from "../components/useLoad";
 import { Autosave, autosaveFor, type Transport } from "./autosave";
 import { loadQueue, mergeWithServer, storageKey } from "./saveQueue";
 import { fromServer, type Label, type Segment, type Values } from "./segments";
+import { prefetchPeaks } from "./useStreamSource";
 import { Workspace } from "./Workspace";
 import "./annotate.css";
 
@@ -38,6 +39,7 @@ function transportFor(datapointId: number): Transport {
 }
 
 async function load(datapointId: number, userId: number | null | undefined): Promise<Loaded> {
+  prefetchPeaks(datapointId);
   const path = { datapoint_id: datapointId };
   const [datapoint, serverSegments, neighbours, assignment] = await Promise.all([
     unwrap(api.GET("/api/datapoints/{datapoint_id}", { params: { path } })),

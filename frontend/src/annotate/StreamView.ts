@@ -161,7 +161,9 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
   private draw(): void {
     const ws = this.wavesurfer;
     if (!ws) return;
-    const duration = ws.getDuration() || this.options.peaks.info.duration;
+    // The peaks' duration: wavesurfer lays the view out with it, and tile URLs stay the same
+    // when the <audio> later reports its own (slightly different) duration.
+    const duration = this.options.peaks.info.duration || ws.getDuration();
     const width = ws.getWidth();
     const total = ws.getWrapper().scrollWidth;
     if (!duration || width <= 0 || total <= 0) return;

@@ -88,9 +88,14 @@ export class PeaksStore {
     return this.cache.bytes;
   }
 
-  async loadOverview(): Promise<Int8Array> {
-    const level = this.info.levels[this.coarsest].level;
-    const data = new Int8Array(await this.fetchBytes(`${this.base}/peaks/${level}`));
+  /** URL of the whole coarsest level. */
+  static overviewUrl(info: PeaksInfo, base: string): string {
+    return `${base}/peaks/${info.levels[info.levels.length - 1].level}`;
+  }
+
+  async loadOverview(prefetched?: Promise<ArrayBuffer>): Promise<Int8Array> {
+    const bytes = await (prefetched ?? this.fetchBytes(PeaksStore.overviewUrl(this.info, this.base)));
+    const data = new Int8Array(bytes);
     this.overview = data;
     let peak = 1;
     for (let i = 0; i < data.length; i++) peak = Math.max(peak, Math.abs(data[i]));

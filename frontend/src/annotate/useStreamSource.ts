@@ -37,6 +37,39 @@ function axisFrom(base: string) {
   };
 }
 
+interface Prefetched {
+  info: Promise<unknown>;
+  overview: Promise<ArrayBuffer>;
+}
+
+const prefetched = new Map<number, Prefetched>();
+
+/**
+ * Starts fetching a datapoint's peaks levels and overview while the rest of the page loads
+ * (the first drawing waits for them); failures surface when they are used.
+ */
+export function prefetchPeaks(datapointId: number): void {
+  const base = `/api/datapoints/${datapointId}`;
+  const info = fetchOk(`${base}/peaks`).then((r) => r.json() as Promise<unknown>);
+  const overview = info.then((i) => {
+    if (!isPeaksInfo(i)) throw new Error("The server sent peaks in an unknown shape.");
+    return fetchBytes(PeaksStore.overviewUrl(i, base));
+  });
+  info.catch(() => undefined);
+  overview.catch(() => undefined);
+  prefetched.clear(); // only the page being opened
+  prefetched.set(datapointId, { info, overview });
+}
+
+function takePrefetched(datapointId: number, base: string): Prefetched {
+  const found = prefetched.get(datapointId);
+  prefetched.delete(datapointId);
+  const fresh = () => fetchOk(`${base}/peaks`).then((r) => r.json() as Promise<unknown>);
+  // A prefetch that failed (e.g. 409 while the page opened during processing) is asked again.
+  if (found) return { info: found.info.catch(fresh), overview: found.overview };
+  return { info: fresh(), overview: Promise.reject(new Error("not prefetched")) };
+}
+
 interface Datapoint {
   id: number;
   audio_url: string;
@@ -68,12 +101,14 @@ export function useStreamSource(datapoint: Datapoint, spectrogram: SpectrogramSe
     setState({ kind: "loading" });
     (async () => {
       try {
-        const info: unknown = await (await fetchOk(`${base}/peaks`)).json();
+        const early = takePrefetched(id, base);
+        const info = await early.info;
         if (!isPeaksInfo(info)) throw new Error("The server sent peaks in an unknown shape.");
         const peaks = new PeaksStore(info, base, fetchBytes, () => {});
         const tiles = new TileStore(fetchImage, () => {});
         stores = { peaks, tiles };
-        await peaks.loadOverview();
+        // The prefetched overview, or (when that failed) a fresh request.
+        await peaks.loadOverview(early.overview.catch(() => fetchBytes(PeaksStore.overviewUrl(info, base))));
         if (cancelled) return;
         setState({
           kind: "ready",
