@@ -3,10 +3,12 @@ import { COLORMAPS, DB_RANGES, SCALES, type SpectrogramSettings } from "./spectr
 
 interface Props {
   settings: SpectrogramSettings;
+  /** The recording's channels: a channel choice when there are several. */
+  channels: number;
   onChange(next: SpectrogramSettings): void;
 }
 
-export function SpectrogramControls({ settings, onChange }: Props) {
+export function SpectrogramControls({ settings, channels, onChange }: Props) {
   const set = (patch: Partial<SpectrogramSettings>) => onChange({ ...settings, ...patch });
   return (
     <div className="transport-group spectrogram-controls" role="group" aria-label="Spectrogram">
@@ -54,6 +56,22 @@ export function SpectrogramControls({ settings, onChange }: Props) {
               ))}
             </select>
           </label>
+          {channels > 1 ? (
+            <label className="inline">
+              <span>Channel</span>
+              <select
+                aria-label="Spectrogram channel"
+                value={Math.min(settings.channel, channels - 1)}
+                onChange={(e) => set({ channel: Number(e.target.value) })}
+              >
+                {Array.from({ length: channels }, (_, c) => (
+                  <option key={c} value={c}>
+                    {channels === 2 ? ["left", "right"][c] : c + 1}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
         </>
       ) : null}
     </div>

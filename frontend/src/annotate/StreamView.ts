@@ -220,7 +220,8 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     ctx.clearRect(0, 0, width, height);
     for (const index of tilesFor(t0, t1, span, duration)) {
       const tile = tileWindow(index, span, duration);
-      const bitmap = this.options.tiles.tile(tileUrl(this.options.base, tile, height, settings));
+      const url = tileUrl(this.options.base, tile, height, settings, this.options.peaks.info.channels);
+      const bitmap = this.options.tiles.tile(url);
       if (!bitmap) {
         missing++;
         continue;

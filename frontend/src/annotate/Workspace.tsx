@@ -177,7 +177,11 @@ export function Workspace({ data }: { data: Loaded }) {
               maxZoom={source ? maxZoom(source, duration) : 1000}
               spectrogram={
                 source?.kind === "stream" ? (
-                  <SpectrogramControls settings={spectrogram} onChange={setSpectrogram} />
+                  <SpectrogramControls
+                    settings={spectrogram}
+                    channels={source.peaks.info.channels}
+                    onChange={setSpectrogram}
+                  />
                 ) : null
               }
               rate={actions.rate}

@@ -33,6 +33,11 @@ describe("tile grid", () => {
     expect(url).toContain("/api/datapoints/3/spectrogram?start=4&end=8&width=512&height=160&scale=log");
     expect(url).toContain("db_range=80");
     expect(url).toContain("colormap=viridis");
+    expect(url).toContain("channel=0");
+    const right = tileUrl("", tileWindow(0, 4, 100), 160, { ...DEFAULT_SPECTROGRAM, channel: 1 }, 2);
+    expect(right).toContain("channel=1");
+    const mono = tileUrl("", tileWindow(0, 4, 100), 160, { ...DEFAULT_SPECTROGRAM, channel: 1 }, 1);
+    expect(mono).toContain("channel=0");
   });
 });
 

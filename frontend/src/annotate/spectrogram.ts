@@ -12,6 +12,8 @@ export interface SpectrogramSettings {
   scale: (typeof SCALES)[number];
   dbRange: number;
   colormap: (typeof COLORMAPS)[number];
+  /** 0-based; files with fewer channels show their last. */
+  channel: number;
 }
 
 export const DEFAULT_SPECTROGRAM: SpectrogramSettings = {
@@ -19,6 +21,7 @@ export const DEFAULT_SPECTROGRAM: SpectrogramSettings = {
   scale: "mel",
   dbRange: 80,
   colormap: "viridis",
+  channel: 0,
 };
 
 const STORAGE_KEY = "audino.spectrogram";
@@ -33,6 +36,7 @@ export function readSpectrogramSettings(storage: Pick<Storage, "getItem"> = loca
       colormap: COLORMAPS.includes(raw.colormap as never)
         ? (raw.colormap as SpectrogramSettings["colormap"])
         : DEFAULT_SPECTROGRAM.colormap,
+      channel: Number.isInteger(raw.channel) && (raw.channel as number) >= 0 ? (raw.channel as number) : 0,
     };
   } catch {
     return DEFAULT_SPECTROGRAM;
@@ -77,7 +81,13 @@ export function tileWindow(index: number, span: number, duration: number): TileR
   return { start, end, width: Math.max(1, Math.round((TILE_PX * (end - start)) / span)) };
 }
 
-export function tileUrl(base: string, tile: TileRequest, height: number, s: SpectrogramSettings): string {
+export function tileUrl(
+  base: string,
+  tile: TileRequest,
+  height: number,
+  s: SpectrogramSettings,
+  channels = 1,
+): string {
   const q = new URLSearchParams({
     start: String(tile.start),
     end: String(tile.end),
@@ -87,7 +97,7 @@ export function tileUrl(base: string, tile: TileRequest, height: number, s: Spec
     db_range: String(s.dbRange),
     colormap: s.colormap,
     window: "1024",
-    channel: "0",
+    channel: String(Math.max(0, Math.min(s.channel, channels - 1))),
   });
   return `${base}/spectrogram?${q}`;
 }
