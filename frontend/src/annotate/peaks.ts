@@ -66,8 +66,6 @@ export class PeaksStore {
   private readonly cache: ByteLru<Int8Array>;
   private readonly pending = new Set<string>();
   private readonly failed = new Map<string, number>();
-  /** Chunk requests made, newest last (read by tests and the benchmark through the page). */
-  readonly requests: string[] = [];
   private destroyed = false;
 
   constructor(
@@ -137,8 +135,6 @@ export class PeaksStore {
     const end = Math.min(length, start + CHUNK_PIXELS);
     const url = `${this.base}/peaks/${level}?start=${start}&end=${end}`;
     this.pending.add(key);
-    this.requests.push(url);
-    if (this.requests.length > 200) this.requests.splice(0, 100);
     this.fetchBytes(url)
       .then((buffer) => {
         if (this.destroyed) return;

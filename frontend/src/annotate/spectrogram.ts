@@ -152,7 +152,6 @@ export class TileStore {
   private readonly cache: ByteLru<ImageBitmap>;
   private readonly pending = new Set<string>();
   private readonly failed = new Map<string, number>();
-  readonly requests: string[] = [];
   private destroyed = false;
 
   constructor(
@@ -175,8 +174,6 @@ export class TileStore {
     const failedAt = this.failed.get(url);
     if (failedAt !== undefined && performance.now() - failedAt < 5000) return null;
     this.pending.add(url);
-    this.requests.push(url);
-    if (this.requests.length > 200) this.requests.splice(0, 100);
     this.fetchImage(url)
       .then((bitmap) => {
         if (this.destroyed) {
