@@ -155,3 +155,13 @@ def test_blobs_written_elsewhere_are_seen(bucket: Bucket, tmp_path: Path) -> Non
     bucket.put("audio/aa/second.flac", DATA)  # through another client
     assert store.exists("aa/second.flac")
     assert store.missing(["aa/first.flac", "aa/second.flac"]) == []
+
+
+def test_a_range_request_costs_one_head_and_one_get(s3_env: AppEnv, audio: dict[str, Any]) -> None:
+    """What a seek costs against the bucket: the size, then the bytes asked for."""
+    calls: list[str] = []
+    store = s3_env.app.state.storage
+    store.fs.s3.meta.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+    r = s3_env.login("ann").get(audio["url"], headers={"Range": "bytes=5000-5999"})
+    assert r.status_code == 206 and r.content == DATA[5000:6000]
+    assert sorted(calls) == ["GetObject", "HeadObject"]

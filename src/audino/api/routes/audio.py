@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.utils import format_datetime
 from typing import Annotated, Any
 
@@ -16,7 +15,6 @@ from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import content_type
 from audino.services import derived_audio
 from audino.services.errors import NotFound
-from audino.storage.blobs import BlobStore
 
 router = APIRouter(prefix="/api", tags=["audio"])
 
@@ -70,17 +68,6 @@ class _AudioFile(FileResponse):
         await super().__call__({**scope, "headers": headers}, receive, send)
 
 
-def _stream(storage: BlobStore, key: str, start: int, length: int) -> Iterator[bytes]:
-    with storage.open(key) as f:
-        f.seek(start)
-        while length > 0:
-            chunk = f.read(min(CHUNK, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
-
-
 @router.head("/datapoints/{datapoint_id}/audio", include_in_schema=False)
 @router.get("/datapoints/{datapoint_id}/audio")
 def get_audio(
@@ -107,12 +94,14 @@ def get_audio(
     if signed is not None:
         return RedirectResponse(signed, 307, headers={"Cache-Control": "private, no-store"})
     path = storage.local_path(key)
-    exists = path.is_file() if path is not None else storage.exists(key)
-    if not exists:
+    if path is not None:
+        size: int | None = path.stat().st_size if path.is_file() else None
+    else:
+        size = storage.stored_size(key)  # one request to a bucket, not two
+    if size is None:
         raise NotFound(
             f"The audio of datapoint {dp.id} is missing from storage.", code="blob_missing"
         )
-    size = path.stat().st_size if path is not None else storage.size(key)
     try:
         wanted = byte_range(request.headers.get("range"), size)
     except _Unsatisfiable:
@@ -143,5 +132,5 @@ def get_audio(
     code = 206 if wanted is not None else 200
     if request.method == "HEAD":
         return Response(b"", code, headers=headers, media_type=media_type)
-    body = _stream(storage, key, start, end - start + 1)
+    body = storage.stream(key, start, end - start + 1, CHUNK, size=size)
     return StreamingResponse(body, code, headers=headers, media_type=media_type)
