@@ -134,7 +134,7 @@ class FlacWriter:
         self.layout = _layout(channels)
         self._out: Any = av.open(os.fspath(path), "w", format="flac")
         self._stream: Any = self._out.add_stream("flac", rate=sample_rate, layout=self.layout)
-        self._stream.options = {"compression_level": "2"}
+        self._stream.options = {"compression_level": "3"}  # smallest at the least CPU here
         self._pts = 0
         self._packets: list[tuple[int, int]] = []  # (first sample, bytes) per FLAC frame
 
