@@ -128,6 +128,7 @@ def test_admin_sets_up_annotator_annotates_and_nothing_is_lost(
 
     page.reload()
     page.locator('[data-testid=waveform][data-ready="true"]').wait_for(timeout=20_000)
+    rows.nth(3).wait_for()  # segments arrive on their own request, after the first drawing
     assert rows.count() == 4
     assert "bob" in rows.nth(1).inner_text()
     rows.nth(1).click()
