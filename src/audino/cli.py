@@ -86,13 +86,13 @@ def serve(
             )
         else:
             typer.echo(f"Created the first administrator {first.username!r}.")
+    application = create_app(settings, database)  # first: it sets up the job queue
     if demo:
         from audino.services.demo import create_demo
 
         info = create_demo(database, settings)
         if info:
             typer.secho(info, fg=typer.colors.GREEN)
-    application = create_app(settings, database)
     typer.echo(
         f"audino is serving on http://{host}:{port} — API docs at http://{host}:{port}/docs "
         f"(data in {settings.resolved_data_dir})"

@@ -218,3 +218,21 @@ def _redis_url() -> str:
             pytest.fail("Redis is not running on 127.0.0.1:6379; CI must run the Redis tests.")
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     return url
+
+
+def test_jobs_queued_before_any_queue_ran_are_run_when_one_starts(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, secret_key="s")
+    database = Database(settings)
+    upgrade(database.engine)
+    storage = BlobStore(settings.resolved_storage_url, "s")
+    queue._current = None  # as `serve --demo` makes its demo before the app exists
+    with database.session() as db:
+        ids = [jobs.enqueue(db, "test.echo", {"say": n}).id for n in range(3)]
+    job_queue = queue.install(settings, database, storage)
+    job_queue.start_consumer(1)
+    try:
+        assert {_wait_done(database, job_id).status for job_id in ids} == {"done"}
+        assert sorted(c["say"] for c in calls) == [0, 1, 2]  # each ran once
+    finally:
+        job_queue.stop_consumer()
+        database.dispose()

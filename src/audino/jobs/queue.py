@@ -81,13 +81,24 @@ class JobQueue:
             log.warning("queued again after their worker stopped: jobs %s", ids)
         return ids
 
+    def hand_over_waiting(self) -> list[int]:
+        """Queues every job still waiting, including any made while no queue ran (e.g. by
+        `serve --demo` before the app started); a job run twice is skipped the second time."""
+        from audino.services import jobs
+
+        self.requeue_stale()
+        with self.database.session(write=False) as db:
+            ids = jobs.queued_ids(db)
+        self.dispatch(ids)
+        return ids
+
     def start_consumer(self, workers: int) -> None:
         """Worker threads inside this process (the embedded default of `audino serve`)."""
         if self.immediate or workers < 1:
             return
         self._consumer = _QuietConsumer(self.huey, workers=workers, worker_type="thread")
         self._consumer.start()
-        self.requeue_stale()
+        self.hand_over_waiting()
 
     def stop_consumer(self) -> None:
         if self._consumer is not None:
@@ -98,7 +109,7 @@ class JobQueue:
         """Consume in the foreground until interrupted (`audino worker`)."""
         from huey.consumer import Consumer
 
-        self.requeue_stale()
+        self.hand_over_waiting()
         Consumer(self.huey, workers=workers, worker_type="thread").run()
 
 

@@ -167,6 +167,13 @@ def requeue_stale(db: Session, *, stale_after: float) -> list[int]:
     return ids
 
 
+def queued_ids(db: Session) -> list[int]:
+    """Jobs waiting to run, oldest first (some may never have reached a queue)."""
+    return list(
+        db.scalars(select(Job.id).where(Job.status == JobStatus.queued.value).order_by(Job.id))
+    )
+
+
 def get_job(db: Session, job_id: int) -> Job:
     job = db.get(Job, job_id)
     if job is None:
