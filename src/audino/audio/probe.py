@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import av
@@ -97,9 +99,9 @@ def _seconds(value: float) -> str:
     return f"{value:.2f} s"
 
 
-def probe(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
-    """Decode the whole first audio stream; raise BadAudio when it is not usable audio."""
-    label = f"{name}: " if name else ""
+@contextmanager
+def _open_audio(path: str | os.PathLike[str], label: str) -> Iterator[tuple[Any, Any]]:
+    """The container and its first audio stream; BadAudio when there is none to read."""
     if os.path.getsize(path) == 0:
         raise BadAudio(f"{label}the file is empty.")
     av = _pyav()
@@ -112,23 +114,34 @@ def probe(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
     with container:
         if not container.streams.audio:
             raise BadAudio(f"{label}the file contains no audio stream.")
-        stream = container.streams.audio[0]
-        codec = stream.codec_context.name or "unknown"
-        kind = kind_of(container.format.name, codec)
-        claimed = _claimed_duration(container, stream)
-        samples = 0
-        sample_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
-        channels = int(stream.codec_context.channels or 0)
-        try:
-            for frame in container.decode(stream):
-                samples += frame.samples
-                sample_rate = sample_rate or int(frame.sample_rate)
-                channels = channels or len(frame.layout.channels)
-        except (av.FFmpegError, ValueError, OSError, MemoryError):
-            decoded = samples / sample_rate if sample_rate else 0.0
-            raise BadAudio(
-                f"{label}the audio is damaged and stops decoding after {_seconds(decoded)}."
-            ) from None
+        yield container, container.streams.audio[0]
+
+
+def probe(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
+    """Decode the whole first audio stream; raise BadAudio when it is not usable audio."""
+    label = f"{name}: " if name else ""
+    with _open_audio(path, label) as (container, stream):
+        return _decode_all(container, stream, label)
+
+
+def _decode_all(container: Any, stream: Any, label: str) -> AudioInfo:
+    av = _pyav()
+    codec = stream.codec_context.name or "unknown"
+    kind = kind_of(container.format.name, codec)
+    claimed = _claimed_duration(container, stream)
+    samples = 0
+    sample_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+    channels = int(stream.codec_context.channels or 0)
+    try:
+        for frame in container.decode(stream):
+            samples += frame.samples
+            sample_rate = sample_rate or int(frame.sample_rate)
+            channels = channels or len(frame.layout.channels)
+    except (av.FFmpegError, ValueError, OSError, MemoryError):
+        decoded = samples / sample_rate if sample_rate else 0.0
+        raise BadAudio(
+            f"{label}the audio is damaged and stops decoding after {_seconds(decoded)}."
+        ) from None
     if samples == 0 or sample_rate <= 0:
         raise BadAudio(f"{label}the file contains no audio samples (it is empty or cut off).")
     if channels <= 0:
@@ -175,40 +188,25 @@ HEADER_PROBE_DECODE_SECONDS = 2.0
 def probe_quick(path: str | os.PathLike[str], name: str = "") -> AudioInfo:
     """Like `probe`, but a long file is only read from its header and first seconds."""
     label = f"{name}: " if name else ""
-    if os.path.getsize(path) == 0:
-        raise BadAudio(f"{label}the file is empty.")
     av = _pyav()
-    try:
-        container = av.open(os.fspath(path), mode="r")
-    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError):
-        raise BadAudio(
-            f"{label}this is not an audio file we can read (unknown or damaged format)."
-        ) from None
-    with container:
-        if not container.streams.audio:
-            raise BadAudio(f"{label}the file contains no audio stream.")
-        stream = container.streams.audio[0]
+    with _open_audio(path, label) as (container, stream):
         claimed = _claimed_duration(container, stream)
         if claimed is None or claimed <= FULL_PROBE_MAX_SECONDS:
-            short = True
-        else:
-            short = False
-            codec = stream.codec_context.name or "unknown"
-            kind = kind_of(container.format.name, codec)
-            sample_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
-            channels = int(stream.codec_context.channels or 0)
-            decoded = 0
-            try:
-                for frame in container.decode(stream):
-                    decoded += frame.samples
-                    sample_rate = sample_rate or int(frame.sample_rate)
-                    channels = channels or len(frame.layout.channels)
-                    if decoded >= HEADER_PROBE_DECODE_SECONDS * sample_rate:
-                        break
-            except (av.FFmpegError, ValueError, OSError, MemoryError):
-                raise BadAudio(f"{label}the audio is damaged at its start.") from None
-    if short or claimed is None:
-        return probe(path, name)
+            return _decode_all(container, stream, label)
+        codec = stream.codec_context.name or "unknown"
+        kind = kind_of(container.format.name, codec)
+        sample_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+        channels = int(stream.codec_context.channels or 0)
+        decoded = 0
+        try:
+            for frame in container.decode(stream):
+                decoded += frame.samples
+                sample_rate = sample_rate or int(frame.sample_rate)
+                channels = channels or len(frame.layout.channels)
+                if decoded >= HEADER_PROBE_DECODE_SECONDS * sample_rate:
+                    break
+        except (av.FFmpegError, ValueError, OSError, MemoryError):
+            raise BadAudio(f"{label}the audio is damaged at its start.") from None
     if decoded == 0 or sample_rate <= 0 or channels <= 0:
         raise BadAudio(f"{label}the file contains no audio samples (it is empty or cut off).")
     return AudioInfo(
