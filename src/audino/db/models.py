@@ -231,8 +231,13 @@ class Datapoint(Base):
         Index("ix_datapoints_project_review_id", "project_id", "marked_for_review", "id"),
         # Covers the per-status counts shown with every list.
         Index(
-            "ix_datapoints_project_counts", "project_id", "parent_id", "status", "marked_for_review"
+            "ix_datapoints_project_counts",
+            "project_id",
+            "window_count",
+            "status",
+            "marked_for_review",
         ),
+        Index("ix_datapoints_parent_id", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -255,6 +260,10 @@ class Datapoint(Base):
         ForeignKey("datapoints.id", ondelete="CASCADE"), default=None
     )
     offset: Mapped[float] = mapped_column(Double, default=0.0)
+    # A long recording presented as consecutive windows (children with parent_id and offset):
+    # how many it has (0: annotated as a whole). A window's 1-based place in its recording.
+    window_count: Mapped[int] = mapped_column(Integer, default=0)
+    window_index: Mapped[int | None] = mapped_column(Integer, default=None)
     # Ingest (peaks, thumbnail, playback copy): processing | ready | failed.
     ingest_status: Mapped[str] = mapped_column(String(16), default=IngestStatus.ready.value)
     ingest_error: Mapped[str | None] = mapped_column(Text, default=None)
