@@ -2,11 +2,14 @@
 import { Link } from "react-router-dom";
 import type { SaveView } from "./autosave";
 import { SaveState } from "./SaveState";
+import { windowSpan, type WindowInfo } from "./timeFrame";
 
 interface Props {
   projectId: number;
   projectName: string;
   fileName: string;
+  /** Set when the page shows one window of a long recording. */
+  window: WindowInfo | null;
   status: string | null;
   marked: boolean;
   saveView: SaveView;
@@ -24,16 +27,26 @@ interface Props {
 const STATUS: Record<string, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
 
 export function AnnotateHeader(props: Props) {
-  const { projectId, projectName, fileName, status, marked, saveView, busy } = props;
+  const { projectId, projectName, fileName, window, status, marked, saveView, busy } = props;
   return (
     <header className="annotate-bar">
       <Link to={`/projects/${projectId}`} className="back" title="Back to the data list" aria-label={`Back to ${projectName}`}>
         ← <span className="project-name">{projectName}</span>
       </Link>
       <div className="file">
-        <strong className="file-name" title={fileName}>
-          {fileName}
-        </strong>
+        {window ? (
+          <span className="file-name window-name" title={fileName} data-testid="window-title">
+            <strong>
+              Window {window.index}
+              {window.count > 0 ? ` of ${window.count}` : ""}
+            </strong>{" "}
+            · <span data-testid="window-span">{windowSpan(window)}</span> of {fileName}
+          </span>
+        ) : (
+          <strong className="file-name" title={fileName}>
+            {fileName}
+          </strong>
+        )}
         {status ? <span className={`status ${status}`}>{STATUS[status] ?? status}</span> : null}
       </div>
       <SaveState view={saveView} />

@@ -3,13 +3,15 @@ import { useEffect, useState } from "react";
 import { LabelControl } from "./LabelControl";
 import { withValue } from "./labelValues";
 import { formatTime, missingRequired, MIN_LENGTH, roundTime, type Label, type Segment } from "./segments";
+import { frameEnd, type TimeFrame } from "./timeFrame";
 
 interface Props {
   segment: Segment | null;
   /** 1-based position in time order. */
   number: number;
   labels: Label[];
-  duration: number;
+  /** Where times may go (the window of a long recording); times are the recording's. */
+  frame: TimeFrame;
   looping: boolean;
   reference: string;
   onChange(patch: Partial<Segment>, what: string, mergeKey?: string): void;
@@ -57,7 +59,7 @@ function TimeField(props: {
 }
 
 export function SegmentForm(props: Props) {
-  const { segment, number, labels, duration, looping, reference } = props;
+  const { segment, number, labels, frame, looping, reference } = props;
   if (!segment) {
     return (
       <section className="panel segment-form empty" aria-label="Segment">
@@ -100,7 +102,7 @@ export function SegmentForm(props: Props) {
         <TimeField
           label="Start"
           value={segment.start}
-          min={0}
+          min={frame.offset}
           max={segment.end - MIN_LENGTH}
           onCommit={(start) => props.onChange({ start }, "Change start")}
         />
@@ -108,7 +110,7 @@ export function SegmentForm(props: Props) {
           label="End"
           value={segment.end}
           min={segment.start + MIN_LENGTH}
-          max={duration}
+          max={frameEnd(frame)}
           onCommit={(end) => props.onChange({ end }, "Change end")}
         />
       </div>

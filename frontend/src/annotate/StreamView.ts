@@ -29,6 +29,8 @@ export interface StreamViewOptions {
   spectrogram: SpectrogramSettings;
   /** Frequency ticks for a scale and height (the server's axis, or computed here). */
   axis?: (settings: SpectrogramSettings, height: number) => Promise<Tick[]>;
+  /** Where the player's 0 lies in the recording (a window's offset): the ruler says recording time. */
+  timeOffset?: number;
 }
 
 export type StreamViewEvents = BasePluginEvents & {
@@ -278,10 +280,12 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     ctx.fillStyle = "#5f6b7c";
     ctx.font = "11px system-ui, sans-serif";
     ctx.textBaseline = "top";
-    const first = Math.floor(t0 / minor) * minor;
-    const t1 = t0 + width / pxPerSec;
-    for (let i = 0, t = first; t <= t1; i++, t = first + i * minor) {
-      const x = Math.round((t - t0) * pxPerSec) + 0.5;
+    // Ticks on round recording times, so a window's ruler reads like the whole file's.
+    const a0 = t0 + (this.options.timeOffset ?? 0);
+    const first = Math.floor(a0 / minor) * minor;
+    const a1 = a0 + width / pxPerSec;
+    for (let i = 0, t = first; t <= a1; i++, t = first + i * minor) {
+      const x = Math.round((t - a0) * pxPerSec) + 0.5;
       const major = Math.abs(t / label - Math.round(t / label)) < 1e-6;
       ctx.fillRect(x, 0, 1, major ? 8 : 4);
       if (major && t >= 0) ctx.fillText(rulerLabel(t, label), x + 3, 6);

@@ -2,13 +2,15 @@
 import { useEffect, useState, type ReactNode } from "react";
 import type WaveSurfer from "wavesurfer.js";
 import { formatTime } from "./segments";
+import { frameEnd, toRecording, type TimeFrame } from "./timeFrame";
 
 export const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
 interface Props {
   ws: WaveSurfer | null;
   ready: boolean;
-  duration: number;
+  /** What the player plays: the clock shows recording time. */
+  frame: TimeFrame;
   /** The deepest zoom, in pixels per second. */
   maxZoom: number;
   /** Spectrogram settings, shown with the view controls when there is a spectrogram. */
@@ -20,8 +22,8 @@ interface Props {
   looping: boolean;
 }
 
-/** Current time, updated while playing without re-rendering the page. */
-function Clock({ ws, duration }: { ws: WaveSurfer | null; duration: number }) {
+/** Current time in the recording, updated while playing without re-rendering the page. */
+function Clock({ ws, frame }: { ws: WaveSurfer | null; frame: TimeFrame }) {
   const [time, setTime] = useState(0);
   useEffect(() => {
     if (!ws) return;
@@ -30,8 +32,8 @@ function Clock({ ws, duration }: { ws: WaveSurfer | null; duration: number }) {
   }, [ws]);
   return (
     <span className="clock" aria-label="Current time / duration">
-      <span data-testid="current-time">{formatTime(time)}</span>
-      <span className="muted"> / {formatTime(duration)}</span>
+      <span data-testid="current-time">{formatTime(toRecording(frame, time))}</span>
+      <span className="muted"> / {formatTime(frameEnd(frame))}</span>
     </span>
   );
 }
@@ -51,7 +53,7 @@ function usePlaying(ws: WaveSurfer | null): boolean {
 }
 
 /** Zoom as a slider from "whole file" to the deepest zoom, on a log scale. */
-function ZoomSlider({ ws, ready, duration, maxZoom }: Pick<Props, "ws" | "ready" | "duration" | "maxZoom">) {
+function ZoomSlider({ ws, ready, duration, maxZoom }: Pick<Props, "ws" | "ready" | "maxZoom"> & { duration: number }) {
   const [pxPerSec, setPxPerSec] = useState(0);
   useEffect(() => {
     if (!ws) return;
@@ -83,7 +85,7 @@ function ZoomSlider({ ws, ready, duration, maxZoom }: Pick<Props, "ws" | "ready"
 }
 
 export function Transport(props: Props) {
-  const { ws, ready, duration, rate, onRate, onSeek, onAddSegment, looping } = props;
+  const { ws, ready, frame, rate, onRate, onSeek, onAddSegment, looping } = props;
   const playing = usePlaying(ws);
   const [volume, setVolume] = useState(1);
   useEffect(() => {
@@ -115,7 +117,7 @@ export function Transport(props: Props) {
         <button type="button" onClick={() => onSeek(5)} disabled={!ready} title="Forward 5 s (Shift+→)" aria-label="Forward 5 seconds">
           5»
         </button>
-        <Clock ws={ws} duration={duration} />
+        <Clock ws={ws} frame={frame} />
         {looping ? <span className="badge loop">Looping</span> : null}
       </div>
       <div className="transport-group">
@@ -144,7 +146,7 @@ export function Transport(props: Props) {
             onChange={(e) => setVolume(Number(e.target.value))}
           />
         </label>
-        <ZoomSlider ws={ws} ready={ready} duration={duration} maxZoom={props.maxZoom} />
+        <ZoomSlider ws={ws} ready={ready} duration={frame.duration} maxZoom={props.maxZoom} />
       </div>
       {props.spectrogram}
     </div>

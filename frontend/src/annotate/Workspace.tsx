@@ -16,6 +16,7 @@ import { SpectrogramControls } from "./SpectrogramControls";
 import { readSpectrogramSettings, saveSpectrogramSettings } from "./spectrogram";
 import type { Values } from "./segments";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
+import { frameOf, windowOf } from "./timeFrame";
 import { Transport } from "./Transport";
 import { useAssignment } from "./useAssignment";
 import { useEditorActions } from "./useEditorActions";
@@ -50,6 +51,10 @@ export function Workspace({ data }: { data: Loaded }) {
   const { waveform, ready, error: waveError } = useWaveform(waveBox, minimapBox, source);
   const audioError = waveError ?? (stream.kind === "error" ? stream.message : null);
   const duration = datapoint.duration;
+  // A window of a long recording plays part of it; segments stay in the recording's time.
+  const { offset } = frameOf(datapoint);
+  const frame = useMemo(() => ({ offset, duration }), [offset, duration]);
+  const session = windowOf(datapoint);
   const ingest = ingestOf(datapoint);
   const manages = project.role === "manager" || project.role === "admin";
   const reloadDatapoint = useCallback(() => {
@@ -62,7 +67,7 @@ export function Workspace({ data }: { data: Loaded }) {
     saveSpectrogramSettings(spectrogram);
   }, [waveform, spectrogram]);
 
-  const actions = useEditorActions({ editor, waveform, duration, segmentLabels, keymap });
+  const actions = useEditorActions({ editor, waveform, frame, segmentLabels, keymap });
   const { selected, selectedId, looping } = actions;
   const assignment = useAssignment(data, autosave, actions.say);
 
@@ -72,6 +77,7 @@ export function Workspace({ data }: { data: Loaded }) {
     segments: editor.segments,
     labels: segmentLabels,
     selectedId,
+    frame,
     onCreate: actions.createFromDrag,
     onChangeTimes: actions.changeTimes,
     onSelect: (id) => actions.select(id, false),
@@ -121,6 +127,7 @@ export function Workspace({ data }: { data: Loaded }) {
         projectId={project.id}
         projectName={project.name}
         fileName={datapoint.original_name}
+        window={session}
         status={assignment.status}
         marked={assignment.marked}
         saveView={saveView}
@@ -173,7 +180,7 @@ export function Workspace({ data }: { data: Loaded }) {
             <Transport
               ws={waveform?.ws ?? null}
               ready={ready}
-              duration={duration}
+              frame={frame}
               maxZoom={source ? maxZoom(source, duration) : 1000}
               spectrogram={
                 source?.kind === "stream" ? (
@@ -204,7 +211,7 @@ export function Workspace({ data }: { data: Loaded }) {
             segment={selected}
             number={number}
             labels={segmentLabels}
-            duration={duration}
+            frame={frame}
             looping={looping}
             reference={datapoint.reference_transcript}
             onChange={actions.changeSelected}

@@ -12,6 +12,10 @@ import {
   type Segment,
 } from "./segments";
 
+/** A 10 s recording; WINDOW is 30–40 s of a longer one. */
+const WHOLE = { offset: 0, duration: 10 };
+const WINDOW = { offset: 30, duration: 10 };
+
 const seg = (id: string, start: number, end: number, extra: Partial<Segment> = {}): Segment => ({
   id,
   start,
@@ -39,33 +43,42 @@ const speaker: Label = {
 describe("snapEdges", () => {
   const others = [seg("a", 0, 2), seg("b", 5, 7)];
   it("snaps a dragged start edge to a close neighbour edge", () => {
-    expect(snapEdges(seg("x", 2.04, 4), others, 0.1, 10, "start")).toEqual({ start: 2, end: 4 });
+    expect(snapEdges(seg("x", 2.04, 4), others, 0.1, WHOLE, "start")).toEqual({ start: 2, end: 4 });
   });
   it("leaves edges alone beyond the threshold", () => {
-    expect(snapEdges(seg("x", 2.3, 4), others, 0.1, 10, "start")).toEqual({ start: 2.3, end: 4 });
+    expect(snapEdges(seg("x", 2.3, 4), others, 0.1, WHOLE, "start")).toEqual({ start: 2.3, end: 4 });
   });
   it("snaps a dragged end edge", () => {
-    expect(snapEdges(seg("x", 3, 4.95), others, 0.1, 10, "end")).toEqual({ start: 3, end: 5 });
+    expect(snapEdges(seg("x", 3, 4.95), others, 0.1, WHOLE, "end")).toEqual({ start: 3, end: 5 });
   });
   it("moves a whole segment keeping its length", () => {
-    expect(snapEdges(seg("x", 3.02, 4.97), others, 0.1, 10)).toEqual({ start: 3.05, end: 5 });
-    expect(snapEdges(seg("x", 2.03, 3), others, 0.1, 10)).toEqual({ start: 2, end: 2.97 });
+    expect(snapEdges(seg("x", 3.02, 4.97), others, 0.1, WHOLE)).toEqual({ start: 3.05, end: 5 });
+    expect(snapEdges(seg("x", 2.03, 3), others, 0.1, WHOLE)).toEqual({ start: 2, end: 2.97 });
   });
   it("never snaps to itself", () => {
-    expect(snapEdges(seg("a", 0.05, 2.05), others, 0.1, 10, "end")).toEqual({ start: 0.05, end: 2.05 });
+    expect(snapEdges(seg("a", 0.05, 2.05), others, 0.1, WHOLE, "end")).toEqual({ start: 0.05, end: 2.05 });
+  });
+  it("keeps a moved segment inside a window", () => {
+    expect(snapEdges(seg("x", 29, 31), [], 0.1, WINDOW)).toEqual({ start: 30, end: 32 });
+    expect(snapEdges(seg("x", 39.5, 41.5), [], 0.1, WINDOW)).toEqual({ start: 38, end: 40 });
   });
 });
 
 describe("segmentAt", () => {
   it("makes a one-second segment at the cursor", () => {
-    expect(segmentAt("n", 1, [], 10)).toMatchObject({ start: 1, end: 2 });
+    expect(segmentAt("n", 1, [], WHOLE)).toMatchObject({ start: 1, end: 2 });
   });
   it("stops at the next segment", () => {
-    expect(segmentAt("n", 1, [seg("a", 1.5, 3)], 10)).toMatchObject({ start: 1, end: 1.5 });
+    expect(segmentAt("n", 1, [seg("a", 1.5, 3)], WHOLE)).toMatchObject({ start: 1, end: 1.5 });
   });
   it("stays inside the recording", () => {
-    expect(segmentAt("n", 9.5, [], 10)).toMatchObject({ start: 9.5, end: 10 });
-    expect(segmentAt("n", 10, [], 10)).toMatchObject({ start: 9, end: 10 });
+    expect(segmentAt("n", 9.5, [], WHOLE)).toMatchObject({ start: 9.5, end: 10 });
+    expect(segmentAt("n", 10, [], WHOLE)).toMatchObject({ start: 9, end: 10 });
+  });
+  it("stays inside a window of a longer recording", () => {
+    expect(segmentAt("n", 12, [], WINDOW)).toMatchObject({ start: 30, end: 31 });
+    expect(segmentAt("n", 39.5, [], WINDOW)).toMatchObject({ start: 39.5, end: 40 });
+    expect(segmentAt("n", 40, [], WINDOW)).toMatchObject({ start: 39, end: 40 });
   });
 });
 

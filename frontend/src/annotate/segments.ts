@@ -1,5 +1,6 @@
 // Segments as the editor holds them, and the time arithmetic on them: order, snap, split, lanes.
 import type { Schemas } from "../api/client";
+import { frameEnd, type TimeFrame } from "./timeFrame";
 
 export type SegmentPublic = Schemas["SegmentPublic"];
 export type Label = Schemas["LabelPublic"];
@@ -57,16 +58,18 @@ function nearestEdge(t: number, others: Segment[], threshold: number): number | 
 
 /**
  * Snaps a moved or resized segment's edges to its neighbours' edges when within `threshold`
- * seconds. `side` is the edge that was dragged; without it the whole segment moved and keeps
- * its length.
+ * seconds, keeping it inside `frame` (the recording, or the window being annotated). `side` is
+ * the edge that was dragged; without it the whole segment moved and keeps its length.
  */
 export function snapEdges(
   seg: { id: string; start: number; end: number },
   others: Segment[],
   threshold: number,
-  duration: number,
+  frame: TimeFrame,
   side?: "start" | "end",
 ): { start: number; end: number } {
+  const from = frame.offset;
+  const to = frameEnd(frame);
   const rest = others.filter((o) => o.id !== seg.id);
   let { start, end } = seg;
   if (side === "start") {
@@ -84,10 +87,10 @@ export function snapEdges(
     if (s !== null && ds <= de) start = s;
     else if (e !== null) start = e - length;
     end = start + length;
-    if (start < 0) [start, end] = [0, length];
-    if (end > duration) [start, end] = [Math.max(0, duration - length), duration];
+    if (start < from) [start, end] = [from, from + length];
+    if (end > to) [start, end] = [Math.max(from, to - length), to];
   }
-  return { start: roundTime(Math.max(0, start)), end: roundTime(Math.min(duration, end)) };
+  return { start: roundTime(Math.max(from, start)), end: roundTime(Math.min(to, end)) };
 }
 
 /** A new segment starting at `t`: NEW_LENGTH long, or up to the next segment's start. */
@@ -95,10 +98,12 @@ export function segmentAt(
   id: string,
   t: number,
   segments: Segment[],
-  duration: number,
+  frame: TimeFrame,
 ): Segment | null {
-  let start = Math.max(0, Math.min(t, duration));
-  let end = Math.min(start + NEW_LENGTH, duration);
+  const from = frame.offset;
+  const to = frameEnd(frame);
+  let start = Math.max(from, Math.min(t, to));
+  let end = Math.min(start + NEW_LENGTH, to);
   const next = segments
     .map((s) => s.start)
     .filter((s) => s > start + MIN_LENGTH)
@@ -106,8 +111,8 @@ export function segmentAt(
   if (next !== undefined && next < end) end = next;
   if (end - start < MIN_LENGTH) {
     // At the very end of the recording: take the last NEW_LENGTH seconds instead.
-    start = Math.max(0, duration - NEW_LENGTH);
-    end = duration;
+    start = Math.max(from, to - NEW_LENGTH);
+    end = to;
     if (end - start < MIN_LENGTH) return null;
   }
   return { id, start: roundTime(start), end: roundTime(end), transcript: "", values: {} };

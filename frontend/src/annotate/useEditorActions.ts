@@ -15,6 +15,7 @@ import {
   type Segment,
   type Values,
 } from "./segments";
+import { clampToFrame, toPlayer, toRecording, type TimeFrame } from "./timeFrame";
 import { RATES } from "./Transport";
 import type { Waveform } from "./useWaveform";
 import type { SegmentEditor } from "./useSegmentEditor";
@@ -25,12 +26,13 @@ const SNAP_PX = 8;
 interface Deps {
   editor: SegmentEditor;
   waveform: Waveform | null;
-  duration: number;
+  /** The part of the recording on the page; segments are in recording time, the player in its own. */
+  frame: TimeFrame;
   segmentLabels: Label[];
   keymap: Keymap;
 }
 
-export function useEditorActions({ editor, waveform, duration }: Deps) {
+export function useEditorActions({ editor, waveform, frame }: Deps) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [loopId, setLoopId] = useState<string | null>(null);
   const [rate, setRate] = useState(1);
@@ -44,7 +46,9 @@ export function useEditorActions({ editor, waveform, duration }: Deps) {
     if (text) noticeTimer.current = setTimeout(() => setNotice(null), 4000);
   }, []);
 
-  const time = () => ws?.getCurrentTime() ?? 0;
+  const { duration } = frame;
+  /** The cursor in recording time. */
+  const time = () => toRecording(frame, ws?.getCurrentTime() ?? 0);
   const segment = (id: string | null) => (id ? editor.current().segments[id] ?? null : null);
   const selected = segment(selectedId);
 
@@ -55,27 +59,29 @@ export function useEditorActions({ editor, waveform, duration }: Deps) {
   // Looping: back to the segment's start whenever playback passes its end.
   useEffect(() => {
     if (!ws || !loopId) return;
-    return ws.on("timeupdate", (t) => {
+    return ws.on("timeupdate", (playerTime) => {
       const seg = editor.current().segments[loopId];
       if (!seg) return;
-      if (t >= seg.end - 0.005 || t < seg.start - 0.25) ws.setTime(seg.start);
+      const t = toRecording(frame, playerTime);
+      if (t >= seg.end - 0.005 || t < seg.start - 0.25) ws.setTime(toPlayer(frame, seg.start));
     });
-  }, [ws, loopId, editor]);
+  }, [ws, loopId, editor, frame]);
 
   useEffect(() => {
     if (loopId && !editor.current().segments[loopId]) setLoopId(null);
   }, [loopId, editor, editor.segments]);
 
-  /** Scrolls the waveform so `t` is visible. */
+  /** Scrolls the waveform so recording time `at` is visible. */
   const reveal = useCallback(
-    (t: number) => {
+    (at: number) => {
       if (!ws || duration <= 0) return;
+      const t = toPlayer(frame, at);
       const pxPerSec = ws.getWrapper().scrollWidth / duration;
       const from = ws.getScroll() / pxPerSec;
       const to = from + ws.getWidth() / pxPerSec;
       if (t < from || t > to) ws.setScrollTime(Math.max(0, t - (to - from) * 0.1));
     },
-    [ws, duration],
+    [ws, duration, frame],
   );
 
   const select = useCallback(
@@ -83,21 +89,21 @@ export function useEditorActions({ editor, waveform, duration }: Deps) {
       setSelectedId(id);
       const seg = id ? editor.current().segments[id] : null;
       if (seg && seek && ws) {
-        ws.setTime(seg.start);
+        ws.setTime(toPlayer(frame, seg.start));
         reveal(seg.start);
       }
     },
-    [editor, ws, reveal],
+    [editor, ws, reveal, frame],
   );
 
   const seekBy = useCallback(
     (delta: number) => {
       if (!ws) return;
-      const t = Math.max(0, Math.min(duration, ws.getCurrentTime() + delta));
-      ws.setTime(t);
+      const t = clampToFrame(frame, toRecording(frame, ws.getCurrentTime()) + delta);
+      ws.setTime(toPlayer(frame, t));
       reveal(t);
     },
-    [ws, duration, reveal],
+    [ws, frame, reveal],
   );
 
   const snapThreshold = () => {
@@ -111,26 +117,26 @@ export function useEditorActions({ editor, waveform, duration }: Deps) {
   const createFromDrag = (start: number, end: number) => {
     const id = crypto.randomUUID();
     const th = snapThreshold();
-    let edges = snapEdges({ id, start, end }, others(), th, duration, "start");
-    edges = snapEdges({ id, ...edges }, others(), th, duration, "end");
+    let edges = snapEdges({ id, start, end }, others(), th, frame, "start");
+    edges = snapEdges({ id, ...edges }, others(), th, frame, "end");
     editor.edit("Create segment", () => [created({ id, ...edges, transcript: "", values: {} })]);
     setSelectedId(id);
   };
 
   const changeTimes = (id: string, start: number, end: number, side?: "start" | "end") => {
-    const edges = snapEdges({ id, start, end }, others(), snapThreshold(), duration, side);
+    const edges = snapEdges({ id, start, end }, others(), snapThreshold(), frame, side);
     const changes = editor.edit(side ? "Resize segment" : "Move segment", (doc) => updated(doc, id, edges));
     setSelectedId(id);
     if (changes.length === 0) {
       // Snapped back to where it was: put the region there too.
       const seg = segment(id);
       const region = waveform?.regions.getRegions().find((r) => r.id === id);
-      if (seg && region) region.setOptions({ start: seg.start, end: seg.end });
+      if (seg && region) region.setOptions({ start: toPlayer(frame, seg.start), end: toPlayer(frame, seg.end) });
     }
   };
 
   const newAtCursor = () => {
-    const seg = segmentAt(crypto.randomUUID(), time(), others(), duration);
+    const seg = segmentAt(crypto.randomUUID(), time(), others(), frame);
     if (!seg) return say("No room for a segment here.");
     editor.edit("New segment", () => [created(seg)]);
     setSelectedId(seg.id);
@@ -172,7 +178,7 @@ export function useEditorActions({ editor, waveform, duration }: Deps) {
     if (!seg || !ws) return;
     setSelectedId(id);
     if (loopId !== id) setLoopId(null);
-    void ws.play(seg.start, loopId === id ? undefined : seg.end);
+    void ws.play(toPlayer(frame, seg.start), loopId === id ? undefined : toPlayer(frame, seg.end));
   };
 
   const toggleLoop = () => {
@@ -183,7 +189,7 @@ export function useEditorActions({ editor, waveform, duration }: Deps) {
       ws.pause();
     } else {
       setLoopId(seg.id);
-      void ws.play(seg.start);
+      void ws.play(toPlayer(frame, seg.start));
     }
   };
 

@@ -9,8 +9,10 @@ import {
   type Label,
   type Segment,
 } from "./segments";
+import { toPlayer, toRecording, type TimeFrame } from "./timeFrame";
 import type { Waveform as WaveformHandle } from "./useWaveform";
 
+/** Times in and out are the recording's; regions are in the player's time (see timeFrame). */
 export interface WaveformEvents {
   /** A segment drawn by dragging on an empty part of the waveform. */
   onCreate(start: number, end: number): void;
@@ -26,6 +28,7 @@ interface Props extends WaveformEvents {
   segments: Segment[];
   labels: Label[];
   selectedId: string | null;
+  frame: TimeFrame;
 }
 
 function regionLabel(index: number, seg: Segment, labels: Label[]): HTMLElement {
@@ -47,11 +50,11 @@ function regionLabel(index: number, seg: Segment, labels: Label[]): HTMLElement 
 
 /** Draws segments as regions; drag, resize and clicks come back through the callbacks. */
 export function useRegionSync(props: Props) {
-  const { waveform, ready, segments, labels, selectedId } = props;
+  const { waveform, ready, segments, labels, selectedId, frame } = props;
   const managed = useRef(new Map<string, Region>());
   // The id being added by the sync below, whose region-created event is not a drawing.
   const adding = useRef<string | null>(null);
-  const events = useRef<WaveformEvents>(props);
+  const events = useRef<WaveformEvents & { frame: TimeFrame }>(props);
   useEffect(() => {
     events.current = props;
   });
@@ -68,11 +71,13 @@ export function useRegionSync(props: Props) {
         // Drawn by the annotator: React makes it a segment and draws it from there.
         const { start, end } = region;
         region.remove();
-        if (end - start >= 0.02) events.current.onCreate(start, end);
+        const f = events.current.frame;
+        if (end - start >= 0.02) events.current.onCreate(toRecording(f, start), toRecording(f, end));
       }),
       regions.on("region-updated", (region, side) => {
         if (known.get(region.id) !== region) return;
-        events.current.onChangeTimes(region.id, region.start, region.end, side);
+        const f = events.current.frame;
+        events.current.onChangeTimes(region.id, toRecording(f, region.start), toRecording(f, region.end), side);
       }),
       regions.on("region-clicked", (region) => {
         if (known.get(region.id) === region) events.current.onSelect(region.id);
@@ -100,13 +105,15 @@ export function useRegionSync(props: Props) {
       const selected = seg.id === selectedId;
       const color = withAlpha(segmentColor(seg, labels), selected ? 0.42 : 0.22);
       const content = regionLabel(order.get(seg.id) ?? 0, seg, labels);
+      const start = toPlayer(frame, seg.start);
+      const end = toPlayer(frame, seg.end);
       let region = known.get(seg.id);
       if (!region) {
         adding.current = seg.id;
         region = waveform.regions.addRegion({
           id: seg.id,
-          start: seg.start,
-          end: seg.end,
+          start,
+          end,
           color,
           content,
           drag: true,
@@ -116,9 +123,7 @@ export function useRegionSync(props: Props) {
         adding.current = null;
         known.set(seg.id, region);
       } else {
-        if (region.start !== seg.start || region.end !== seg.end) {
-          region.setOptions({ start: seg.start, end: seg.end });
-        }
+        if (region.start !== start || region.end !== end) region.setOptions({ start, end });
         if (region.color !== color) region.setOptions({ color });
         if (region.content?.textContent !== content.textContent) region.setContent(content);
       }
@@ -139,5 +144,5 @@ export function useRegionSync(props: Props) {
         region.remove();
       }
     }
-  }, [waveform, ready, segments, labels, selectedId]);
+  }, [waveform, ready, segments, labels, selectedId, frame]);
 }

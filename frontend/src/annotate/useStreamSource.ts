@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from "../api/client";
 import { ingestOf } from "../jobs/api";
 import { isPeaksInfo, PeaksStore } from "./peaks";
 import { TileStore, type SpectrogramSettings, type Tick } from "./spectrogram";
+import { windowOf, type FramedDatapoint } from "./timeFrame";
 import type { WaveformSource } from "./useWaveform";
 
 export type StreamState =
@@ -70,7 +71,7 @@ function takePrefetched(datapointId: number, base: string): Prefetched {
   return { info: fresh(), overview: Promise.reject(new Error("not prefetched")) };
 }
 
-interface Datapoint {
+interface Datapoint extends FramedDatapoint {
   id: number;
   audio_url: string;
   sample_rate: number;
@@ -87,6 +88,9 @@ export function useStreamSource(datapoint: Datapoint, spectrogram: SpectrogramSe
   const [state, setState] = useState<StreamState>({ kind: "loading" });
   const processing = ingestOf(datapoint).status !== "ready";
   const { id, audio_url: url, sample_rate: sampleRate, duration } = datapoint;
+  // A window plays part of its recording's file (see timeFrame).
+  const windowed = windowOf(datapoint);
+  const offset = windowed ? windowed.offset : null;
   // The settings the view starts with; later changes go to the view without a reload.
   const [initial] = useState(spectrogram);
 
@@ -121,11 +125,15 @@ export function useStreamSource(datapoint: Datapoint, spectrogram: SpectrogramSe
             tiles,
             spectrogram: initial,
             axis: axisFrom(base),
+            window: offset === null ? null : { offset, duration },
           },
         });
       } catch (err) {
         if (cancelled) return;
         if (err instanceof ApiError && err.status === 409) setState({ kind: "processing" });
+        else if (err instanceof ApiError && err.status === 404 && offset !== null)
+          // Decoding here would take the whole recording's file: a window needs the server's peaks.
+          setState({ kind: "error", message: `The waveform of this window could not be loaded: ${errorMessage(err)}` });
         else if (err instanceof ApiError && err.status === 404)
           // No peaks on the server (the datapoint was just loaded): decode the file here as before.
           setState({ kind: "ready", source: { kind: "decode", url, sampleRate: decodingRate(sampleRate, duration) } });
@@ -137,7 +145,7 @@ export function useStreamSource(datapoint: Datapoint, spectrogram: SpectrogramSe
       stores?.peaks.destroy();
       stores?.tiles.destroy();
     };
-  }, [processing, id, url, sampleRate, duration, initial]);
+  }, [processing, id, url, sampleRate, duration, initial, offset]);
 
   return state;
 }

@@ -15,6 +15,8 @@ import { deferSeeksWhilePaused } from "./lazySeek";
 import { formatTime } from "./segments";
 import type { SpectrogramSettings, Tick, TileStore } from "./spectrogram";
 import { StreamView } from "./StreamView";
+import type { TimeFrame } from "./timeFrame";
+import { playWindowOnly } from "./windowMedia";
 
 /** What to draw: a short file decoded here, or a recording streamed with the server's peaks. */
 export type WaveformSource =
@@ -29,6 +31,11 @@ export type WaveformSource =
       tiles: TileStore;
       spectrogram: SpectrogramSettings;
       axis?: (settings: SpectrogramSettings, height: number) => Promise<Tick[]>;
+      /**
+       * A window of a longer recording: `url` serves the whole file, the peaks and tiles only
+       * the window. The player then runs 0 … window length and the labels say recording time.
+       */
+      window: TimeFrame | null;
     };
 
 export interface Waveform {
@@ -87,6 +94,9 @@ export function useWaveform(
     media.dataset.testid = "audio";
     el.appendChild(media);
     const undefer = stream ? deferSeeksWhilePaused(media) : () => {};
+    // After deferSeeksWhilePaused: it works through that patch (see windowMedia).
+    const unwindow = stream?.window ? playWindowOnly(media, stream.window) : () => {};
+    const offset = stream?.window?.offset ?? 0;
     const accent = color("--accent", "#2457c5");
     const regions = RegionsPlugin.create();
     const view = stream
@@ -98,6 +108,7 @@ export function useWaveform(
           spectrogramHeight: SPECTROGRAM_HEIGHT,
           spectrogram: stream.spectrogram,
           axis: stream.axis,
+          timeOffset: offset,
         })
       : null;
     const duration = stream ? stream.duration : 0;
@@ -141,7 +152,7 @@ export function useWaveform(
           labelBackground: "#1c2330",
           labelColor: "#fff",
           labelSize: 11,
-          formatTimeCallback: formatTime,
+          formatTimeCallback: (t: number) => formatTime(t + offset),
         }),
         new CtrlWheelZoom({
           maxZoom: maxZoom(source, duration),
@@ -172,6 +183,7 @@ export function useWaveform(
     return () => {
       offs.forEach((off) => off());
       ws.destroy();
+      unwindow();
       undefer();
       media.removeAttribute("src");
       media.load();

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
+import { describeDatapoint } from "../annotate/timeFrame";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { ingestOf, percent, type Job } from "../jobs/api";
@@ -276,13 +277,15 @@ function Row(props: {
 }) {
   const { datapoint: d, job, manages, selected, onSelect } = props;
   const navigate = useNavigate();
+  // A window of a long recording: "interview.wav · 1:00:00–1:01:00 (window 61 of 180)".
+  const name = describeDatapoint(d);
   return (
     <tr className="clickable" onClick={() => navigate(`/datapoints/${d.id}`)}>
       {manages ? (
         <td className="check" onClick={(e) => e.stopPropagation()}>
           <input
             type="checkbox"
-            aria-label={`Select ${d.original_name}`}
+            aria-label={`Select ${name}`}
             checked={selected}
             onChange={(e) => onSelect(e.target.checked)}
           />
@@ -290,7 +293,7 @@ function Row(props: {
       ) : null}
       <td>
         <Link to={`/datapoints/${d.id}`} onClick={(e) => e.stopPropagation()}>
-          {d.original_name}
+          {name}
         </Link>
       </td>
       <td>{formatDuration(d.duration)}</td>
