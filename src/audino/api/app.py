@@ -25,6 +25,7 @@ from audino.api.routes import (
     projects,
     segments,
     users,
+    windows,
 )
 from audino.config import Settings
 from audino.db.engine import Database
@@ -81,6 +82,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         jobs,
         compat,
         bulk,
+        windows,
     ):
         app.include_router(module.router)
 

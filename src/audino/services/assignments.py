@@ -65,6 +65,12 @@ def assign(
     """Assigns each user not yet assigned; returns the ids of the new assignees."""
     if not users:
         return []
+    if datapoint.window_count:
+        # A recording presented as windows: its assignees get every window.
+        added_any: set[int] = set()
+        for window in db.scalars(select(Datapoint).where(Datapoint.parent_id == datapoint.id)):
+            added_any.update(assign(db, window, users, actor_id=actor_id))
+        return sorted(added_any)
     existing = set(
         db.scalars(select(Assignment.user_id).where(Assignment.datapoint_id == datapoint.id))
     )

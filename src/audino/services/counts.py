@@ -24,7 +24,7 @@ def status_counts(db: Session, project_id: int, *, user_id: int | None, role: st
     if sees_all_datapoints(role) or user_id is None:
         status_col, review_col = Datapoint.status, Datapoint.marked_for_review
         base = select(status_col, review_col, func.count()).where(
-            Datapoint.project_id == project_id, Datapoint.parent_id.is_(None)
+            Datapoint.project_id == project_id, Datapoint.window_count == 0
         )
     else:
         status_col, review_col = Assignment.status, Assignment.marked_for_review

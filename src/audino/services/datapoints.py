@@ -200,7 +200,7 @@ def list_datapoints(
     else:
         stmt = select(Datapoint)
         id_col, status_col, review_col = Datapoint.id, Datapoint.status, Datapoint.marked_for_review
-    stmt = stmt.where(Datapoint.project_id == project_id, Datapoint.parent_id.is_(None))
+    stmt = stmt.where(Datapoint.project_id == project_id, Datapoint.window_count == 0)
     if status is not None:
         stmt = stmt.where(status_col == status)
     if review is not None:

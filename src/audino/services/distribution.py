@@ -93,7 +93,7 @@ def spread(
         select(Datapoint)
         .where(
             Datapoint.project_id == project_id,
-            Datapoint.parent_id.is_(None),
+            Datapoint.window_count == 0,
             ~exists().where(Assignment.datapoint_id == Datapoint.id),
         )
         .order_by(Datapoint.id)

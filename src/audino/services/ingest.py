@@ -25,7 +25,7 @@ from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import BadAudio
 from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
 from audino.jobs import JobCancelled, JobContext, task
-from audino.services import jobs
+from audino.services import jobs, windows
 from audino.services.derived_audio import (
     OVERVIEW,
     PEAKS,
@@ -89,6 +89,8 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         if twin is not None:
             # The same audio in another project: its derived blobs serve this one too.
             _copy_from(db, twin, dp)
+            db.flush()
+            windows.split_if_configured(db, dp, derived)
             ctx.progress(1.0, "Ready")
             return {"datapoint_id": datapoint_id, "copied_from": twin.id}
         dp.ingest_status = IngestStatus.processing.value
@@ -130,6 +132,9 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         dp.channels = result.channels
         dp.ingest_status = IngestStatus.ready.value
         dp.ingest_error = None
+        db.flush()
+        # A long recording in a project that presents such as windows.
+        windows.split_if_configured(db, dp, derived)
     ctx.progress(1.0, "Ready")
     return {
         "datapoint_id": datapoint_id,

@@ -289,7 +289,16 @@ def clean_segment(
         raise InvalidInput(f"start ({start}) must not be negative.", code="bad_time")
     if start >= end:
         raise InvalidInput(f"start ({start}) must be before end ({end}).", code="bad_time")
-    if end > datapoint.duration + TIME_TOLERANCE:
+    if datapoint.parent_id is not None:
+        # A window of a long recording: times are the recording's, inside the window.
+        first, last = datapoint.offset, datapoint.offset + datapoint.duration
+        if start < first - TIME_TOLERANCE or end > last + TIME_TOLERANCE:
+            raise InvalidInput(
+                f"The segment {start:g}–{end:g} s is outside this window of the recording "
+                f"({first:g}–{last:g} s); times are the recording's.",
+                code="outside_window",
+            )
+    elif end > datapoint.duration + TIME_TOLERANCE:
         raise InvalidInput(
             f"end ({end}) is past the end of the recording ({datapoint.duration} s).",
             code="bad_time",

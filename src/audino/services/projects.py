@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Membership, Project, Role, User
-from audino.services import audit
+from audino.services import audit, windows
 from audino.services.access import Principal
 from audino.services.datapoints import unused_keys
 from audino.services.errors import Conflict, InvalidInput, NotFound
@@ -46,7 +46,10 @@ def create_project(
     if find_by_name(db, name) is not None:
         raise Conflict(f"A project named {name!r} already exists.", code="project_exists")
     project = Project(
-        name=name, description=description, settings=settings or {}, created_by_id=actor_id
+        name=name,
+        description=description,
+        settings=_checked(settings or {}),
+        created_by_id=actor_id,
     )
     db.add(project)
     db.flush()
@@ -60,6 +63,11 @@ def create_project(
         after={"name": name},
     )
     return project
+
+
+def _checked(settings: dict[str, Any]) -> dict[str, Any]:
+    windows.config_of(settings)  # 400 naming a bad sessions option
+    return settings
 
 
 def update_project(
@@ -84,7 +92,7 @@ def update_project(
     if description is not None:
         project.description = description
     if settings is not None:
-        project.settings = settings
+        project.settings = _checked(settings)
     audit.record(
         db,
         user_id=actor_id,

@@ -52,7 +52,7 @@ def neighbours(db: Session, datapoint: Datapoint, *, user_id: int | None, role: 
     visible: Select[int]
     if sees_all_datapoints(role) or user_id is None:
         visible = select(Datapoint.id).where(
-            Datapoint.project_id == datapoint.project_id, Datapoint.parent_id.is_(None)
+            Datapoint.project_id == datapoint.project_id, Datapoint.window_count == 0
         )
         col = Datapoint.id
     else:

@@ -13,7 +13,7 @@ from audino.api.deps import DatapointReader, DbDep, SettingsDep, StorageDep
 from audino.api.errors import error_response
 from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import content_type
-from audino.services import derived_audio
+from audino.services import derived_audio, windows
 from audino.services.errors import NotFound
 
 router = APIRouter(prefix="/api", tags=["audio"])
@@ -81,7 +81,8 @@ def get_audio(
     """The audio with HTTP Range support for seeking in `<audio>`: the seek-exact browser
     copy when ingest made one (FLAC with a seek table), else the original file."""
     dp = access.datapoint
-    copy = None if original else derived_audio.playback_copy(db, dp)
+    # A window plays its recording's audio (the page maps times by the window's offset).
+    copy = None if original else derived_audio.playback_copy(db, windows.parent_of(db, dp))
     key = copy.storage_key if copy is not None else dp.storage_key
     if copy is not None:
         storage = derived_audio.derived_store(settings, storage)

@@ -25,7 +25,7 @@ from audino.api.multipart import ParsedUpload, parse_upload
 from audino.audio.probe import content_type
 from audino.config import Settings
 from audino.db.models import Assignment, Datapoint
-from audino.services import assignments, datapoints, uploads
+from audino.services import assignments, datapoints, uploads, windows
 from audino.services.access import Principal, sees_all_datapoints
 from audino.services.counts import StatusCounts, status_counts
 from audino.services.errors import AudinoError, InvalidInput, Unprocessable
@@ -62,8 +62,13 @@ class DatapointPublic(BaseModel):
     # For annotators: their own assignment's status and review mark.
     status: str
     marked_for_review: bool
+    # A window of a long recording: parent_id is the recording, offset where the window
+    # starts in it (s), window_index its place (1-based) and window_count how many windows
+    # the recording has. A recording split into windows has window_count > 0.
     parent_id: int | None
     offset: float
+    window_index: int | None
+    window_count: int
     created_at: datetime
     updated_at: datetime
     audio_url: str
@@ -116,6 +121,7 @@ def public_many(
     user_id = principal.user.id if principal.user else None
     everyone = sees_all_datapoints(role)
     by_dp = assignments.list_assignments(db, [dp.id for dp, _ in rows]) if everyone else {}
+    counts = windows.window_counts(db, {dp.parent_id for dp, _ in rows if dp.parent_id})
     out = []
     for dp, mine in rows:
         if everyone:
@@ -146,6 +152,8 @@ def public_many(
                 ),
                 parent_id=dp.parent_id,
                 offset=dp.offset,
+                window_index=dp.window_index,
+                window_count=counts.get(dp.parent_id, 0) if dp.parent_id else dp.window_count,
                 created_at=dp.created_at,
                 updated_at=dp.updated_at,
                 audio_url=f"/api/datapoints/{dp.id}/audio",
@@ -314,6 +322,7 @@ def update_datapoint(body: DatapointUpdate, access: DatapointManager, db: DbDep)
 
 @router.delete("/datapoints/{datapoint_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_datapoint(access: DatapointManager, db: DbDep, storage: StorageDep) -> None:
+    windows.check_deletable(access.datapoint)
     unused = datapoints.delete_datapoint(db, access.datapoint, actor_id=access.principal.actor_id)
     db.commit()
     for key in unused:

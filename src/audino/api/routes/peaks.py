@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from audino.api.deps import DatapointManager, DatapointReader, DbDep, SettingsDep, StorageDep
 from audino.api.routes.jobs import JobPublic, job_public
 from audino.audio import spectrogram
-from audino.services import derived_audio, ingest
+from audino.db.models import Datapoint
+from audino.services import derived_audio, ingest, windows
 from audino.services.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api", tags=["audio"])
@@ -55,6 +57,10 @@ def _cached(request: Request, etag: str) -> Response | None:
     return None
 
 
+def _peaks(db: Session, dp: Datapoint) -> derived_audio.Peaks:
+    return windows.window_peaks(derived_audio.peaks(db, windows.parent_of(db, dp)), dp)
+
+
 @router.post("/datapoints/{datapoint_id}/ingest", response_model=JobPublic, status_code=202)
 def reingest(access: DatapointManager, db: DbDep) -> JobPublic:
     """Processes the audio again (peaks, thumbnail, playback copy) as a new ingest job:
@@ -66,8 +72,9 @@ def reingest(access: DatapointManager, db: DbDep) -> JobPublic:
 
 @router.get("/datapoints/{datapoint_id}/peaks", response_model=PeaksInfo)
 def get_peaks(access: DatapointReader, db: DbDep) -> PeaksInfo:
-    """The levels of the peaks pyramid, finest (about 10 ms per pixel) to coarsest."""
-    found = derived_audio.peaks(db, access.datapoint)
+    """The levels of the peaks pyramid, finest (about 10 ms per pixel) to coarsest. A
+    window's peaks start at the window's start."""
+    found = _peaks(db, access.datapoint)
     return PeaksInfo(
         duration=found.duration,
         sample_rate=found.sample_rate,
@@ -97,7 +104,7 @@ def get_peaks_level(
 ) -> Response:
     """int8 min/max pairs of pixels [start, end): for each pixel, for each channel, min then
     max (value / 127 of full scale). The range is clipped to the level's length."""
-    found = derived_audio.peaks(db, access.datapoint)
+    found = _peaks(db, access.datapoint)
     if level >= len(found.levels):
         raise NotFound(
             f"There is no peaks level {level}; levels are 0 to {len(found.levels) - 1}.",
@@ -108,7 +115,8 @@ def get_peaks_level(
     last = chosen.length if end is None else min(end, chosen.length)
     if last < first:
         raise InvalidInput("end must not be before start.", code="bad_range")
-    etag = f'"{found.key.rsplit("/", 1)[-1]}-{level}-{first}-{last}"'
+    # The level's byte offset tells windows of one recording apart.
+    etag = f'"{found.key.rsplit("/", 1)[-1]}-{level}-{chosen.offset}-{first}-{last}"'
     if (hit := _cached(request, etag)) is not None:
         return hit
     a, b = chosen.data_range(found.channels, first, last)
@@ -135,7 +143,7 @@ def get_thumbnail(
     settings: SettingsDep,
 ) -> Response:
     """A small PNG of the whole waveform (all channels merged)."""
-    dp = access.datapoint
+    dp = windows.parent_of(db, access.datapoint)
     derived_audio.require_ready(dp)
     row = derived_audio.find(db, dp.id, derived_audio.THUMBNAIL)
     if row is None:
@@ -187,7 +195,9 @@ def get_spectrogram(
         channel=channel,
     )
     dp = access.datapoint
-    key, _ = derived_audio.spectrogram_tile(db, storage, settings, dp, spec)
+    spec = windows.window_tile(dp, spec)  # a window's tiles are its recording's
+    recording = windows.parent_of(db, dp)
+    key, _ = derived_audio.spectrogram_tile(db, storage, settings, recording, spec)
     etag = f'"{key.rsplit("/", 1)[-1]}"'
     if (hit := _cached(request, etag)) is not None:
         return hit
