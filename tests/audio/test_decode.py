@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 from mutagen.flac import FLAC
 
-from audino.audio.decode import ChunkReader, chunk_length, decode_window
+from audino.audio import decode
+from audino.audio.analysis import analyse
+from audino.audio.decode import (
+    ChunkReader,
+    PcmReader,
+    chunk_length,
+    decode_window,
+    open_chunks,
+    wav_data,
+)
 from audino.audio.playback import FlacWriter, copy_reason
 from audino.audio.probe import BadAudio, probe, probe_quick
 from tests.audio.signals import sweep, write
@@ -90,3 +99,83 @@ def test_quick_probe_of_a_long_file_reads_only_its_start(
     monkeypatch.setattr("audino.audio.probe.FULL_PROBE_MAX_SECONDS", 10.0)
     info = probe_quick(cut)  # long: the header is believed here, ingest finds the cut
     assert info.duration == pytest.approx(30.0, abs=0.1)
+
+
+WAVS = [p for p in GOOD if p.suffix == ".wav"]
+READ_DIRECTLY = {"pcm16_4ch_16k.wav", "pcm16_mono_16k.wav", "float32_stereo_44k.wav"}
+READ_DIRECTLY |= {"pcm8u_stereo_16k.wav"}
+
+
+@pytest.mark.parametrize("path", WAVS, ids=lambda p: p.name)
+def test_plain_wav_is_read_without_the_decoder_to_the_same_chunks(path: Path) -> None:
+    codec = probe(path).codec
+    reader = open_chunks(path, codec=codec)
+    assert isinstance(reader, PcmReader) == (path.name in READ_DIRECTLY)
+    assert isinstance(open_chunks(path), PcmReader) == (path.name in READ_DIRECTLY)
+    reference = ChunkReader(path)
+    got, want = [c.copy() for c in reader], [c.copy() for c in reference]
+    assert [c.shape for c in got] == [c.shape for c in want]
+    assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(got, want, strict=True))
+    assert (reader.samples, reader.channels, reader.sample_rate) == (
+        reference.samples,
+        reference.channels,
+        reference.sample_rate,
+    )
+    assert (reader.scale, reader.offset) == (reference.scale, reference.offset)
+
+
+@pytest.mark.parametrize("name", sorted(READ_DIRECTLY))
+def test_plain_wav_analysis_is_the_same_as_through_the_decoder(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = FORMATS / name
+    codec = probe(path).codec
+    fast = analyse(path, container="wav", codec=codec)
+    monkeypatch.setattr(decode, "wav_data", lambda _path: None)
+    slow = analyse(path, container="wav", codec=codec)
+    assert (fast.samples, fast.duration, fast.channels) == (
+        slow.samples,
+        slow.duration,
+        slow.channels,
+    )
+    assert fast.peaks == slow.peaks and fast.levels == slow.levels
+    assert fast.overview == slow.overview and fast.overview_info == slow.overview_info
+    assert fast.thumbnail == slow.thumbnail
+
+
+def test_wav_with_a_long_file_in_chunks_and_a_cut_end(tmp_path: Path) -> None:
+    rate = 8000
+    samples = sweep(100.0, rate, channels=2)
+    path = write(tmp_path / "long.wav", samples, rate, container="wav", codec="pcm_s16le")
+    reader = open_chunks(path, codec="pcm_s16le", chunk_seconds=3.0)
+    chunks = [c.copy() for c in reader]
+    size = chunk_length(rate, 3.0)
+    assert isinstance(reader, PcmReader) and len(chunks) > 3
+    assert all(c.shape == (2, size) for c in chunks[:-1]) and reader.samples == samples.shape[1]
+    joined = reader.to_float(np.concatenate(chunks, axis=1))
+    assert np.abs(joined - samples).max() < 1 / 32767
+    # Cut off: the data chunk runs past the end, so the decoder reads what is there.
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert wav_data(cut) is None
+    assert not isinstance(open_chunks(cut, codec="pcm_s16le"), PcmReader)
+    result = analyse(cut, container="wav", codec="pcm_s16le")
+    assert abs(result.samples - samples.shape[1] // 2) < rate
+
+
+def test_wav_header_reading_refuses_what_it_does_not_know(tmp_path: Path) -> None:
+    rate = 8000
+    samples = sweep(1.0, rate)
+    plain = write(tmp_path / "plain.wav", samples, rate, container="wav", codec="pcm_s16le")
+    assert wav_data(plain) is not None
+    body = plain.read_bytes()
+    for name, data in [
+        ("rf64.wav", b"RF64" + body[4:]),
+        ("short.wav", body[:30]),
+        ("text.wav", b"not a wav at all"),
+        ("empty.wav", b""),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        assert wav_data(tmp_path / name) is None
+    assert wav_data(FORMATS / "pcm24_mono_48k.wav") is None  # 24-bit: the decoder's
+    assert wav_data(FORMATS / "ulaw_mono_8k.wav") is None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audino.audio import playback, thumbnail
-from audino.audio.decode import ChunkReader
+from audino.audio.decode import open_chunks
 from audino.audio.overview import OverviewBuilder
 from audino.audio.peaks import Level, PeaksBuilder, read_level
 from audino.audio.probe import (
@@ -48,7 +48,7 @@ def analyse(
 ) -> Analysis:
     """Decode `path` once. A playback copy is written to `playback_path` only when the
     original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio."""
-    reader = ChunkReader(path)
+    reader = open_chunks(path, codec=codec if container == "wav" else None)
     if reader.sample_rate <= 0:
         reader.close()
         raise BadAudio("the audio stream has no sample rate.")

@@ -117,10 +117,9 @@ def halve(level: np.ndarray) -> np.ndarray:
     """The next coarser level: pixel pairs merged (min of mins, max of maxes)."""
     if len(level) % 2:
         level = np.concatenate([level, level[-1:]])
-    pairs = level.reshape(-1, 2, level.shape[1], 2)
-    out = np.empty((pairs.shape[0], level.shape[1], 2), dtype=np.int8)
-    out[:, :, 0] = pairs[:, :, :, 0].min(axis=1)
-    out[:, :, 1] = pairs[:, :, :, 1].max(axis=1)
+    out = np.empty((len(level) // 2, level.shape[1], 2), dtype=np.int8)
+    np.minimum(level[0::2, :, 0], level[1::2, :, 0], out=out[:, :, 0])
+    np.maximum(level[0::2, :, 1], level[1::2, :, 1], out=out[:, :, 1])
     return out
 
 
