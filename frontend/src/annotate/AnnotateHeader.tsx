@@ -1,4 +1,5 @@
 // The slim bar over the editor: back to the list, the file, item navigation, review, complete.
+import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 import type { SaveView } from "./autosave";
 import { SaveState } from "./SaveState";
@@ -10,6 +11,10 @@ interface Props {
   fileName: string;
   /** Set when the page shows one window of a long recording. */
   window: WindowInfo | null;
+  /** The recording's windows before and after this one, when known. */
+  previousWindow: number | null;
+  nextWindow: number | null;
+  onWindow(id: number): void;
   status: string | null;
   marked: boolean;
   saveView: SaveView;
@@ -26,6 +31,23 @@ interface Props {
 
 const STATUS: Record<string, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
 
+/** A step to the recording's window before or after, when it is known. */
+function WindowStep(props: {
+  id: number | null;
+  busy: boolean;
+  title: string;
+  onGo(id: number): void;
+  children: ReactNode;
+}) {
+  const { id } = props;
+  if (id === null) return null;
+  return (
+    <button type="button" className="window-step" disabled={props.busy} title={props.title} onClick={() => props.onGo(id)}>
+      {props.children}
+    </button>
+  );
+}
+
 export function AnnotateHeader(props: Props) {
   const { projectId, projectName, fileName, window, status, marked, saveView, busy } = props;
   return (
@@ -35,13 +57,21 @@ export function AnnotateHeader(props: Props) {
       </Link>
       <div className="file">
         {window ? (
-          <span className="file-name window-name" title={fileName} data-testid="window-title">
-            <strong>
-              Window {window.index}
-              {window.count > 0 ? ` of ${window.count}` : ""}
-            </strong>{" "}
-            · <span data-testid="window-span">{windowSpan(window)}</span> of {fileName}
-          </span>
+          <>
+            <span className="file-name window-name" title={fileName} data-testid="window-title">
+              <strong>
+                Window {window.index}
+                {window.count > 0 ? ` of ${window.count}` : ""}
+              </strong>{" "}
+              · <span data-testid="window-span">{windowSpan(window)}</span> of {fileName}
+            </span>
+            <WindowStep id={props.previousWindow} busy={busy} onGo={props.onWindow} title="The window before this one">
+              ‹ {window.index - 1}
+            </WindowStep>
+            <WindowStep id={props.nextWindow} busy={busy} onGo={props.onWindow} title="The window after this one">
+              {window.index + 1} ›
+            </WindowStep>
+          </>
         ) : (
           <strong className="file-name" title={fileName}>
             {fileName}

@@ -8,6 +8,7 @@ import { useLoad } from "../components/useLoad";
 import { Autosave, autosaveFor, type Transport } from "./autosave";
 import { loadQueue, mergeWithServer, storageKey } from "./saveQueue";
 import { fromServer, type Label, type Segment, type Values } from "./segments";
+import { windowOf } from "./timeFrame";
 import { prefetchPeaks } from "./useStreamSource";
 import { Workspace } from "./Workspace";
 import "./annotate.css";
@@ -20,7 +21,35 @@ export interface Loaded {
   values: Values;
   valuesError: string | null;
   neighbours: Schemas["NeighboursOut"];
+  /** A window's neighbours that are the windows before and after it in the same recording. */
+  siblings: Siblings;
   autosave: Autosave;
+}
+
+export interface Siblings {
+  previous: number | null;
+  next: number | null;
+}
+
+/**
+ * The list's neighbours (by id) are usually the recording's other windows, made one after
+ * another: kept when they are the windows just before and after this one.
+ */
+async function siblingsOf(
+  datapoint: Schemas["DatapointPublic"],
+  neighbours: Schemas["NeighboursOut"],
+): Promise<Siblings> {
+  const me = windowOf(datapoint);
+  if (!me) return { previous: null, next: null };
+  const check = async (id: number | null, step: number) => {
+    if (id === null) return null;
+    const path = { datapoint_id: id };
+    const other = await unwrap(api.GET("/api/datapoints/{datapoint_id}", { params: { path } })).catch(() => null);
+    const w = other ? windowOf(other) : null;
+    return w && w.parentId === me.parentId && w.index === me.index + step ? id : null;
+  };
+  const [previous, next] = await Promise.all([check(neighbours.previous, -1), check(neighbours.next, 1)]);
+  return { previous, next };
 }
 
 function transportFor(datapointId: number): Transport {
@@ -50,9 +79,10 @@ async function load(datapointId: number, userId: number | null | undefined): Pro
     ),
   ]);
   const projectPath = { project_id: datapoint.project_id };
-  const [project, labels] = await Promise.all([
+  const [project, labels, siblings] = await Promise.all([
     unwrap(api.GET("/api/projects/{project_id}", { params: { path: projectPath } })),
     unwrap(api.GET("/api/projects/{project_id}/labels", { params: { path: projectPath } })),
+    siblingsOf(datapoint, neighbours),
   ]);
   const key = storageKey(userId, datapointId);
   const autosave = autosaveFor(key, () => new Autosave(key, loadQueue(key), transportFor(datapointId)));
@@ -70,6 +100,7 @@ async function load(datapointId: number, userId: number | null | undefined): Pro
     valuesError:
       assignment instanceof Error ? `Labels of the recording are unavailable: ${assignment.message}` : null,
     neighbours,
+    siblings,
     autosave,
   };
 }

@@ -128,6 +128,9 @@ export function Workspace({ data }: { data: Loaded }) {
         projectName={project.name}
         fileName={datapoint.original_name}
         window={session}
+        previousWindow={data.siblings.previous}
+        nextWindow={data.siblings.next}
+        onWindow={(id) => assignment.goTo(id)}
         status={assignment.status}
         marked={assignment.marked}
         saveView={saveView}
