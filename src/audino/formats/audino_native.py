@@ -304,5 +304,6 @@ FORMAT = register(
         "author's segments and review state; imports back exactly.",
         export=export,
         import_=import_,
+        windows=True,
     )
 )

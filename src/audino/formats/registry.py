@@ -54,6 +54,9 @@ class Format:
     speakers: bool = False  # ExportOptions.speaker_label
     splits: bool = False  # ExportOptions.splits and split_by
     locale: bool = False  # ExportOptions.locale
+    # Keeps a long recording's windows as records of their own (parent and offset); other
+    # formats get each recording whole, with its windows' annotations.
+    windows: bool = False
 
     @property
     def can_import(self) -> bool:

@@ -158,4 +158,22 @@ def refresh_status(db: Session, datapoint_id: int) -> Datapoint | None:
         datapoint.status = status
     if datapoint.marked_for_review != marked:
         datapoint.marked_for_review = marked
+    if datapoint.parent_id is not None:
+        _refresh_recording(db, datapoint.parent_id)
     return datapoint
+
+
+def _refresh_recording(db: Session, recording_id: int) -> None:
+    """A recording presented as windows takes its status from them (for exports and
+    filters): done when all are, in progress once any is started."""
+    recording = db.get(Datapoint, recording_id)
+    if recording is None or not recording.window_count:
+        return
+    db.flush()
+    rows = db.execute(
+        select(Datapoint.status, Datapoint.marked_for_review).where(
+            Datapoint.parent_id == recording_id
+        )
+    ).all()
+    recording.status = derived_status([s for s, _ in rows])
+    recording.marked_for_review = any(m for _, m in rows)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from audino.db.engine import Database
 from audino.db.models import (
@@ -45,6 +45,7 @@ from audino.formats.records import (
     UserRef,
 )
 from audino.formats.selection import one_annotator
+from audino.services.assignments import derived_status
 from audino.services.bulk import Decoders, gc_paused, raw
 from audino.services.errors import InvalidInput, NotFound
 from audino.services.export_audio import StorageClips
@@ -251,14 +252,27 @@ def _labels(conn: Connection, project_id: int, dec: Decoders) -> list[LabelSpec]
     ]
 
 
+def _folds_windows(plan: ExportPlan) -> bool:
+    """Formats other than the native one see each long recording whole, with its windows'
+    work (already in the recording's time) as its own."""
+    return not plan.format.windows
+
+
 def _datapoint_filter(plan: ExportPlan) -> list[Any]:
     where: list[Any] = [Datapoint.project_id == plan.project_id]
+    work: Any = Datapoint.id
+    if _folds_windows(plan):
+        where.append(Datapoint.parent_id.is_(None))
+        window = aliased(Datapoint)
+        work = select(window.id).where(
+            or_(window.id == Datapoint.id, window.parent_id == Datapoint.id)
+        )
     if plan.status == "review":
         where.append(Datapoint.marked_for_review.is_(True))
     elif plan.status == "reviewed":
         where.append(
             exists().where(
-                Assignment.datapoint_id == Datapoint.id,
+                _within(Assignment.datapoint_id, work),
                 Assignment.status == AssignmentStatus.done.value,
                 Membership.user_id == Assignment.user_id,
                 Membership.project_id == plan.project_id,
@@ -271,14 +285,18 @@ def _datapoint_filter(plan: ExportPlan) -> list[Any]:
         where.append(
             or_(
                 exists().where(
-                    Assignment.datapoint_id == Datapoint.id, Assignment.user_id == plan.author_id
+                    _within(Assignment.datapoint_id, work), Assignment.user_id == plan.author_id
                 ),
                 exists().where(
-                    Segment.datapoint_id == Datapoint.id, Segment.author_id == plan.author_id
+                    _within(Segment.datapoint_id, work), Segment.author_id == plan.author_id
                 ),
             )
         )
     return where
+
+
+def _within(column: Any, work: Any) -> Any:
+    return column == work if work is Datapoint.id else column.in_(work)
 
 
 def _users(conn: Connection, plan: ExportPlan) -> list[UserRef]:
@@ -354,6 +372,33 @@ _SEGMENT = (
 )  # fmt: skip
 
 
+def _per_user(found: list[AssignmentRecord]) -> list[AssignmentRecord]:
+    """One assignment per user over a recording's windows: done when all their windows are,
+    values from the first window that has any."""
+    by_user: dict[str, list[AssignmentRecord]] = {}
+    for a in found:
+        by_user.setdefault(a.user, []).append(a)
+    if all(len(mine) == 1 for mine in by_user.values()):
+        return found
+    merged = []
+    for user, mine in by_user.items():
+        stamps = [a.completed_at for a in mine]
+        done = all(a.status == AssignmentStatus.done.value for a in mine)
+        merged.append(
+            AssignmentRecord(
+                user,
+                derived_status([a.status for a in mine]),
+                any(a.marked_for_review for a in mine),
+                next((a.values for a in mine if a.values), {}),
+                max(a.version for a in mine),
+                min((a.created_at for a in mine if a.created_at), default=None),
+                max((a.updated_at for a in mine if a.updated_at), default=None),
+                max((t for t in stamps if t), default=None) if done else None,
+            )
+        )
+    return merged
+
+
 def _segment_order(s: SegmentRecord) -> tuple[Any, ...]:
     # Content first, so a re-imported project (new ids) exports in the same order.
     return (s.start, s.end, s.author or "", -1 if s.channel is None else s.channel, s.id)
@@ -413,12 +458,18 @@ class _Items:
     def _page(self, rows: Sequence[Any]) -> list[AnnotatedRecording]:
         ts, usernames, author_id = self.dec.ts, self.usernames, self.plan.author_id
         ids = [r[0] for r in rows]
+        # Windows' work counts as their recording's (see _folds_windows).
+        owner: dict[int, int] = {}
+        if _folds_windows(self.plan):
+            found = select(Datapoint.id, Datapoint.parent_id).where(Datapoint.parent_id.in_(ids))
+            owner = {kid: parent for kid, parent in self.conn.execute(found) if parent}
+            ids = [*ids, *owner]
         assignments: dict[int, list[AssignmentRecord]] = {}
         query = select(*_ASSIGNMENT).where(Assignment.datapoint_id.in_(ids))
         if author_id is not None:
             query = query.where(Assignment.user_id == author_id)
         for a in self.conn.execute(query.order_by(Assignment.datapoint_id, Assignment.id)).all():
-            assignments.setdefault(a[0], []).append(
+            assignments.setdefault(owner.get(a[0]) or a[0], []).append(
                 AssignmentRecord(usernames.get(a[1], ""), a[2], bool(a[3]), self.values(a[4]),
                                  a[5], ts(a[6]), ts(a[7]), ts(a[8]))
             )  # fmt: skip
@@ -427,11 +478,13 @@ class _Items:
         if author_id is not None:
             query = query.where(Segment.author_id == author_id)
         for s in self.conn.execute(query.order_by(Segment.datapoint_id)).all():
-            segments.setdefault(s[1], []).append(
+            segments.setdefault(owner.get(s[1]) or s[1], []).append(
                 SegmentRecord(s[0], s[1], usernames.get(s[2]), s[3], s[4], s[5], s[6], s[7],
                               s[8], self.values(s[9]), self.attributes(s[10]), s[11], s[12],
                               s[13], s[14], s[15], ts(s[16]), ts(s[17]))
             )  # fmt: skip
+        if owner:
+            assignments = {key: _per_user(found) for key, found in assignments.items()}
         page = []
         for r in rows:
             own = segments.get(r[0], [])

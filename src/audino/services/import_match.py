@@ -28,8 +28,9 @@ def _keys(name: str) -> Iterable[str]:
 def match_recordings(db: Session, project_id: int, items: list[AnnotatedRecording]) -> list[int]:
     """The datapoint id for each item; a 422 listing every name not found (or ambiguous)."""
     index: dict[str, set[int]] = {}
+    # Windows share their recording's name and file: annotations match the recording.
     query = select(Datapoint.id, Datapoint.original_name, Datapoint.storage_key).where(
-        Datapoint.project_id == project_id
+        Datapoint.project_id == project_id, Datapoint.parent_id.is_(None)
     )
     for dp_id, original, key in db.execute(query):
         for name in {*_keys(original), key.rsplit("/", 1)[-1]}:

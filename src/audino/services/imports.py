@@ -26,7 +26,7 @@ from audino.db.models import (
 from audino.formats import registry
 from audino.formats.files import read_upload
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
-from audino.services import assignments, audit, projects, users
+from audino.services import assignments, audit, projects, users, windows
 from audino.services import import_checks as checks
 from audino.services.bulk import gc_paused
 from audino.services.errors import InvalidInput, Unprocessable
@@ -182,6 +182,7 @@ def import_dataset(
                     f"{checks.where(index, item)}: {exc}.", code="bad_value"
                 ) from None
         renewed = rows.write()
+        windows.renumber(db, project.id)
     result = ImportResult(
         project.id,
         project.name,
@@ -222,12 +223,15 @@ def attach_annotations(
         )
         assigned = {(dp_id, user_id) for dp_id, user_id in db.execute(query)}
         rows = Rows(db.connection(), user_ids, schema)
-        for index, (dp_id, item) in enumerate(zip(targets, items, strict=True)):
+        for index, (recording_id, item) in enumerate(zip(targets, items, strict=True)):
             try:
-                for a in item.recording.assignments:
-                    if (dp_id, user_ids[a.user]) not in assigned:
-                        rows.assignment(dp_id, a)
-                rows.segments_of(dp_id, item.segments)
+                # A recording presented as windows: each segment goes to the window it
+                # starts in (times stay the recording's); assignments to every window.
+                for dp_id, segments in windows.spread(db, recording_id, item.segments):
+                    for a in item.recording.assignments:
+                        if (dp_id, user_ids[a.user]) not in assigned:
+                            rows.assignment(dp_id, a)
+                    rows.segments_of(dp_id, segments)
             except BadValue as exc:
                 raise Unprocessable(
                     f"{checks.where(index, item)}: {exc}.", code="bad_value"

@@ -9,13 +9,14 @@ has `window_count` > 0 and leaves the lists and queues; its windows take its pla
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from audino.audio import spectrogram
@@ -30,6 +31,7 @@ from audino.db.models import (
     Project,
     Segment,
 )
+from audino.formats.records import SegmentRecord
 from audino.services import assignments, audit
 from audino.services.derived_audio import Peaks, check_tile
 from audino.services.errors import Conflict, InvalidInput
@@ -370,3 +372,40 @@ def check_deletable(dp: Datapoint) -> None:
             "delete the recording, or merge its windows back first.",
             code="window",
         )
+
+
+def spread(
+    db: Session, recording_id: int, segments: tuple[SegmentRecord, ...]
+) -> list[tuple[int, tuple[SegmentRecord, ...]]]:
+    """Imported segments of a recording, by the datapoint that holds them: the recording
+    itself, or for one presented as windows, the window each segment starts in."""
+    spans = db.execute(
+        select(Datapoint.id, Datapoint.offset)
+        .where(Datapoint.parent_id == recording_id, Datapoint.window_index.is_not(None))
+        .order_by(Datapoint.offset)
+    ).all()
+    if not spans:
+        return [(recording_id, segments)]
+    starts = [offset for _, offset in spans]
+    held: dict[int, list[SegmentRecord]] = {window_id: [] for window_id, _ in spans}
+    for s in segments:
+        place = max(0, bisect.bisect_right(starts, s.start) - 1)
+        held[spans[place][0]].append(s)
+    return [(window_id, tuple(found)) for window_id, found in held.items()]
+
+
+def renumber(db: Session, project_id: int) -> None:
+    """Window places and counts from parents and offsets (after an import of windows)."""
+    kids: list[tuple[int, int]] = db.execute(  # type: ignore[assignment]
+        select(Datapoint.id, Datapoint.parent_id)
+        .where(Datapoint.project_id == project_id, Datapoint.parent_id.is_not(None))
+        .order_by(Datapoint.parent_id, Datapoint.offset, Datapoint.id)
+    ).all()
+    if not kids:
+        return
+    places: dict[int, int] = {}
+    for window_id, parent_id in kids:
+        place = places[parent_id] = places.get(parent_id, 0) + 1
+        db.execute(update(Datapoint).where(Datapoint.id == window_id).values(window_index=place))
+    for parent_id, count in places.items():
+        db.execute(update(Datapoint).where(Datapoint.id == parent_id).values(window_count=count))
