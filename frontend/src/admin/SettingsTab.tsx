@@ -6,6 +6,8 @@ import { ErrorMessage, Notice } from "../components/ui";
 import { KEY_ACTIONS, keymapProblems, readKeymap } from "./keymap";
 import { KeymapEditor } from "./KeymapEditor";
 import { useAction } from "./parts";
+import { SessionsEditor } from "./SessionsEditor";
+import { sessionsErrorField, sessionsProblems, readSessions } from "./sessions";
 import { parseSettings, printSettings, type Settings } from "./settingsJson";
 
 type Project = Schemas["ProjectPublic"];
@@ -22,7 +24,11 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
     () => (settings ? keymapProblems(readKeymap(settings)) : {}),
     [settings],
   );
-  const blocking = Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a));
+  const sessions = readSessions(settings);
+  const badSessions = sessions.mode !== "off" && Object.keys(sessionsProblems(sessions)).length > 0;
+  const blocking = Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a)) || badSessions;
+  // A refused sessions option is shown next to its field, not under the form.
+  const sessionsError = sessionsErrorField(action.code, action.error) !== null;
   const dirty =
     name !== project.name ||
     description !== project.description ||
@@ -74,6 +80,14 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
             onChange={(e) => edit(setDescription)(e.target.value)}
           />
         </label>
+        <SessionsEditor
+          projectId={project.id}
+          settings={settings}
+          saved={project.settings}
+          serverCode={action.code}
+          serverError={action.error}
+          onChange={changeSettings}
+        />
         <KeymapEditor settings={settings} problems={problems} onChange={changeSettings} />
         <label>
           Settings (JSON)
@@ -90,7 +104,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
             {parsed.ok ? null : parsed.error}
           </span>
         </label>
-        <ErrorMessage>{action.error}</ErrorMessage>
+        <ErrorMessage>{sessionsError ? "The sessions option was refused: see above." : action.error}</ErrorMessage>
         {saved && !dirty ? <Notice>Saved.</Notice> : null}
         <div className="actions">
           <button
@@ -113,7 +127,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
             </button>
           ) : null}
           {blocking ? (
-            <span className="field-error">Fix the keys marked above to save.</span>
+            <span className="field-error">Fix the fields marked above to save.</span>
           ) : null}
         </div>
       </form>

@@ -816,7 +816,8 @@ export interface paths {
         };
         /**
          * Get Peaks
-         * @description The levels of the peaks pyramid, finest (about 10 ms per pixel) to coarsest.
+         * @description The levels of the peaks pyramid, finest (about 10 ms per pixel) to coarsest. A
+         *     window's peaks start at the window's start.
          */
         get: operations["get_peaks_api_datapoints__datapoint_id__peaks_get"];
         put?: never;
@@ -1007,6 +1008,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split Project
+         * @description Presents every recording the project's `sessions` setting applies to as windows
+         *     (those not split yet, processed, and without segments).
+         */
+        post: operations["split_project_api_projects__project_id__windows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split Recording
+         * @description Presents one recording as windows, following the project's `sessions` setting.
+         */
+        post: operations["split_recording_api_datapoints__datapoint_id__windows_post"];
+        /**
+         * Merge Windows
+         * @description Presents a split recording whole again (refused once any window has work).
+         */
+        delete: operations["merge_windows_api_datapoints__datapoint_id__windows_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -1130,6 +1176,10 @@ export interface components {
             parent_id: number | null;
             /** Offset */
             offset: number;
+            /** Window Index */
+            window_index: number | null;
+            /** Window Count */
+            window_count: number;
             /**
              * Created At
              * Format: date-time
@@ -1690,6 +1740,13 @@ export interface components {
             max_hz: number;
             /** Ticks */
             ticks: components["schemas"]["FrequencyTick"][];
+        };
+        /** SplitResult */
+        SplitResult: {
+            /** Recordings */
+            recordings: number;
+            /** Windows */
+            windows: number;
         };
         /** StatusCounts */
         StatusCounts: {
@@ -4311,6 +4368,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    split_project_api_projects__project_id__windows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    split_recording_api_datapoints__datapoint_id__windows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    merge_windows_api_datapoints__datapoint_id__windows_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitResult"];
                 };
             };
             /** @description Validation Error */
