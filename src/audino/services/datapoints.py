@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, literal, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from audino.db.models import Assignment, AssignmentStatus, Datapoint, User
-from audino.services import audit
+from audino.services import audit, unused_blobs
 from audino.services.access import sees_all_datapoints
 from audino.services.errors import InvalidInput
 from audino.services.uploads import clean_filename
@@ -297,13 +297,14 @@ def _editable(datapoint: Datapoint) -> dict[str, Any]:
 
 def delete_datapoint(
     db: Session, datapoint: Datapoint, *, actor_id: int | None = None
-) -> list[str]:
-    """Deletes a datapoint and its chunks; returns the storage keys nothing uses any more.
+) -> unused_blobs.Unused:
+    """Deletes a datapoint and its chunks; returns the blobs nothing uses any more.
 
-    Delete those blobs only after the transaction has committed.
+    Remove those only after the transaction has committed.
     """
-    children = select(Datapoint.storage_key).where(Datapoint.parent_id == datapoint.id)
-    keys = {datapoint.storage_key, *db.scalars(children)}
+    held = unused_blobs.held_by(
+        db, (Datapoint.id == datapoint.id) | (Datapoint.parent_id == datapoint.id)
+    )
     audit.record(
         db,
         user_id=actor_id,
@@ -319,14 +320,4 @@ def delete_datapoint(
     )
     db.delete(datapoint)
     db.flush()
-    return unused_keys(db, keys)
-
-
-def unused_keys(db: Session, keys: set[str]) -> list[str]:
-    """Of these storage keys, those no datapoint refers to any more (after a delete)."""
-    if not keys:
-        return []
-    still_used = set(
-        db.scalars(select(Datapoint.storage_key).where(Datapoint.storage_key.in_(keys)))
-    )
-    return sorted(keys - still_used)
+    return unused_blobs.left_unused(db, held)

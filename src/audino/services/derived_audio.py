@@ -27,6 +27,8 @@ PLAYBACK = "playback"
 OVERVIEW = "spectrogram"  # the coarse whole-file spectrogram long tiles are drawn from
 VERSION = "v1"
 _SUFFIX = {PEAKS: ".dat", THUMBNAIL: ".png", PLAYBACK: ".flac", OVERVIEW: ".bin"}
+KINDS = tuple(_SUFFIX)
+TILES = "tiles"  # the folder of cached spectrogram tiles, one subfolder per audio
 
 
 _stores: dict[tuple[str, str, int], BlobStore] = {}
@@ -54,6 +56,21 @@ def derived_store(settings: Settings, storage: BlobStore) -> BlobStore:
 def derived_key(storage: BlobStore, name: str, kind: str) -> str:
     """A content-derived key: the same audio always yields the same derived blob."""
     return storage.key_for(f"{name}:{kind}:{VERSION}", _SUFFIX.get(kind, ""))
+
+
+def audio_name(dp: Datapoint) -> str:
+    """What derived keys are made from: the audio's content, so twins share them."""
+    return dp.sha256 or dp.storage_key
+
+
+def tile_folder(storage: BlobStore, name: str) -> str:
+    """The folder holding every cached tile of one audio (so they go in one delete)."""
+    return f"{TILES}/{storage.key_for(f'{name}:{TILES}')}"
+
+
+def tile_key(storage: BlobStore, name: str, spec: spectrogram.TileSpec) -> str:
+    digest = storage.key_for(f"{name}:{spec.cache_name()}", ".png").replace("/", "")
+    return f"{tile_folder(storage, name)}/{digest}"
 
 
 def find(db: Session, datapoint_id: int, kind: str) -> DerivedAudio | None:
@@ -135,7 +152,7 @@ def spectrogram_tile(
     require_ready(dp)
     check_tile(dp, spec)
     derived = derived_store(settings, storage)
-    key = derived.key_for(f"{dp.sha256 or dp.storage_key}:{spec.cache_name()}", ".png")
+    key = tile_key(derived, audio_name(dp), spec)
     if derived.exists(key):
         return key, False
     if spec.end - spec.start > spectrogram.MAX_TILE_SECONDS:

@@ -25,7 +25,7 @@ from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import BadAudio
 from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
 from audino.jobs import JobCancelled, JobContext, task
-from audino.services import jobs, windows
+from audino.services import jobs, unused_blobs, windows
 from audino.services.derived_audio import (
     OVERVIEW,
     PEAKS,
@@ -88,16 +88,21 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         twin = _processed_twin(db, derived, dp)
         if twin is not None:
             # The same audio in another project: its derived blobs serve this one too.
+            held = unused_blobs.derived_of(db, dp.id)
             _copy_from(db, twin, dp)
             db.flush()
             windows.split_if_configured(db, dp, derived)
-            ctx.progress(1.0, "Ready")
-            return {"datapoint_id": datapoint_id, "copied_from": twin.id}
-        dp.ingest_status = IngestStatus.processing.value
-        dp.ingest_error = None
-        dp.ingest_job_id = ctx.job_id
+            unused, copied_from = unused_blobs.left_unused(db, held), twin.id
+        else:
+            dp.ingest_status = IngestStatus.processing.value
+            dp.ingest_error = None
+            dp.ingest_job_id = ctx.job_id
         source_key, container, codec = dp.storage_key, dp.container, dp.codec
         name = dp.sha256 or dp.storage_key
+    if twin is not None:
+        unused.remove(ctx.storage, ctx.settings)  # after the commit, never before
+        ctx.progress(1.0, "Ready")
+        return {"datapoint_id": datapoint_id, "copied_from": copied_from}
     try:
         with _local_copy(ctx.storage, source_key, ctx.settings.temp_dir) as (path, work):
             ctx.progress(0.0, "Decoding the audio")
@@ -123,6 +128,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         dp = db.get(Datapoint, datapoint_id)
         if dp is None:
             return {"skipped": "the datapoint was deleted"}
+        held = unused_blobs.derived_of(db, datapoint_id)
         db.execute(delete(DerivedAudio).where(DerivedAudio.datapoint_id == datapoint_id))
         for record in records:
             record.datapoint_id = datapoint_id
@@ -135,6 +141,8 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         db.flush()
         # A long recording in a project that presents such as windows.
         windows.split_if_configured(db, dp, derived)
+        unused = unused_blobs.left_unused(db, held)  # what an earlier ingest derived
+    unused.remove(ctx.storage, ctx.settings)
     ctx.progress(1.0, "Ready")
     return {
         "datapoint_id": datapoint_id,

@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Membership, Project, Role, User
-from audino.services import audit, windows
+from audino.services import audit, unused_blobs, windows
 from audino.services.access import Principal
-from audino.services.datapoints import unused_keys
 from audino.services.errors import Conflict, InvalidInput, NotFound
 
 
@@ -110,9 +109,12 @@ def update_project(
     return project
 
 
-def delete_project(db: Session, project: Project, *, actor_id: int | None = None) -> list[str]:
-    """Deletes the project and returns the storage keys nothing else refers to any more."""
-    keys = set(db.scalars(select(Datapoint.storage_key).where(Datapoint.project_id == project.id)))
+def delete_project(
+    db: Session, project: Project, *, actor_id: int | None = None
+) -> unused_blobs.Unused:
+    """Deletes the project and returns the blobs nothing else uses any more (remove them
+    only after the transaction has committed)."""
+    held = unused_blobs.held_by(db, Datapoint.project_id == project.id)
     audit.record(
         db,
         user_id=actor_id,
@@ -123,7 +125,7 @@ def delete_project(db: Session, project: Project, *, actor_id: int | None = None
     )
     db.delete(project)
     db.flush()
-    return unused_keys(db, keys)
+    return unused_blobs.left_unused(db, held)
 
 
 def visible_projects(db: Session, principal: Principal) -> list[tuple[Project, str]]:

@@ -7,6 +7,8 @@ import hmac
 import os
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -17,6 +19,13 @@ from audino.storage import remote
 
 if TYPE_CHECKING:
     from audino.config import Settings
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    key: str
+    size: int
+    modified: float | None  # POSIX seconds; None when the store does not say
 
 
 class BlobStore:
@@ -172,6 +181,24 @@ class BlobStore:
         if self.fs.exists(path):
             self.fs.rm(path)
 
+    def delete_folder(self, prefix: str) -> None:
+        """Deletes every blob under `prefix/` (a folder of keys such as cached tiles)."""
+        path = self._path(prefix.rstrip("/"))
+        if self.fs.exists(path):
+            self.fs.rm(path, recursive=True)
+
+    def blobs(self) -> Iterator[StoredBlob]:
+        """Every stored blob with its size and modification time, half-written ones
+        included (for maintenance: finding what nothing refers to)."""
+        if not self.fs.exists(self.root):
+            return
+        found = self.fs.find(self.root, detail=True)
+        for path, info in sorted(found.items()):
+            if info.get("type", "file") != "file":
+                continue
+            key = str(path)[len(self.root) + 1 :]
+            yield StoredBlob(key, int(info.get("size") or 0), _modified(info))
+
     def keys(self) -> list[str]:
         """Every stored key (for tests and maintenance)."""
         if not self.fs.exists(self.root):
@@ -180,3 +207,20 @@ class BlobStore:
         return sorted(
             str(p)[len(self.root) + 1 :] for p in found if not str(p).endswith(".partial")
         )
+
+
+def _modified(info: dict[str, Any]) -> float | None:
+    """The modification time in an fsspec listing entry: `mtime` on a local folder,
+    `LastModified` on S3, `last_modified` or `updated` on other object stores."""
+    for name in ("mtime", "LastModified", "last_modified", "updated"):
+        value = info.get(name)
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, datetime):
+            return value.timestamp()
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                continue
+    return None

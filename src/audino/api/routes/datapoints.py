@@ -321,12 +321,13 @@ def update_datapoint(body: DatapointUpdate, access: DatapointManager, db: DbDep)
 
 
 @router.delete("/datapoints/{datapoint_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_datapoint(access: DatapointManager, db: DbDep, storage: StorageDep) -> None:
+def delete_datapoint(
+    access: DatapointManager, db: DbDep, storage: StorageDep, settings: SettingsDep
+) -> None:
     windows.check_deletable(access.datapoint)
     unused = datapoints.delete_datapoint(db, access.datapoint, actor_id=access.principal.actor_id)
     db.commit()
-    for key in unused:
-        storage.delete(key)
+    unused.remove(storage, settings)
 
 
 @router.post("/datapoints/{datapoint_id}/assignments", response_model=DatapointPublic)

@@ -14,6 +14,7 @@ from audino.api.deps import (
     PrincipalDep,
     ProjectManager,
     ProjectReader,
+    SettingsDep,
     StorageDep,
 )
 from audino.api.routes.auth import NewTokenOut, TokenIn, TokenOut, token_out
@@ -122,11 +123,12 @@ def update_project(body: ProjectUpdate, access: ProjectManager, db: DbDep) -> Pr
 
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_project(access: ProjectManager, db: DbDep, storage: StorageDep) -> None:
+def delete_project(
+    access: ProjectManager, db: DbDep, storage: StorageDep, settings: SettingsDep
+) -> None:
     unused = projects.delete_project(db, access.project, actor_id=access.principal.actor_id)
     db.commit()
-    for key in unused:
-        storage.delete(key)
+    unused.remove(storage, settings)
 
 
 @router.get("/{project_id}/members", response_model=list[MemberPublic])
