@@ -148,3 +148,48 @@ def test_a_window_plays_its_part_and_saves_in_recording_time(
     assert (box["x"] - wave["x"]) / wave["width"] == pytest.approx(0.2, abs=0.03)
     assert recording not in [w["id"] for w in windows]
     assert page.js_errors == []
+
+
+def test_the_settings_turn_sessions_on_and_split_what_is_there(
+    server: Server, new_page: Any, two_minutes: Path
+) -> None:
+    with server.api() as api:
+        pid = int(api.post("/api/projects", json={"name": "Later"}).json()["id"])
+        with two_minutes.open("rb") as f:
+            r = api.post(f"/api/projects/{pid}/datapoints", files={"file": (two_minutes.name, f)})
+        dp = int(r.json()["datapoint"]["id"])
+        deadline = time.monotonic() + 120
+        while api.get(f"/api/datapoints/{dp}").json()["ingest_status"] == "processing":
+            assert time.monotonic() < deadline, "still processing"
+            time.sleep(0.2)
+
+    page = new_page()
+    login(page, server, *ADMIN)
+    page.goto(f"{server.url}/projects/{pid}/manage")
+    sessions = page.get_by_role("group", name="Sessions")
+    split = sessions.get_by_role("button", name="Split existing recordings now")
+    assert split.is_disabled()  # sessions are off
+    sessions.get_by_label("Long recordings").select_option("fixed")
+    length = sessions.get_by_label("Window length")
+    length.fill("2")
+    assert "Between 5 and 3600" in sessions.inner_text()
+    save = page.get_by_role("button", name="Save changes")
+    assert save.is_disabled()
+    length.fill("30")
+    sessions.get_by_label("Only recordings longer than").fill("60")
+    assert split.is_disabled()  # not saved yet
+    save.click()
+    page.get_by_text("Saved.").wait_for()
+    with server.api() as api:
+        settings = api.get(f"/api/projects/{pid}").json()["settings"]
+    assert settings["sessions"] == {"mode": "fixed", "length": 30, "longer_than": 60}
+    split.click()
+    sessions.get_by_text("Split 1 recording into 4 windows.").wait_for()
+    shoot(page, "windows-settings")
+
+    # An option the server refuses is shown in the section, not only under the form.
+    text = page.get_by_label("Settings (JSON)")
+    text.fill('{"sessions": {"mode": "fixed", "length": 30, "windows": 3}}')
+    save.click()
+    sessions.get_by_text(re.compile("Unknown sessions option")).wait_for()
+    assert page.js_errors == []

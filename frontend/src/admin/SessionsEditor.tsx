@@ -143,8 +143,10 @@ export function SessionsEditor(props: {
           {split.busy ? "Splitting…" : "Split existing recordings now"}
         </button>
         {unsaved ? <span className="hint">Save the changes first.</span> : null}
-        {!unsaved && savedSessions.mode === "off" ? (
-          <span className="hint">New recordings are split when their processing finishes.</span>
+        {!unsaved && savedSessions.mode !== "off" ? (
+          <span className="hint">
+            New recordings longer than {savedSessions.longer_than} s are split when their processing finishes.
+          </span>
         ) : null}
       </div>
       <ErrorMessage>{split.error}</ErrorMessage>
