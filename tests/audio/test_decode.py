@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from mutagen.flac import FLAC
@@ -179,3 +180,27 @@ def test_wav_header_reading_refuses_what_it_does_not_know(tmp_path: Path) -> Non
         assert wav_data(tmp_path / name) is None
     assert wav_data(FORMATS / "pcm24_mono_48k.wav") is None  # 24-bit: the decoder's
     assert wav_data(FORMATS / "ulaw_mono_8k.wav") is None
+
+
+def test_decoded_frames_are_joined_in_order_and_split_where_their_format_changes() -> None:
+    def frame(values: np.ndarray, fmt: str) -> av.AudioFrame:
+        made = av.AudioFrame.from_ndarray(values, format=fmt, layout="mono")
+        made.sample_rate = 8000
+        made.pts = 0  # each frame starts at 0: the joined frames ignore timestamps
+        return made
+
+    ramp = np.arange(3000, dtype=np.int16)
+    frames = [frame(ramp[i : i + 700][None, :], "s16") for i in range(0, 2100, 700)]
+    frames.append(frame((ramp[2100:2500] / 32768).astype(np.float32)[None, :], "flt"))
+    frames.append(frame(ramp[2500:][None, :], "s16"))
+    joined = list(decode._batched(iter(frames), 1000))
+    assert [(f.format.name, f.samples) for f in joined] == [
+        ("s16", 1000),
+        ("s16", 1000),
+        ("s16", 100),
+        ("flt", 400),
+        ("s16", 500),
+    ]
+    back = [f.to_ndarray()[0] for f in joined]
+    back[3] = np.round(back[3] * 32768).astype(np.int16)
+    assert np.array_equal(np.concatenate(back), ramp)
