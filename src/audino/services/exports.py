@@ -264,8 +264,10 @@ def _datapoint_filter(plan: ExportPlan) -> list[Any]:
     if _folds_windows(plan):
         where.append(Datapoint.parent_id.is_(None))
         window = aliased(Datapoint)
-        work = select(window.id).where(
-            or_(window.id == Datapoint.id, window.parent_id == Datapoint.id)
+        work = (
+            select(window.id)
+            .where(or_(window.id == Datapoint.id, window.parent_id == Datapoint.id))
+            .correlate(Datapoint)
         )
     if plan.status == "review":
         where.append(Datapoint.marked_for_review.is_(True))
