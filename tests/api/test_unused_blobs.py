@@ -240,3 +240,24 @@ def test_gc_command(app_env: AppEnv, factory: Factory, monkeypatch: pytest.Monke
     result = runner.invoke(cli, ["db", "gc", "--grace-hours", "0", *data_dir])
     assert "Deleted 1 unused blob (100 bytes" in result.output
     assert recorded(app_env, dp["id"]) == set(store(app_env).keys())
+
+
+def test_a_large_delete_is_checked_in_batches(app_env: AppEnv, factory: Factory) -> None:
+    """More keys than one query may bind: a project of many datapoints."""
+    project = factory.project()
+    dp = upload(factory, project["id"])
+    many = 3 * unused_blobs.BATCH + 7
+    with app_env.database.session(write=False) as db:
+        row = db.get(Datapoint, dp["id"])
+        assert row is not None
+        name = derived_audio.audio_name(row)
+        held = unused_blobs.Held(
+            originals={row.storage_key} | {f"zz/{i}" for i in range(many)},
+            derived={f"yy/{i}.dat": f"gone-{i}" for i in range(many)}
+            | dict.fromkeys(recorded(app_env, dp["id"]), name),
+            names={name} | {f"gone-{i}" for i in range(many)},
+        )
+        unused = unused_blobs.left_unused(db, held)
+    assert unused.originals == sorted(f"zz/{i}" for i in range(many))
+    assert unused.derived == sorted(f"yy/{i}.dat" for i in range(many))
+    assert unused.tile_names == sorted(f"gone-{i}" for i in range(many))

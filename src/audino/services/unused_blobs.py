@@ -25,7 +25,7 @@ from audino.storage.blobs import BlobStore, StoredBlob
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # values per IN (...): far inside SQLite's and PostgreSQL's parameter limits
+BATCH = 2000  # values per IN (...): inside SQLite's and PostgreSQL's parameter limits
 GRACE_SECONDS = 3600.0  # an ingest may have stored a blob it has not recorded yet
 
 
