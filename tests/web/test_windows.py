@@ -27,11 +27,13 @@ def two_minutes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_long_audio(path, SECONDS, rate=16000, channels=1, kind="wav")
 
 
-def _windows(server: Server, recording: Path) -> tuple[int, int, list[dict[str, Any]]]:
+def _windows(
+    server: Server, recording: Path, name: str = "Sessions"
+) -> tuple[int, int, list[dict[str, Any]]]:
     """A project presenting recordings over 60 s as 30 s windows, with `recording` uploaded."""
     sessions = {"mode": "fixed", "length": 30, "longer_than": 60}
     with server.api() as api:
-        r = api.post("/api/projects", json={"name": "Sessions", "settings": {"sessions": sessions}})
+        r = api.post("/api/projects", json={"name": name, "settings": {"sessions": sessions}})
         r.raise_for_status()
         pid = int(r.json()["id"])
         with recording.open("rb") as f:
@@ -192,4 +194,23 @@ def test_the_settings_turn_sessions_on_and_split_what_is_there(
     text.fill('{"sessions": {"mode": "fixed", "length": 30, "windows": 3}}')
     save.click()
     sessions.get_by_text(re.compile("Unknown sessions option")).wait_for()
+    assert page.js_errors == []
+
+
+def test_managers_merge_untouched_windows_back_from_the_list(
+    server: Server, new_page: Any, two_minutes: Path
+) -> None:
+    pid, recording, windows = _windows(server, two_minutes, name="Merge")
+    page = new_page()
+    login(page, server, *ADMIN)
+    page.goto(f"{server.url}/projects/{pid}?tab=all")
+    page.get_by_role("link", name=re.compile(r"interview\.wav · 0:30–1:00")).wait_for()
+    page.get_by_role("checkbox", name=re.compile("Select all")).check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Merge windows").click()
+    page.get_by_text("Merged 1 recording(s) back into one item each.").wait_for()
+    with server.api() as api:
+        items = api.get(f"/api/projects/{pid}/datapoints").json()["items"]
+    assert [(d["id"], d["window_count"]) for d in items] == [(recording, 0)]
+    page.get_by_role("link", name="interview.wav", exact=True).wait_for()
     assert page.js_errors == []

@@ -8,6 +8,7 @@ import { useLoad } from "../components/useLoad";
 import { ingestOf, percent, type Job } from "../jobs/api";
 import { useIngestProgress } from "../jobs/useIngestProgress";
 import "../jobs/jobs.css";
+import { MergeWindows, recordingsOf } from "./MergeWindows";
 import { nextInQueue } from "./queue";
 
 type Datapoint = Schemas["DatapointPublic"];
@@ -163,15 +164,25 @@ export function DataListPage() {
           </select>
         </label>
         {manages && selected.size > 0 ? (
-          <AssignSelected
-            projectId={projectId}
-            ids={[...selected]}
-            onDone={(text) => {
-              setMessage(text);
-              setSelected(new Set());
-              page.reload();
-            }}
-          />
+          <>
+            <AssignSelected
+              projectId={projectId}
+              ids={[...selected]}
+              onDone={(text) => {
+                setMessage(text);
+                setSelected(new Set());
+                page.reload();
+              }}
+            />
+            <MergeWindows
+              recordings={recordingsOf(items.filter((d) => selected.has(d.id)))}
+              onDone={(text) => {
+                setMessage(text);
+                setSelected(new Set());
+                page.reload();
+              }}
+            />
+          </>
         ) : null}
       </div>
       {page.loading && !page.data ? <Loading what="Loading datapoints" /> : null}
