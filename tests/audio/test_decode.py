@@ -19,7 +19,7 @@ from audino.audio.decode import (
     open_chunks,
     wav_data,
 )
-from audino.audio.playback import FlacWriter, copy_reason
+from audino.audio.playback import BackgroundWriter, FlacWriter, copy_reason
 from audino.audio.probe import BadAudio, probe, probe_quick
 from tests.audio.signals import sweep, write
 from tests.conftest import FORMATS
@@ -204,3 +204,17 @@ def test_decoded_frames_are_joined_in_order_and_split_where_their_format_changes
     back = [f.to_ndarray()[0] for f in joined]
     back[3] = np.round(back[3] * 32768).astype(np.int16)
     assert np.array_equal(np.concatenate(back), ramp)
+
+
+def test_copy_written_in_the_background_is_the_same_file(tmp_path: Path) -> None:
+    rate = 16000
+    samples = sweep(25.0, rate, channels=2) * 1.5  # louder than full scale: clipped alike
+    step = chunk_length(rate, 3.0)
+    direct = FlacWriter(tmp_path / "direct.flac", rate, 2)
+    background = BackgroundWriter(FlacWriter(tmp_path / "background.flac", rate, 2), depth=1)
+    for i in range(0, samples.shape[1], step):
+        direct.add(samples[:, i : i + step])
+        background.add(samples[:, i : i + step])
+    direct.finish()
+    background.finish()
+    assert (tmp_path / "direct.flac").read_bytes() == (tmp_path / "background.flac").read_bytes()

@@ -86,13 +86,14 @@ def _layout(channels: int) -> str:
 
 
 class BackgroundWriter:
-    """Runs a writer's `add` in a thread, so encoding overlaps decoding (PyAV and numpy
-    release the GIL); at most `depth` chunks wait, which bounds the memory."""
+    """Runs a writer's encoding in a thread, so that it overlaps decoding (PyAV and numpy
+    release the GIL); at most `depth` chunks wait, which bounds the memory. Chunks are
+    converted to 16-bit in the caller's thread: the encoder is the slower of the two."""
 
     def __init__(self, writer: FlacWriter, depth: int = 3) -> None:
         self.writer = writer
         self.path = writer.path
-        self._queue: queue.Queue[tuple[np.ndarray, float, float] | None] = queue.Queue(depth)
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="flac-writer", daemon=True)
         self._thread.start()
@@ -101,14 +102,14 @@ class BackgroundWriter:
         while (item := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    self.writer.add(*item)
+                    self.writer.add_packed(item)
                 except BaseException as exc:  # handed to the decoding thread in finish()
                     self._error = exc
 
     def add(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put((chunk, scale, offset))
+        self._queue.put(self.writer.pack(chunk, scale, offset))
 
     def finish(self) -> None:
         self._queue.put(None)
@@ -140,15 +141,23 @@ class FlacWriter:
 
     def add(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> None:
         """A chunk of samples s meaning `(s - offset) * scale` of full scale."""
-        n = chunk.shape[1]
-        if n == 0:
-            return
-        packed = np.empty((n, self.channels), dtype=np.int16)
+        self.add_packed(self.pack(chunk, scale, offset))
+
+    def pack(self, chunk: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> np.ndarray:
+        """A (channels, n) chunk as the encoder takes it: int16 (n, channels)."""
+        packed = np.empty((chunk.shape[1], self.channels), dtype=np.int16)
         if chunk.dtype == np.int16 and scale == 1 / 32768 and not offset:
             np.copyto(packed, chunk.T)  # 16-bit in, 16-bit out: interleaving only
         else:
             full = (chunk.T - offset) * scale if offset or scale != 1.0 else chunk.T
             np.multiply(np.clip(full, -1.0, 1.0), 32767.0, out=packed, casting="unsafe")
+        return packed
+
+    def add_packed(self, packed: np.ndarray) -> None:
+        """Encodes int16 (n, channels) samples (see `pack`)."""
+        n = packed.shape[0]
+        if n == 0:
+            return
         frame = _pyav().AudioFrame.from_ndarray(
             packed.reshape(1, -1), format="s16", layout=self.layout
         )
