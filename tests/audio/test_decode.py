@@ -175,6 +175,7 @@ def test_wav_header_reading_refuses_what_it_does_not_know(tmp_path: Path) -> Non
         ("short.wav", body[:30]),
         ("text.wav", b"not a wav at all"),
         ("empty.wav", b""),
+        ("chunky.wav", body[:12] + b"junk\0\0\0\0" * 100 + body[12:]),
     ]:
         (tmp_path / name).write_bytes(data)
         assert wav_data(tmp_path / name) is None

@@ -295,6 +295,7 @@ _WAV_PCM: dict[tuple[int, int], tuple[str, str]] = {
     (3, 32): ("pcm_f32le", "<f4"),
 }
 _WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+_MAX_WAV_CHUNKS = 64  # before the data chunk; past that the decoder reads the file
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ def wav_data(path: str | os.PathLike[str]) -> WavData | None:
                 return None
             fmt = b""
             position = 12
-            while True:
+            for _ in range(_MAX_WAV_CHUNKS):
                 f.seek(position)
                 header = f.read(8)
                 if len(header) < 8:
@@ -332,6 +333,8 @@ def wav_data(path: str | os.PathLike[str]) -> WavData | None:
                 elif name == b"data":
                     break
                 position += 8 + size + (size & 1)
+            else:
+                return None
     except OSError:
         return None
     if len(fmt) < 16:
