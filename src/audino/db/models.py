@@ -238,6 +238,9 @@ class Datapoint(Base):
             "marked_for_review",
         ),
         Index("ix_datapoints_parent_id", "parent_id"),
+        # Which stored audio is still used (deletes) and twins by content (ingest).
+        Index("ix_datapoints_storage_key", "storage_key"),
+        Index("ix_datapoints_sha256", "sha256"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -276,7 +279,10 @@ class DerivedAudio(Base):
     """A blob ingest derived from a datapoint's audio: peaks, thumbnail or playback copy."""
 
     __tablename__ = "derived_audio"
-    __table_args__ = (UniqueConstraint("datapoint_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("datapoint_id", "kind"),
+        Index("ix_derived_audio_storage_key", "storage_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     datapoint_id: Mapped[int] = mapped_column(ForeignKey("datapoints.id", ondelete="CASCADE"))

@@ -1,4 +1,5 @@
-"""Long recordings presented as windows: a recording's window count, a window's place.
+"""Long recordings presented as windows: a recording's window count, a window's place;
+indexes for finding stored audio and derived blobs still in use.
 
 Revision ID: 0004
 Revises: 0003
@@ -28,10 +29,16 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index("ix_datapoints_parent_id", ["parent_id"], unique=False)
+        batch_op.create_index("ix_datapoints_storage_key", ["storage_key"], unique=False)
+        batch_op.create_index("ix_datapoints_sha256", ["sha256"], unique=False)
+    op.create_index("ix_derived_audio_storage_key", "derived_audio", ["storage_key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_derived_audio_storage_key", table_name="derived_audio")
     with op.batch_alter_table("datapoints", schema=None) as batch_op:
+        batch_op.drop_index("ix_datapoints_sha256")
+        batch_op.drop_index("ix_datapoints_storage_key")
         batch_op.drop_index("ix_datapoints_parent_id")
         batch_op.drop_index("ix_datapoints_project_counts")
         batch_op.create_index(
