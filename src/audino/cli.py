@@ -274,7 +274,7 @@ def db_gc(
     data_dir: DataDir = None,
 ) -> None:
     """Delete derived blobs (peaks, thumbnails, playback copies, spectrogram tiles) that
-    no datapoint uses any more."""
+    no datapoint uses any more, and export files of deleted projects or export jobs."""
     from audino.services import unused_blobs
     from audino.storage.blobs import BlobStore
 
@@ -288,7 +288,9 @@ def db_gc(
     database.dispose()
     for blob in found.orphans:
         typer.echo(f"{blob.key}\t{blob.size}")
-    count = len(found.orphans)
+    for blob in found.export_orphans:
+        typer.echo(f"exports/{blob.key}\t{blob.size}")
+    count = len(found.orphans) + len(found.export_orphans)
     what = f"{count} unused blob{'' if count == 1 else 's'}"
     size = f"{found.orphan_bytes} bytes, {_human_bytes(found.orphan_bytes)}"
     typer.echo(f"{'Would delete' if dry_run else 'Deleted'} {what} ({size}).")

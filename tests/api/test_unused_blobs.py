@@ -261,3 +261,33 @@ def test_a_large_delete_is_checked_in_batches(app_env: AppEnv, factory: Factory)
     assert unused.originals == sorted(f"zz/{i}" for i in range(many))
     assert unused.derived == sorted(f"yy/{i}.dat" for i in range(many))
     assert unused.tile_names == sorted(f"gone-{i}" for i in range(many))
+
+
+def test_deleting_a_project_removes_its_export_files(app_env: AppEnv, factory: Factory) -> None:
+    from audino.services.export_jobs import export_store
+
+    exports = export_store(app_env.settings, app_env.storage)
+    keep, gone = factory.project("Keep"), factory.project("Gone")
+    for project in (keep, gone):
+        upload(factory, project["id"])
+        r = factory.admin.post(f"/api/projects/{project['id']}/exports", json={"format": "csv"})
+        assert r.status_code == 202, r.text
+        job = factory.admin.get(f"/api/jobs/{r.json()['id']}").json()
+        assert job["status"] == "done", job
+    before = sorted(blob.key for blob in exports.blobs())
+    assert [key.split("/")[0] for key in before] == [str(keep["id"]), str(gone["id"])]
+    assert factory.admin.delete(f"/api/projects/{gone['id']}").status_code == 204
+    assert [blob.key for blob in exports.blobs()] == [before[0]]
+    # Left by an older audino: a deleted project's file is swept once past the grace period.
+    stray = f"{gone['id'] + 100}/7"
+    exports.put_file(_scratch(app_env, b"old export"), stray)
+    with app_env.database.session(write=False) as db:
+        found = unused_blobs.sweep(db, app_env.storage, app_env.settings, grace_seconds=0)
+    assert [blob.key for blob in found.export_orphans] == [stray]
+    assert [blob.key for blob in exports.blobs()] == [before[0]]
+
+
+def _scratch(app_env: AppEnv, content: bytes) -> Path:
+    path = app_env.settings.resolved_data_dir / "scratch.bin"
+    path.write_bytes(content)
+    return path

@@ -123,9 +123,12 @@ def delete_project(
         entity_id=project.id,
         before={"name": project.name},
     )
+    project_id = project.id
     db.delete(project)
     db.flush()
-    return unused_blobs.left_unused(db, held)
+    unused = unused_blobs.left_unused(db, held)
+    unused.export_projects.append(project_id)  # its finished exports go too
+    return unused
 
 
 def visible_projects(db: Session, principal: Principal) -> list[tuple[Project, str]]:

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from audino.config import Settings
-from audino.db.models import Datapoint, DerivedAudio, IngestStatus
+from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job, Project
 from audino.services.derived_audio import (
     KINDS,
     TILES,
@@ -46,19 +46,23 @@ class Unused:
     originals: list[str] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)
     tile_names: list[str] = field(default_factory=list)  # audio whose cached tiles go
+    export_projects: list[int] = field(default_factory=list)  # deleted projects' export files
 
     def remove(self, storage: BlobStore, settings: Settings) -> None:
         """Deletes them; a blob that cannot be deleted now is logged and left to
         `audino db gc` (the change it belongs to has committed already)."""
         for key in self.originals:
             _quietly(storage.delete, key)
-        if not self.derived and not self.tile_names:
-            return
-        derived = derived_store(settings, storage)
-        for key in self.derived:
-            _quietly(derived.delete, key)
-        for name in self.tile_names:
-            _quietly(derived.delete_folder, tile_folder(derived, name))
+        if self.derived or self.tile_names:
+            derived = derived_store(settings, storage)
+            for key in self.derived:
+                _quietly(derived.delete, key)
+            for name in self.tile_names:
+                _quietly(derived.delete_folder, tile_folder(derived, name))
+        if self.export_projects:
+            exports = _export_store(settings, storage)
+            for project_id in self.export_projects:
+                _quietly(exports.delete_folder, str(project_id))
 
 
 def held_by(db: Session, where: ColumnElement[bool]) -> Held:
@@ -137,17 +141,26 @@ def _quietly(delete: Callable[[str], None], key: str) -> None:
         log.warning("Could not delete %s (audino db gc will): %s", key, exc)
 
 
+def _export_store(settings: Settings, storage: BlobStore) -> BlobStore:
+    # Imported here: the export jobs module pulls in every format.
+    from audino.services.export_jobs import export_store
+
+    return export_store(settings, storage)
+
+
 @dataclass
 class Sweep:
-    """What a sweep of the derived store found."""
+    """What a sweep of the derived store (and the finished exports) found."""
 
     orphans: list[StoredBlob]  # referenced by nothing and older than the grace period
     fresh: int  # referenced by nothing but recent: an ingest may still record them
     kept: int  # in use
+    # Export files of projects or export jobs that no longer exist (same grace period).
+    export_orphans: list[StoredBlob] = field(default_factory=list)
 
     @property
     def orphan_bytes(self) -> int:
-        return sum(blob.size for blob in self.orphans)
+        return sum(blob.size for blob in [*self.orphans, *self.export_orphans])
 
 
 def find_orphans(
@@ -177,7 +190,28 @@ def find_orphans(
             fresh += 1
         else:
             orphans.append(blob)
-    return Sweep(orphans, fresh, kept)
+    exports = [
+        blob
+        for blob in _stale_exports(db, _export_store(settings, storage))
+        if blob.modified is not None and blob.modified <= cutoff
+    ]
+    return Sweep(orphans, fresh, kept, exports)
+
+
+def _stale_exports(db: Session, exports: BlobStore) -> list[StoredBlob]:
+    """Export files (`<project id>/<job id>`) whose project or export job is gone."""
+    listing = list(exports.blobs())
+    projects = set(db.scalars(select(Project.id)))
+    from audino.services.export_jobs import KIND
+
+    jobs = set(db.scalars(select(Job.id).where(Job.kind == KIND)))
+    stale = []
+    for blob in listing:
+        project, _, job = blob.key.partition("/")
+        known = project.isdecimal() and job.isdecimal()
+        if not known or int(project) not in projects or int(job) not in jobs:
+            stale.append(blob)
+    return stale
 
 
 def sweep(
@@ -194,6 +228,10 @@ def sweep(
         derived = derived_store(settings, storage)
         for blob in found.orphans:
             derived.delete(blob.key)
+        if found.export_orphans:
+            exports = _export_store(settings, storage)
+            for blob in found.export_orphans:
+                exports.delete(blob.key)
     return found
 
 
