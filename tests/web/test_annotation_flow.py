@@ -7,6 +7,8 @@ import json
 import re
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.conftest import FIXTURES
 from tests.web.conftest import ADMIN, Server, login, shoot
 
@@ -84,6 +86,25 @@ def _drag(page: Any, box: dict[str, float], x0: float, x1: float) -> None:
     page.mouse.up()
 
 
+def _seek_by_click(page: Any, box: dict[str, float], x: float) -> None:
+    """Clicks the waveform at fraction `x` until the clock has moved there (a click that
+    lands while the page is still settling after a drag can be taken for the drag's end)."""
+    clock = page.get_by_test_id("current-time")
+    before = clock.inner_text()
+    for _ in range(5):
+        page.mouse.click(box["x"] + box["width"] * x, box["y"] + 5)
+        try:
+            page.wait_for_function(
+                "([el, text]) => el.textContent !== text",
+                arg=[clock.element_handle(), before],
+                timeout=2000,
+            )
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("clicking the waveform did not move the cursor")
+
+
 def _saved(page: Any, timeout: float = 15_000) -> None:
     page.locator('[data-testid=save-state][data-status="saved"]').wait_for(timeout=timeout)
 
@@ -114,7 +135,7 @@ def test_admin_sets_up_annotator_annotates_and_nothing_is_lost(
         for key in keys:
             page.keyboard.press(key)
     # And one by keyboard at the cursor: seek near the end, N, then its labels.
-    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + 5)
+    _seek_by_click(page, box, 0.8)
     page.keyboard.press("n")
     rows.nth(3).wait_for()
     page.keyboard.press("2")
