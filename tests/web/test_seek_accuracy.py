@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from benchmarks.seek_accuracy import LISTEN  # seeks, plays, returns what is heard
 
 from tests.audio.signals import sweep, time_from_pitch, write
 from tests.web.conftest import Server
@@ -45,45 +46,6 @@ ENCODINGS: dict[str, dict[str, Any]] = {
     "pcm.aiff": {"container": "aiff", "codec": "pcm_s16be"},
     "ulaw.wav": {"container": "wav", "codec": "pcm_mulaw"},
 }
-
-# Seeks the element, plays, and returns the first second of what it outputs (channel 0).
-LISTEN = """
-async ([url, target]) => {
-  const ctx = new AudioContext({sampleRate: 44100});
-  const media = new Audio();
-  media.preload = 'auto';
-  media.src = url;
-  await new Promise((ok, fail) => {
-    media.addEventListener('loadedmetadata', ok, {once: true});
-    media.addEventListener('error', () => fail(new Error('cannot play ' + url)), {once: true});
-  });
-  const source = ctx.createMediaElementSource(media);
-  const tap = ctx.createScriptProcessor(4096, 2, 1);
-  const heard = [];
-  let count = 0;
-  let listening = false;
-  tap.onaudioprocess = (e) => {
-    if (!listening) return;
-    const data = e.inputBuffer.getChannelData(0);
-    heard.push(Array.from(data));
-    count += data.length;
-  };
-  source.connect(tap);
-  tap.connect(ctx.destination);
-  await ctx.resume();
-  media.currentTime = target;
-  await new Promise((ok) => media.addEventListener('seeked', ok, {once: true}));
-  listening = true;
-  await media.play();
-  const began = performance.now();
-  while (count < 44100 && performance.now() - began < 8000) {
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-  media.pause();
-  await ctx.close();
-  return heard.flat();
-}
-"""
 
 
 def _ready(server: Server, project_id: int, count: int) -> list[dict[str, Any]]:

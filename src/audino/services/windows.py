@@ -21,20 +21,19 @@ from sqlalchemy.orm import Session
 
 from audino.audio import spectrogram
 from audino.audio import windows as cutting
-from audino.audio.peaks import OVERVIEW_PIXELS, Level, level_from_dict
+from audino.audio.peaks import OVERVIEW_PIXELS, Level
 from audino.db.models import (
     Assignment,
     AssignmentStatus,
     Datapoint,
-    DerivedAudio,
     IngestStatus,
     Project,
     Segment,
 )
 from audino.formats.records import SegmentRecord
-from audino.services import assignments, audit
+from audino.services import assignments, audit, derived_audio
 from audino.services.derived_audio import Peaks, check_tile
-from audino.services.errors import Conflict, InvalidInput
+from audino.services.errors import Conflict, InvalidInput, NotFound
 from audino.storage.blobs import BlobStore
 
 SETTING = "sessions"
@@ -128,20 +127,19 @@ def _has_segments(db: Session, ids: list[int]) -> bool:
 
 def _loudness(db: Session, derived: BlobStore, dp: Datapoint) -> tuple[Any, float] | None:
     """Per finest peaks pixel, the loudest absolute value; None without peaks."""
-    row = db.scalar(
-        select(DerivedAudio).where(DerivedAudio.datapoint_id == dp.id, DerivedAudio.kind == "peaks")
-    )
-    levels = (row.info or {}).get("levels") if row is not None else None
-    if row is None or not levels:
+    try:
+        found = derived_audio.peaks(db, dp)
+    except (NotFound, Conflict):
         return None
-    finest = level_from_dict(levels[0])
-    channels = int(row.info.get("channels", dp.channels))
-    rate = int(row.info.get("sample_rate", dp.sample_rate))
-    a, b = finest.data_range(channels, 0, finest.length)
-    with derived.open(row.storage_key) as f:
+    if not found.levels:
+        return None
+    finest = found.levels[0]
+    a, b = finest.data_range(found.channels, 0, finest.length)
+    with derived.open(found.key) as f:
         f.seek(a)
         pixels = f.read(b - a)
-    return cutting.peak_loudness(pixels, channels), finest.samples_per_pixel / rate
+    step = finest.samples_per_pixel / found.sample_rate
+    return cutting.peak_loudness(pixels, found.channels), step
 
 
 def plan(
