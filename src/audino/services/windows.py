@@ -93,11 +93,6 @@ def config_of(settings: Mapping[str, Any] | None) -> SessionsConfig:
     return SessionsConfig(str(mode), length, longer_than)
 
 
-def bounds(dp: Datapoint) -> tuple[float, float]:
-    """Where a datapoint's segments may lie, in the recording's time."""
-    return dp.offset, dp.offset + dp.duration
-
-
 def parent_of(db: Session, dp: Datapoint) -> Datapoint:
     """The recording a window belongs to (the datapoint itself when it is not a window)."""
     if dp.parent_id is None:
@@ -113,12 +108,6 @@ def window_counts(db: Session, parent_ids: set[int]) -> dict[int, int]:
         select(Datapoint.id, Datapoint.window_count).where(Datapoint.id.in_(parent_ids))
     )
     return {pid: count for pid, count in rows}
-
-
-def children(db: Session, dp: Datapoint) -> list[Datapoint]:
-    return list(
-        db.scalars(select(Datapoint).where(Datapoint.parent_id == dp.id).order_by(Datapoint.offset))
-    )
 
 
 def _has_segments(db: Session, ids: list[int]) -> bool:
