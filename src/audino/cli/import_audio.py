@@ -24,17 +24,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from audino.cli.common import DataDir, find_project, load_settings, open_database
+
 BAD_ARGUMENTS = 2
 SHOWN_FAILURES = 200  # rows of the refused-files table; --report has them all
-# The same option as the other commands' (audino.cli imports this module, so not from there).
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Folder for the database, audio and secrets "
-        "(env AUDINO_DATA_DIR, default ./audino-data).",
-    ),
-]
 DEFAULT_WORKERS = min(8, os.cpu_count() or 1)
 
 
@@ -118,7 +111,6 @@ def import_audio(
 ) -> None:
     """Import every audio file of SOURCE into a project: in parallel, resumable (files
     already in the project are skipped by content), with a summary of the files refused."""
-    from audino.cli import _find_project, load_settings, open_database
     from audino.jobs import queue
     from audino.services.bulk_import import (
         BulkImport,
@@ -136,7 +128,7 @@ def import_audio(
     # consumes.
     queue.install(settings, database, storage)
     with database.session(write=False) as db:
-        found = _find_project(db, project)
+        found = find_project(db, project)
         if found is None:
             raise _bad(console, f"No project named {project!r}.")
         project_id, project_name = found.id, found.name

@@ -1,0 +1,5 @@
+"""`python -m audino.cli`: the same command as `audino`."""
+
+from audino.cli import main
+
+main()

@@ -1,0 +1,68 @@
+"""`audino project`: create projects and issue their upload keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from audino.cli.common import DataDir, fail, load_settings, open_database
+
+app = typer.Typer(help="Manage projects.", no_args_is_help=True)
+
+
+@app.command("create")
+def project_create(
+    name: str,
+    description: Annotated[str, typer.Option(help="A description.")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Create a project."""
+    from audino.services import projects
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    try:
+        with database.session() as db:
+            project = projects.create_project(db, name, description=description)
+            typer.echo(f"Created project {project.name!r} (id {project.id}).")
+    except AudinoError as exc:
+        fail(exc.detail)
+
+
+@app.command("api-key")
+def project_api_key(
+    name: str,
+    label: Annotated[str, typer.Option("--name", help="A name to recognise the key by.")] = "cli",
+    revoke: Annotated[int | None, typer.Option(help="Revoke the key with this id.")] = None,
+    list_keys: Annotated[bool, typer.Option("--list", help="List the project's keys.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Issue an upload key for project NAME (printed once), or list/revoke keys."""
+    from audino.db.models import ApiKeyKind
+    from audino.services import auth, projects
+    from audino.services.errors import AudinoError
+
+    database = open_database(load_settings(data_dir))
+    try:
+        with database.session() as db:
+            project = projects.find_by_name(db, name)
+            if project is None:
+                fail(f"No project named {name!r}.")
+                return
+            if list_keys:
+                for k in auth.list_api_keys(db, project_id=project.id):
+                    state = "revoked" if k.revoked_at else "active"
+                    typer.echo(f"{k.id}\t{k.prefix}…\t{k.name}\t{state}")
+                return
+            if revoke is not None:
+                auth.revoke_api_key(db, revoke, project_id=project.id)
+                typer.echo(f"Revoked key {revoke}.")
+                return
+            new = auth.issue_api_key(
+                db, kind=ApiKeyKind.project, name=label, created_by_id=None, project_id=project.id
+            )
+            typer.echo(new.key)
+            typer.secho(f"(key id {new.row.id}; shown only now — store it safely)", err=True)
+    except AudinoError as exc:
+        fail(exc.detail)
