@@ -40,7 +40,8 @@ CLIP_TARGET_X = 100.0
 
 def _export_format(db: Any, project_id: int, name: str) -> tuple[float, int]:
     """(seconds to the last byte, bytes); no audio source, so no clips."""
-    from audino.services import exports, projects
+    from audino.services import projects
+    from audino.services.exports import dataset as exports
 
     with db.session(write=False) as session:
         plan = exports.plan_export(session, projects.get_project(session, project_id), name)

@@ -31,7 +31,7 @@ def _prepare(db: Any, storage: Any, blobs: int) -> None:
 
 
 def _import(db: Any, storage: Any, data: bytes) -> Any:
-    from audino.services import imports
+    from audino.services.imports import dataset as imports
 
     with db.session() as session:
         return imports.import_file(session, storage, data)
@@ -41,7 +41,8 @@ def _export(db: Any, project_id: int) -> tuple[float, float, int]:
     """(seconds to the first chunk, seconds to the last, bytes)."""
     import time
 
-    from audino.services import exports, projects
+    from audino.services import projects
+    from audino.services.exports import dataset as exports
 
     with db.session(write=False) as session:
         plan = exports.plan_export(session, projects.get_project(session, project_id), "audino")
@@ -68,7 +69,7 @@ def run(
     repeat: int = 3,
     postgres_url: str | None = None,
 ) -> list[Figure]:
-    from audino.services.bulk import gc_paused
+    from audino.db.bulk import gc_paused
     from audino.storage.blobs import BlobStore
 
     backend = "PostgreSQL" if postgres_url else "SQLite"

@@ -28,7 +28,8 @@ def provision(data_dir: Path, annotators: int) -> list[tuple[str, int, list[int]
     from audino.db.engine import Database
     from audino.db.migrate import upgrade
     from audino.db.models import ApiKeyKind, Assignment, Datapoint, Membership
-    from audino.services import auth, labels, projects, users
+    from audino.services import auth, projects, users
+    from audino.services.labels import schema as labels
 
     database = Database(Settings(data_dir=data_dir, secret_key=SECRET))
     upgrade(database.engine)

@@ -60,7 +60,7 @@ def import_once(source: Path | str, data: Path, workers: int) -> tuple[float, in
     """(seconds, files imported, audio seconds imported) for one import into a new project."""
     from audino.jobs import queue
     from audino.services import projects
-    from audino.services.bulk_import import BulkImport
+    from audino.services.imports.bulk import BulkImport
     from audino.storage.blobs import BlobStore
 
     with database(data) as (settings, db):

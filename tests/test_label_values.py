@@ -9,7 +9,7 @@ import pytest
 
 from audino.db.models import Label, LabelValue
 from audino.services.errors import InvalidInput
-from audino.services.label_values import (
+from audino.services.labels.validation import (
     LabelSchema,
     check_json,
     check_number,

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from audino.services import exports
+from audino.services.exports import dataset as exports
 from tests import builders
 from tests.conftest import AppEnv, Factory
 

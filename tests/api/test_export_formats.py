@@ -6,7 +6,8 @@ import io
 import zipfile
 from typing import Any
 
-from audino.services import labels, projects
+from audino.services import projects
+from audino.services.labels import schema as labels
 from tests import builders
 from tests.conftest import SPEECH, AppEnv, Factory
 

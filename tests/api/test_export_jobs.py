@@ -10,7 +10,7 @@ import orjson
 from sqlalchemy import update
 
 from audino.db.models import Assignment, Job
-from audino.services import export_jobs
+from audino.services.exports import jobs as export_jobs
 from tests import builders
 from tests.api.test_export_formats import speech_project
 from tests.conftest import AppEnv, Factory

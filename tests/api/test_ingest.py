@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 
 from audino.db.models import Datapoint, DerivedAudio, Job, utcnow
 from audino.jobs import JobCancelled, queue
-from audino.services import ingest
+from audino.services.ingest import job as ingest
 from tests.conftest import FORMATS, AppEnv, Factory
 
 GOOD = sorted(p for p in FORMATS.iterdir() if not p.name.startswith("bad_"))

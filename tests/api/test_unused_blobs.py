@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 
 from audino.cli import app as cli
 from audino.db.models import Datapoint, DerivedAudio
-from audino.services import datapoints, derived_audio, unused_blobs
+from audino.services import datapoints
+from audino.services.ingest import derived as derived_audio
+from audino.services.ingest import unused_blobs
 from audino.storage.blobs import BlobStore
 from tests.conftest import FORMATS, AppEnv, Factory
 
@@ -264,7 +266,7 @@ def test_a_large_delete_is_checked_in_batches(app_env: AppEnv, factory: Factory)
 
 
 def test_deleting_a_project_removes_its_export_files(app_env: AppEnv, factory: Factory) -> None:
-    from audino.services.export_jobs import export_store
+    from audino.services.exports.jobs import export_store
 
     exports = export_store(app_env.settings, app_env.storage)
     keep, gone = factory.project("Keep"), factory.project("Gone")

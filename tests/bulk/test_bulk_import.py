@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from audino.db.models import Assignment, Datapoint, Job
-from audino.services.bulk_import import BulkImport, FileOutcome, ImportSummary
 from audino.services.errors import InvalidInput, NotFound
+from audino.services.imports.bulk import BulkImport, FileOutcome, ImportSummary
 from tests.conftest import FORMATS, AppEnv, Factory
 from tests.s3server import Bucket, tone_wav
 

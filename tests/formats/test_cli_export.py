@@ -14,7 +14,8 @@ from audino.cli import app
 from audino.config import Settings
 from audino.db.engine import Database
 from audino.db.migrate import upgrade
-from audino.services import labels, projects
+from audino.services import projects
+from audino.services.labels import schema as labels
 from audino.storage.blobs import BlobStore
 from tests import builders
 

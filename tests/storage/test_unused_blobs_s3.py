@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from audino.api.app import create_app
-from audino.services import derived_audio, unused_blobs
+from audino.services.ingest import derived as derived_audio
+from audino.services.ingest import unused_blobs
 from tests.conftest import ADMIN_PASSWORD, FORMATS, AppEnv, Factory
 from tests.s3server import Bucket
 

@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from audino.config import Settings
 from audino.services.errors import InvalidInput, TooLarge
-from audino.services.uploads import TempAudio, TempWriter, too_large
+from audino.services.ingest.uploads import TempAudio, TempWriter, too_large
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks

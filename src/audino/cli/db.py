@@ -40,7 +40,7 @@ def db_gc(
 ) -> None:
     """Delete derived blobs (peaks, thumbnails, playback copies, spectrogram tiles) that
     no datapoint uses any more, and export files of deleted projects or export jobs."""
-    from audino.services import unused_blobs
+    from audino.services.ingest import unused_blobs
     from audino.storage.blobs import BlobStore
 
     settings = load_settings(data_dir)

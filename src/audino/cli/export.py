@@ -69,8 +69,8 @@ def export_project(
         fail("Name the project to export (or use --list-formats).")
         return
     from audino.formats.options import ExportOptions, parse_splits
-    from audino.services import exports
     from audino.services.errors import AudinoError
+    from audino.services.exports import dataset as exports
     from audino.storage.blobs import BlobStore
 
     settings = load_settings(data_dir)

@@ -112,12 +112,12 @@ def import_audio(
     """Import every audio file of SOURCE into a project: in parallel, resumable (files
     already in the project are skipped by content), with a summary of the files refused."""
     from audino.jobs import queue
-    from audino.services.bulk_import import (
+    from audino.services.errors import AudinoError
+    from audino.services.imports.bulk import (
         BulkImport,
         check_annotation_format,
         import_annotations,
     )
-    from audino.services.errors import AudinoError
     from audino.storage.blobs import BlobStore
 
     console = Console(stderr=True)

@@ -65,8 +65,8 @@ def import_project(
 ) -> None:
     """Create a project from an exported file, or add it to one with --into (all or
     nothing)."""
-    from audino.services import imports
     from audino.services.errors import AudinoError
+    from audino.services.imports import dataset as imports
     from audino.storage.blobs import BlobStore
 
     settings = load_settings(data_dir)

@@ -134,18 +134,14 @@ _current: JobQueue | None = None
 
 def install(settings: Settings, database: Database, storage: BlobStore) -> JobQueue:
     """Makes this process's queue (replacing any earlier one)."""
+    from audino.services import jobs
+
     global _current
     _current = JobQueue(settings, database, storage)
+    jobs.set_dispatcher(_current.dispatch)
     return _current
 
 
 def current() -> JobQueue | None:
     return _current
 
-
-def dispatch(job_ids: Iterable[int]) -> None:
-    """Hands committed jobs to this process's queue (they stay queued if there is none)."""
-    if _current is None:
-        log.warning("no job queue in this process; jobs %s stay queued", list(job_ids))
-        return
-    _current.dispatch(job_ids)

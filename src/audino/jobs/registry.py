@@ -16,9 +16,9 @@ TaskFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
 # Modules whose import registers built-in tasks (a task module adds itself here).
 TASK_MODULES: list[str] = [
-    "audino.services.bulk_import_job",
-    "audino.services.export_jobs",
-    "audino.services.ingest",
+    "audino.services.imports.bulk_job",
+    "audino.services.exports.jobs",
+    "audino.services.ingest.job",
 ]
 
 _tasks: dict[str, TaskFunction] = {}

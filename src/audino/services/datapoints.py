@@ -14,10 +14,11 @@ from sqlalchemy import Select, and_, literal, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from audino.db.models import Assignment, AssignmentStatus, Datapoint, User
-from audino.services import audit, unused_blobs
+from audino.services import audit
 from audino.services.access import sees_all_datapoints
 from audino.services.errors import InvalidInput
-from audino.services.uploads import clean_filename
+from audino.services.ingest import unused_blobs
+from audino.services.ingest.uploads import clean_filename
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

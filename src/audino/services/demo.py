@@ -7,9 +7,10 @@ from pathlib import Path
 
 from audino.config import Settings
 from audino.db.engine import Database
-from audino.services import labels, projects, users
+from audino.services import projects, users
 from audino.services.auth import generate_password
-from audino.services.uploads import TempAudio, ingest_file
+from audino.services.ingest.uploads import TempAudio, ingest_file
+from audino.services.labels import schema as labels
 from audino.storage.blobs import BlobStore
 
 CLIPS = Path(__file__).resolve().parent.parent / "demo"

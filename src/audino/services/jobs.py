@@ -8,7 +8,8 @@ stopped beating) cannot overwrite the newer run's outcome.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,17 @@ from audino.services.errors import Conflict, InvalidInput, NotFound
 
 _PENDING = "audino_jobs_to_dispatch"
 MAX_LIST = 200
+log = logging.getLogger("audino.jobs")
+
+# Whoever carries job ids to runners (this process's queue, see audino.jobs.queue) sets
+# this; the rows stay here, so job state has one owner and the queue only transports ids.
+_dispatcher: Callable[[Iterable[int]], None] | None = None
+
+
+def set_dispatcher(dispatch: Callable[[Iterable[int]], None] | None) -> None:
+    """Jobs committed from now on are handed to `dispatch` (None: they stay queued)."""
+    global _dispatcher
+    _dispatcher = dispatch
 
 
 def enqueue(
@@ -50,10 +62,12 @@ def enqueue(
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
     ids = session.info.pop(_PENDING, None)
-    if ids:
-        from audino.jobs.queue import dispatch
-
-        dispatch(ids)
+    if not ids:
+        return
+    if _dispatcher is None:
+        log.warning("no job queue in this process; jobs %s stay queued", ids)
+        return
+    _dispatcher(ids)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Membership, Project, Role, User
-from audino.services import audit, unused_blobs, windows
+from audino.services import audit, windows
 from audino.services.access import Principal
 from audino.services.errors import Conflict, InvalidInput, NotFound
+from audino.services.ingest import unused_blobs
 
 
 def _clean_name(name: str) -> str:

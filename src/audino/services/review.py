@@ -21,7 +21,7 @@ from audino.services import audit
 from audino.services.access import Can, Principal, allowed
 from audino.services.assignments import refresh_status
 from audino.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from audino.services.label_values import clean_values, load_schema, missing_required
+from audino.services.labels.validation import clean_values, load_schema, missing_required
 
 MAX_VERSION = 2**31 - 1
 

@@ -33,7 +33,7 @@ from audino.services.errors import (
     PermissionDenied,
     TooLarge,
 )
-from audino.services.label_values import (
+from audino.services.labels.validation import (
     CONTENT,
     LabelSchema,
     check_version,

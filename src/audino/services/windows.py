@@ -31,9 +31,10 @@ from audino.db.models import (
     Segment,
 )
 from audino.formats.records import SegmentRecord
-from audino.services import assignments, audit, derived_audio
-from audino.services.derived_audio import Peaks, check_tile
+from audino.services import assignments, audit
 from audino.services.errors import Conflict, InvalidInput, NotFound
+from audino.services.ingest import derived as derived_audio
+from audino.services.ingest.derived import Peaks, check_tile
 from audino.storage.blobs import BlobStore
 
 SETTING = "sessions"

@@ -13,8 +13,9 @@ from audino.api.deps import DatapointReader, DbDep, SettingsDep, StorageDep
 from audino.api.errors import error_response
 from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import content_type
-from audino.services import derived_audio, windows
+from audino.services import windows
 from audino.services.errors import NotFound
+from audino.services.ingest import derived as derived_audio
 
 router = APIRouter(prefix="/api", tags=["audio"])
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from audino.api.deps import DbDep, ProjectManager, SettingsDep
 from audino.api.routes.jobs import JobPublic, job_public
-from audino.services import bulk_import_job
+from audino.services.imports import bulk_job as bulk_import_job
 
 router = APIRouter(prefix="/api", tags=["imports"])
 

@@ -24,10 +24,11 @@ from audino.api.errors import error_response
 from audino.api.multipart import ParsedUpload, parse_upload
 from audino.config import Settings
 from audino.db.models import Datapoint, LabelKind, Project, Role, User
-from audino.services import projects, review, segments, uploads, users
+from audino.services import projects, review, segments, users
 from audino.services.access import Can, Principal, check_project
 from audino.services.errors import AudinoError, InvalidInput, PermissionDenied
-from audino.services.label_values import LabelSchema, check_text, clean_segment, load_schema
+from audino.services.ingest import uploads
+from audino.services.labels.validation import LabelSchema, check_text, clean_segment, load_schema
 from audino.storage.blobs import BlobStore
 
 TRUE, FALSE = {"true", "1"}, {"false", "0", ""}

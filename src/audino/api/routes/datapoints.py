@@ -25,10 +25,11 @@ from audino.api.multipart import ParsedUpload, parse_upload
 from audino.audio.probe import content_type
 from audino.config import Settings
 from audino.db.models import Assignment, Datapoint
-from audino.services import assignments, datapoints, uploads, windows
+from audino.services import assignments, datapoints, windows
 from audino.services.access import Principal, sees_all_datapoints
 from audino.services.counts import StatusCounts, status_counts
 from audino.services.errors import AudinoError, InvalidInput, Unprocessable
+from audino.services.ingest import uploads
 from audino.storage.blobs import BlobStore
 
 router = APIRouter(prefix="/api", tags=["datapoints"])

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from audino.api.deps import DbDep, ProjectManager, SettingsDep, StorageDep
 from audino.api.routes.jobs import MAX_ID, JobPublic, job_public
-from audino.services import export_jobs
 from audino.services.errors import NotFound
+from audino.services.exports import jobs as export_jobs
 
 router = APIRouter(prefix="/api/projects/{project_id}/exports", tags=["export"])
 CHUNK = 256 * 1024

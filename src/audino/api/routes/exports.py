@@ -23,8 +23,10 @@ from audino.api.routes.export_jobs import attachment
 from audino.api.routes.export_jobs import router as jobs_router
 from audino.db.engine import Database
 from audino.formats import registry
-from audino.services import export_jobs, exports, imports
 from audino.services.errors import InvalidInput, PermissionDenied, TooLarge
+from audino.services.exports import dataset as exports
+from audino.services.exports import jobs as export_jobs
+from audino.services.imports import dataset as imports
 
 router = APIRouter(tags=["export"])
 router.include_router(jobs_router)  # exports as background jobs, then downloads

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from audino.api.deps import DbDep, ProjectManager, ProjectReader
 from audino.db.models import Label
-from audino.services import labels
+from audino.services.labels import schema as labels
 
 router = APIRouter(prefix="/api/projects/{project_id}/labels", tags=["labels"])
 

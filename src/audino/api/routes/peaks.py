@@ -14,8 +14,10 @@ from audino.api.deps import DatapointManager, DatapointReader, DbDep, SettingsDe
 from audino.api.routes.jobs import JobPublic, job_public
 from audino.audio import spectrogram
 from audino.db.models import Datapoint
-from audino.services import derived_audio, ingest, windows
+from audino.services import windows
 from audino.services.errors import InvalidInput, NotFound
+from audino.services.ingest import derived as derived_audio
+from audino.services.ingest import job as ingest
 
 router = APIRouter(prefix="/api", tags=["audio"])
 

@@ -15,7 +15,7 @@ from audino.db.models import Datapoint, Segment
 from audino.services import review, segments
 from audino.services.access import Can, Principal, check_datapoint
 from audino.services.errors import InvalidInput
-from audino.services.label_values import MAX_TEXT
+from audino.services.labels.validation import MAX_TEXT
 
 router = APIRouter(tags=["segments"])
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from audino.api.deps import DatapointManager, DbDep, ProjectManager, SettingsDep, StorageDep
 from audino.services import windows
-from audino.services.derived_audio import derived_store
+from audino.services.ingest.derived import derived_store
 
 router = APIRouter(prefix="/api", tags=["datapoints"])
 

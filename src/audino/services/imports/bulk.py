@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from audino.config import Settings
 from audino.db.engine import Database
 from audino.db.models import Assignment, AuditEvent, Datapoint, Project, User
-from audino.services import assignments, uploads
+from audino.services import assignments
 from audino.services.errors import AudinoError, InvalidInput, NotFound
-from audino.services.import_sources import Source, SourceFile, open_source
+from audino.services.imports.sources import Source, SourceFile, open_source
+from audino.services.ingest import uploads
 from audino.storage.blobs import BlobStore
 
 MAX_WORKERS = 64
@@ -313,7 +314,7 @@ def guess_annotation_format(filename: str) -> str:
 def check_annotation_format(filename: str, format_name: str | None) -> str:
     """The format to read an annotation file with: the one named (if it can import), or
     the one its extension says."""
-    from audino.services import imports
+    from audino.services.imports import dataset as imports
 
     return imports.importer(format_name).name if format_name else guess_annotation_format(filename)
 
@@ -331,7 +332,8 @@ def import_annotations(
     """Adds an annotation file's segments to the project's datapoints, matched by file
     name (all or nothing); returns what was added. The same file (by SHA-256) is added to a
     project once, so a resumed `audino import --annotations` does not add it twice."""
-    from audino.services import audit, imports
+    from audino.services import audit
+    from audino.services.imports import dataset as imports
 
     fmt = format_name or guess_annotation_format(filename)
     sha256 = hashlib.sha256(data).hexdigest()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from audino.db.bulk import gc_paused
 from audino.db.models import (
     Assignment,
     Datapoint,
@@ -27,12 +28,11 @@ from audino.formats import registry
 from audino.formats.files import read_upload
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
 from audino.services import assignments, audit, projects, users, windows
-from audino.services import import_checks as checks
-from audino.services.bulk import gc_paused
 from audino.services.errors import InvalidInput, Unprocessable
-from audino.services.import_match import fit_to_project, match_recordings
-from audino.services.import_rows import Rows
-from audino.services.label_mapping import BadValue, ValueIds
+from audino.services.imports import checks
+from audino.services.imports.matching import fit_to_project, match_recordings
+from audino.services.imports.rows import Rows
+from audino.services.labels.mapping import BadValue, ValueIds
 from audino.storage.blobs import BlobStore
 
 

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from audino.audio.probe import AudioInfo, BadAudio, probe_quick
 from audino.config import Settings
 from audino.db.models import Datapoint, Project, User
-from audino.services import assignments, audit, ingest
+from audino.services import assignments, audit
 from audino.services.errors import TooLarge, Unprocessable
+from audino.services.ingest import job as ingest
 from audino.storage.blobs import BlobStore
 
 MAX_NAME_LENGTH = 255

@@ -13,10 +13,10 @@ import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
+from audino.db.bulk import BulkWriter
 from audino.db.models import Assignment, Datapoint, Segment, utcnow
 from audino.formats.records import AssignmentRecord, Recording, SegmentRecord
-from audino.services.bulk import BulkWriter
-from audino.services.label_mapping import ValueIds
+from audino.services.labels.mapping import ValueIds
 
 DATAPOINT = (
     "id", "project_id", "storage_key", "original_name", "duration", "sample_rate", "channels",

@@ -22,8 +22,9 @@ from audino.config import Settings
 from audino.db.models import Job, JobStatus, Project
 from audino.formats.options import ExportOptions, parse_splits
 from audino.jobs import JobContext, task
-from audino.services import exports, jobs
+from audino.services import jobs
 from audino.services.errors import Conflict, InvalidInput, NotFound
+from audino.services.exports import dataset as exports
 from audino.storage import remote
 from audino.storage.blobs import BlobStore
 

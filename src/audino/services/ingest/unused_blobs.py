@@ -14,7 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from audino.config import Settings
 from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job, Project
-from audino.services.derived_audio import (
+from audino.services.ingest.derived import (
     KINDS,
     TILES,
     derived_key,
@@ -143,7 +143,7 @@ def _quietly(delete: Callable[[str], None], key: str) -> None:
 
 def _export_store(settings: Settings, storage: BlobStore) -> BlobStore:
     # Imported here: the export jobs module pulls in every format.
-    from audino.services.export_jobs import export_store
+    from audino.services.exports.jobs import export_store
 
     return export_store(settings, storage)
 
@@ -202,7 +202,7 @@ def _stale_exports(db: Session, exports: BlobStore) -> list[StoredBlob]:
     """Export files (`<project id>/<job id>`) whose project or export job is gone."""
     listing = list(exports.blobs())
     projects = set(db.scalars(select(Project.id)))
-    from audino.services.export_jobs import KIND
+    from audino.services.exports.jobs import KIND
 
     jobs = set(db.scalars(select(Job.id).where(Job.kind == KIND)))
     stale = []

@@ -14,7 +14,7 @@ from audino.db.models import Datapoint, Label
 from audino.formats.files import stem
 from audino.formats.records import AnnotatedRecording, Dataset, LabelSpec
 from audino.services.errors import Unprocessable
-from audino.services.import_checks import listing
+from audino.services.imports.checks import listing
 
 
 def _keys(name: str) -> Iterable[str]:

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from audino.db.models import Label, LabelKind, LabelValue, Project, utcnow
 from audino.formats.records import LabelSpec
-from audino.services import labels
 from audino.services.errors import Conflict, InvalidInput, Unprocessable
+from audino.services.labels import schema as labels
 
 
 class ValueNames:

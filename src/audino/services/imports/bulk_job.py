@@ -12,15 +12,15 @@ from audino.config import Settings
 from audino.db.models import Job, Project
 from audino.jobs import JobContext, task
 from audino.services import assignments, jobs
-from audino.services.bulk_import import (
+from audino.services.errors import Unprocessable
+from audino.services.imports.bulk import (
     JOB_LISTED_FAILURES,
     BulkImport,
     FileOutcome,
     ImportSummary,
     check_overlap,
 )
-from audino.services.errors import Unprocessable
-from audino.services.import_sources import Source, check_allowed, drop_escaping
+from audino.services.imports.sources import Source, check_allowed, drop_escaping
 
 KIND = "import"
 JOB_WORKERS = 4

@@ -25,8 +25,10 @@ from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import BadAudio
 from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
 from audino.jobs import JobCancelled, JobContext, task
-from audino.services import jobs, unused_blobs, windows
-from audino.services.derived_audio import (
+from audino.services import jobs, windows
+from audino.services.errors import Conflict, Unprocessable
+from audino.services.ingest import unused_blobs
+from audino.services.ingest.derived import (
     OVERVIEW,
     PEAKS,
     PLAYBACK,
@@ -34,7 +36,6 @@ from audino.services.derived_audio import (
     derived_key,
     derived_store,
 )
-from audino.services.errors import Conflict, Unprocessable
 from audino.storage.blobs import BlobStore
 
 KIND = "ingest"

@@ -20,7 +20,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from audino.config import Settings
 from audino.services.errors import InvalidInput, NotFound, PermissionDenied
-from audino.services.uploads import TempAudio, TempWriter, clean_filename, too_large
+from audino.services.ingest.uploads import TempAudio, TempWriter, clean_filename, too_large
 from audino.storage import remote
 
 # What a folder walk picks up; a glob takes whatever it matches.

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from audino.db.bulk import Decoders, gc_paused, raw
 from audino.db.engine import Database
 from audino.db.models import (
     Assignment,
@@ -46,10 +47,9 @@ from audino.formats.records import (
 )
 from audino.formats.selection import one_annotator
 from audino.services.assignments import derived_status
-from audino.services.bulk import Decoders, gc_paused, raw
 from audino.services.errors import InvalidInput, NotFound
-from audino.services.export_audio import StorageClips
-from audino.services.label_mapping import ValueNames
+from audino.services.exports.audio import StorageClips
+from audino.services.labels.mapping import ValueNames
 from audino.storage.blobs import BlobStore
 
 # "review": marked for review; "reviewed": a reviewer or manager of the project completed it.
