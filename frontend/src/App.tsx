@@ -1,15 +1,31 @@
-// Every screen of the app and its URL.
+// Every screen of the app and its URL. Heavy screens load on first visit, each its own chunk.
+import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
-import { ProjectManagePage } from "./admin/ProjectManagePage";
-import { UsersPage } from "./admin/UsersPage";
-import { AnnotatePage } from "./annotate/AnnotatePage";
 import { AuthProvider } from "./auth/AuthContext";
 import { RequireLogin } from "./auth/RequireLogin";
 import { Layout } from "./components/Layout";
-import { AccountPage } from "./pages/AccountPage";
-import { DataListPage } from "./pages/DataListPage";
+import { Loading } from "./components/ui";
 import { LoginPage } from "./pages/LoginPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
+
+const AnnotatePage = lazy(() =>
+  import("./annotate/AnnotatePage").then((m) => ({ default: m.AnnotatePage })),
+);
+const ProjectManagePage = lazy(() =>
+  import("./admin/ProjectManagePage").then((m) => ({ default: m.ProjectManagePage })),
+);
+const UsersPage = lazy(() => import("./admin/UsersPage").then((m) => ({ default: m.UsersPage })));
+const AccountPage = lazy(() =>
+  import("./pages/AccountPage").then((m) => ({ default: m.AccountPage })),
+);
+const DataListPage = lazy(() =>
+  import("./pages/DataListPage").then((m) => ({ default: m.DataListPage })),
+);
+
+/** A screen whose code is still loading: the frame around it stays, a notice fills it. */
+function Screen({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 export function App() {
   return (
@@ -18,13 +34,19 @@ export function App() {
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route element={<RequireLogin />}>
-            <Route path="/datapoints/:datapointId" element={<AnnotatePage />} />
+            <Route
+              path="/datapoints/:datapointId"
+              element={<Screen><AnnotatePage /></Screen>}
+            />
             <Route element={<Layout />}>
               <Route index element={<ProjectsPage />} />
-              <Route path="/account" element={<AccountPage />} />
-              <Route path="/projects/:projectId" element={<DataListPage />} />
-              <Route path="/projects/:projectId/manage/*" element={<ProjectManagePage />} />
-              <Route path="/admin/users" element={<UsersPage />} />
+              <Route path="/account" element={<Screen><AccountPage /></Screen>} />
+              <Route path="/projects/:projectId" element={<Screen><DataListPage /></Screen>} />
+              <Route
+                path="/projects/:projectId/manage/*"
+                element={<Screen><ProjectManagePage /></Screen>}
+              />
+              <Route path="/admin/users" element={<Screen><UsersPage /></Screen>} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>
           </Route>

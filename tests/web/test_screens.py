@@ -27,6 +27,31 @@ def test_login_says_what_went_wrong_then_lets_you_in(server: Server, new_page: A
     assert page.js_errors == []
 
 
+def test_the_login_page_logs_no_errors_for_a_visitor(server: Server, new_page: Any) -> None:
+    """Not being logged in is no error: the app asks who is signed in without a failing 401."""
+    page = new_page()
+    console: list[str] = []
+    page.on(
+        "console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None
+    )
+    statuses: list[tuple[str, int]] = []
+    page.on("response", lambda r: statuses.append((r.url, r.status)))
+    page.goto(f"{server.url}/projects/1", wait_until="networkidle")
+    page.wait_for_url("**/login?next=*")
+    page.get_by_role("button", name="Sign in").wait_for()
+    page.wait_for_load_state("networkidle")
+    shoot(page, "00-login")
+    assert [s for s in statuses if s[1] >= 400] == []
+    assert console == []
+    # Signing in still works, and the signed-in pages log nothing either.
+    page.get_by_label("Username").fill(ADMIN[0])
+    page.get_by_label("Password").fill(ADMIN[1])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/projects/1")
+    page.wait_for_load_state("networkidle")
+    assert console == [] and page.js_errors == []
+
+
 def test_projects_and_data_list_show_counts_and_filter(server: Server, new_page: Any) -> None:
     with server.api() as api:
         project = api.post("/api/projects", json={"name": "Birds", "description": "Dawn chorus"})

@@ -1,6 +1,6 @@
-// Exporting the project: pick a format and the options it uses, run the export as a job
-// with a progress bar, then download the file it wrote.
-import { useState } from "react";
+// Exporting the project: pick a format and the options it uses; one click runs the export
+// as a job with a progress bar and downloads the file it wrote as soon as it is ready.
+import { useEffect, useRef, useState } from "react";
 import { api, errorMessage, unwrap } from "../api/client";
 import { ErrorMessage, Loading } from "../components/ui";
 import { useLoad } from "../components/useLoad";
@@ -8,10 +8,21 @@ import { percent } from "../jobs/api";
 import { ProgressBar } from "../jobs/ProcessingPanel";
 import { useJob } from "../jobs/useJob";
 import { ExportOptionFields } from "./ExportOptionFields";
-import { exportBody, NO_CHOICES, streamUrl, type Choices } from "./exportOptions";
+import { defaultFormat, exportBody, NO_CHOICES, streamUrl, type Choices } from "./exportOptions";
 import { CopyButton } from "./parts";
 import "../jobs/jobs.css";
 import "./export.css";
+
+/** Saves a file the way a click on a download link would, without leaving the page. */
+function saveFile(url: string) {
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "";
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
 
 export function ExportTab({ projectId }: { projectId: number }) {
   const formats = useLoad(() => unwrap(api.GET("/api/formats")), []);
@@ -25,12 +36,19 @@ export function ExportTab({ projectId }: { projectId: number }) {
   const job = followed.job !== null && followed.job.id === jobId ? followed.job : null;
   const { error: jobError, retry } = followed;
 
-  const format = formats.data?.find((f) => f.name === chosen) ?? formats.data?.[0];
+  const format = formats.data?.find((f) => f.name === chosen) ?? defaultFormat(formats.data ?? []);
   const body = format ? exportBody(format, choices) : null;
   const url = body ? streamUrl(projectId, body) : "";
   const command = `curl -H "Authorization: Bearer TOKEN" -o export${format?.extension ?? ""} "${window.location.origin}${url}"`;
   const running = job !== null && (job.status === "queued" || job.status === "running");
   const download = job?.status === "done" ? `/api/projects/${projectId}/exports/${job.id}/download` : null;
+  // The export started by a click downloads once, when its job is done.
+  const saved = useRef<number | null>(null);
+  useEffect(() => {
+    if (download === null || job === null || saved.current === job.id) return;
+    saved.current = job.id;
+    saveFile(download);
+  }, [download, job]);
 
   function change(update: Partial<Choices>) {
     setChoices((c) => ({ ...c, ...update }));
@@ -85,25 +103,26 @@ export function ExportTab({ projectId }: { projectId: number }) {
       {format ? <ExportOptionFields projectId={projectId} format={format} choices={choices} onChange={change} /> : null}
       <div className="actions">
         <button type="button" className="primary" onClick={() => void start()} disabled={!body || starting || running}>
-          {starting || running ? "Exporting…" : "Export"}
+          {starting ? "Starting…" : running ? "Exporting…" : "Export and download"}
         </button>
-        {download ? (
-          <a className="button primary" href={download} download>
-            Download
-          </a>
-        ) : null}
       </div>
       <ErrorMessage>{startError ?? (jobId !== null ? jobError : null)}</ErrorMessage>
       {job ? (
         <div className="export-job" aria-live="polite">
           {running ? <ProgressBar value={job.progress} label="Export progress" /> : null}
-          <p className="muted">
-            {job.status === "done"
-              ? "Ready to download."
-              : job.status === "failed"
-                ? null
-                : `${percent(job.progress)} · ${job.message}`}
-          </p>
+          {running ? (
+            <p className="muted">
+              {job.status === "queued" ? "Waiting to start…" : `${percent(job.progress)} · ${job.message}`}
+            </p>
+          ) : null}
+          {download ? (
+            <p className="export-ready">
+              Exported; your browser is saving the file.{" "}
+              <a href={download} download>
+                Download again
+              </a>
+            </p>
+          ) : null}
           {job.status === "failed" ? (
             <div role="alert" className="error">
               The export failed: {job.error}{" "}

@@ -3,9 +3,10 @@ import { useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage } from "../components/ui";
 import { keyClash, type Keymap } from "./keymap";
-import { errorField } from "./labelErrors";
+import { useFormErrors } from "./labelErrors";
 import {
   ColorField,
+  HotkeyBadge,
   HotkeyField,
   SCOPES,
   TextField,
@@ -14,7 +15,8 @@ import {
   scopeLabel,
 } from "./labelFields";
 import { LabelValues } from "./LabelValues";
-import { ConfirmButton, FieldError, useAction } from "./parts";
+import { DeleteButton } from "./DeleteDialog";
+import { FieldError, useAction } from "./parts";
 import type { DragProps } from "./useDragSort";
 
 type Label = Schemas["LabelPublic"];
@@ -32,9 +34,7 @@ export function LabelCard(props: {
 }) {
   const { projectId, label, index, count, keymap, drag, onMove, onChanged, onDeleted } = props;
   const [editing, setEditing] = useState(false);
-  const action = useAction();
   const headingId = `label-${label.id}-name`;
-  const path = { params: { path: { project_id: projectId, label_id: label.id } } };
 
   return (
     <li className="label-card" data-label={label.name}>
@@ -53,7 +53,7 @@ export function LabelCard(props: {
           <span className="pill">{kindLabel(label.kind)}</span>
           <span className="pill">{scopeLabel(label.scope)}</span>
           {label.required ? <span className="pill warn">Required</span> : null}
-          {label.hotkey ? <kbd title="Hotkey">{label.hotkey}</kbd> : null}
+          <HotkeyBadge hotkey={label.hotkey} clash={keyClash(label.hotkey, keymap)} />
           <div className="actions">
             <button
               type="button"
@@ -81,22 +81,9 @@ export function LabelCard(props: {
             >
               {editing ? "Close" : "Edit"}
             </button>
-            <ConfirmButton
-              label={`Delete ${label.name}`}
-              question={`Delete “${label.name}”? Annotations lose what they set for it.`}
-              confirm="Delete label"
-              onConfirm={() =>
-                action.run(async () => {
-                  await unwrap(api.DELETE("/api/projects/{project_id}/labels/{label_id}", path));
-                  onDeleted();
-                })
-              }
-            >
-              Delete
-            </ConfirmButton>
+            <DeleteButton projectId={projectId} label={label} onDeleted={onDeleted} />
           </div>
         </div>
-        <ErrorMessage>{action.error}</ErrorMessage>
         {editing ? (
           <EditLabel
             projectId={projectId}
@@ -130,8 +117,7 @@ function EditLabel(props: {
   const [color, setColor] = useState<string | null>(label.color);
   const [hotkey, setHotkey] = useState(label.hotkey ?? "");
   const action = useAction();
-  const field = errorField(action.code, action.body);
-  const at = (f: string) => (field === f ? action.error : null);
+  const { at, general, edited } = useFormErrors(action);
   const id = `label-${label.id}-edit`;
 
   async function save(event: FormEvent) {
@@ -158,11 +144,21 @@ function EditLabel(props: {
           required
           autoFocus
           error={at("name")}
-          onChange={setName}
+          onChange={(v) => {
+            setName(v);
+            edited("name");
+          }}
         />
         <div className="field">
           <label htmlFor={`${id}-scope`}>Scope</label>
-          <select id={`${id}-scope`} value={scope} onChange={(e) => setScope(e.target.value)}>
+          <select
+            id={`${id}-scope`}
+            value={scope}
+            onChange={(e) => {
+              setScope(e.target.value);
+              edited("scope");
+            }}
+          >
             {SCOPES.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}
@@ -171,11 +167,22 @@ function EditLabel(props: {
           </select>
           <FieldError id={`${id}-scope-error`}>{at("scope")}</FieldError>
         </div>
-        <ColorField id={`${id}-color`} value={color} onChange={setColor} error={at("color")} />
+        <ColorField
+          id={`${id}-color`}
+          value={color}
+          onChange={(v) => {
+            setColor(v);
+            edited("color");
+          }}
+          error={at("color")}
+        />
         <HotkeyField
           id={`${id}-hotkey`}
           value={hotkey}
-          onChange={setHotkey}
+          onChange={(v) => {
+            setHotkey(v);
+            edited("hotkey");
+          }}
           error={at("hotkey")}
           clash={keyClash(hotkey, keymap)}
         />
@@ -192,7 +199,7 @@ function EditLabel(props: {
         The kind ({kindLabel(label.kind)}) is fixed once a label exists; make a new label to change
         it.
       </p>
-      {!field ? <ErrorMessage>{action.error}</ErrorMessage> : null}
+      <ErrorMessage>{general}</ErrorMessage>
       <div className="actions">
         <button type="submit" className="primary" disabled={action.busy || !name.trim()}>
           {action.busy ? "Saving…" : "Save label"}

@@ -3,9 +3,10 @@ import { useRef, useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage } from "../components/ui";
 import { keyClash, type Keymap } from "./keymap";
-import { errorField } from "./labelErrors";
-import { ColorField, HotkeyField, TextField } from "./labelFields";
-import { ConfirmButton, useAction } from "./parts";
+import { useFormErrors } from "./labelErrors";
+import { DeleteButton } from "./DeleteDialog";
+import { ColorField, HotkeyBadge, HotkeyField, TextField } from "./labelFields";
+import { useAction } from "./parts";
 import { move } from "./reorder";
 import { useDragSort } from "./useDragSort";
 import { useSerialSave } from "./useSerialSave";
@@ -84,7 +85,7 @@ export function LabelValues(props: {
                   aria-hidden="true"
                 />
                 <span className="value-text">{v.value}</span>
-                {v.hotkey ? <kbd title="Hotkey">{v.hotkey}</kbd> : null}
+                <HotkeyBadge hotkey={v.hotkey} clash={keyClash(v.hotkey, keymap)} />
                 <div className="actions">
                   <button
                     type="button"
@@ -112,7 +113,7 @@ export function LabelValues(props: {
                   >
                     Edit
                   </button>
-                  <DeleteValue
+                  <DeleteButton
                     projectId={projectId}
                     label={label}
                     value={v}
@@ -149,33 +150,6 @@ export function refocus(prefix: string, direction: "up" | "down") {
   });
 }
 
-function DeleteValue(props: { projectId: number; label: Label; value: Value; onDeleted(): void }) {
-  const { projectId, label, value, onDeleted } = props;
-  const action = useAction();
-  return (
-    <>
-      <ConfirmButton
-        label={`Delete “${value.value}”`}
-        question={`Delete “${value.value}”?`}
-        confirm="Delete"
-        onConfirm={() =>
-          action.run(async () => {
-            await unwrap(
-              api.DELETE("/api/projects/{project_id}/labels/{label_id}/values/{value_id}", {
-                params: { path: { project_id: projectId, label_id: label.id, value_id: value.id } },
-              }),
-            );
-            onDeleted();
-          })
-        }
-      >
-        Delete
-      </ConfirmButton>
-      <ErrorMessage>{action.error}</ErrorMessage>
-    </>
-  );
-}
-
 /** Adds a value (no `value` given) or edits one; the same three fields either way. */
 function ValueForm(props: {
   projectId: number;
@@ -190,9 +164,8 @@ function ValueForm(props: {
   const [hotkey, setHotkey] = useState(value?.hotkey ?? "");
   const textInput = useRef<HTMLInputElement>(null);
   const action = useAction();
-  const field = errorField(action.code, action.body);
-  const at = (f: string) =>
-    field === f || (f === "value" && field === "name") ? action.error : null;
+  // The server names a value's text "name" in some messages; it is this form's Value field.
+  const { at, general, edited } = useFormErrors(action, { name: "value" });
   const id = value ? `value-${value.id}-edit` : `label-${label.id}-new-value`;
 
   async function submit(event: FormEvent) {
@@ -240,13 +213,27 @@ function ValueForm(props: {
           autoFocus={!!value}
           inputRef={textInput}
           error={at("value")}
-          onChange={setText}
+          onChange={(v) => {
+            setText(v);
+            edited("value");
+          }}
         />
-        <ColorField id={`${id}-color`} value={color} onChange={setColor} error={at("color")} />
+        <ColorField
+          id={`${id}-color`}
+          value={color}
+          onChange={(v) => {
+            setColor(v);
+            edited("color");
+          }}
+          error={at("color")}
+        />
         <HotkeyField
           id={`${id}-hotkey`}
           value={hotkey}
-          onChange={setHotkey}
+          onChange={(v) => {
+            setHotkey(v);
+            edited("hotkey");
+          }}
           error={at("hotkey")}
           clash={keyClash(hotkey, keymap)}
         />
@@ -263,7 +250,7 @@ function ValueForm(props: {
           </button>
         ) : null}
       </div>
-      {!field ? <ErrorMessage>{action.error}</ErrorMessage> : null}
+      <ErrorMessage>{general}</ErrorMessage>
     </form>
   );
 }

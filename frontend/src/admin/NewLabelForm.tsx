@@ -2,7 +2,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage } from "../components/ui";
-import { errorField } from "./labelErrors";
+import { useFormErrors } from "./labelErrors";
 import { ColorField, KINDS, SCOPES, TextField, hasValues } from "./labelFields";
 import { FieldError, useAction } from "./parts";
 
@@ -17,8 +17,7 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
   const [color, setColor] = useState<string | null>(null);
   const nameInput = useRef<HTMLInputElement>(null);
   const action = useAction();
-  const field = errorField(action.code, action.body);
-  const at = (f: string) => (field === f ? action.error : null);
+  const { at, general, edited } = useFormErrors(action);
   const about = KINDS.find((k) => k.value === kind)?.about;
 
   async function submit(event: FormEvent) {
@@ -52,7 +51,10 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
           required
           inputRef={nameInput}
           error={at("name")}
-          onChange={setName}
+          onChange={(v) => {
+            setName(v);
+            edited("name");
+          }}
         />
         <div className="field">
           <label htmlFor="new-label-kind">Kind</label>
@@ -60,7 +62,10 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
             id="new-label-kind"
             value={kind}
             aria-describedby="new-label-kind-about"
-            onChange={(e) => setKind(e.target.value)}
+            onChange={(e) => {
+              setKind(e.target.value);
+              edited("kind");
+            }}
           >
             {KINDS.map((k) => (
               <option key={k.value} value={k.value}>
@@ -72,7 +77,14 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
         </div>
         <div className="field">
           <label htmlFor="new-label-scope">Scope</label>
-          <select id="new-label-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+          <select
+            id="new-label-scope"
+            value={scope}
+            onChange={(e) => {
+              setScope(e.target.value);
+              edited("scope");
+            }}
+          >
             {SCOPES.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}
@@ -81,7 +93,15 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
           </select>
           <FieldError id="new-label-scope-error">{at("scope")}</FieldError>
         </div>
-        <ColorField id="new-label-color" value={color} onChange={setColor} error={at("color")} />
+        <ColorField
+          id="new-label-color"
+          value={color}
+          onChange={(v) => {
+            setColor(v);
+            edited("color");
+          }}
+          error={at("color")}
+        />
         <label className="inline checkbox">
           <input
             type="checkbox"
@@ -99,7 +119,7 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
         {hasValues(kind) ? " Add its values once the label exists." : ""} Set a hotkey with Edit
         after adding.
       </p>
-      {!field ? <ErrorMessage>{action.error}</ErrorMessage> : null}
+      <ErrorMessage>{general}</ErrorMessage>
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { NewUserForm } from "./NewUserForm";
 import { ConfirmButton, OneTimeSecret, formatDate, useAction } from "./parts";
+import { plural } from "./plural";
 import "./admin.css";
 
 type User = Schemas["UserPublic"];
@@ -75,7 +76,7 @@ export function UsersPage() {
         />
         <span className="muted">
           {users.data
-            ? `${users.data.length} users, ${users.data.filter((u) => u.is_active).length} active`
+            ? `${plural(users.data.length, "user")}, ${users.data.filter((u) => u.is_active).length} active`
             : null}
         </span>
       </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exportBody, NO_CHOICES, streamUrl, type Format } from "./exportOptions";
+import { defaultFormat, exportBody, NO_CHOICES, streamUrl, type Format } from "./exportOptions";
 
 const format = (over: Partial<Format>): Format => ({
   name: "x",
@@ -68,5 +68,16 @@ describe("streamUrl", () => {
     expect(streamUrl(3, { format: "kaldi", sample_rate: 8000, one_annotator: true })).toBe(
       "/api/projects/3/export?format=kaldi&sample_rate=8000&one_annotator=true",
     );
+  });
+});
+
+describe("defaultFormat", () => {
+  it("starts with audino's own format, not the first alphabetically", () => {
+    const list = [format({ name: "audacity" }), format({ name: "audino" }), format({ name: "rttm" })];
+    expect(defaultFormat(list)?.name).toBe("audino");
+  });
+  it("falls back to the first format when the native one is missing", () => {
+    expect(defaultFormat([format({ name: "rttm" })])?.name).toBe("rttm");
+    expect(defaultFormat([])).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 // The export dialog's choices, and what the server is sent for them: the job's JSON body
 // (POST /api/projects/{id}/exports) or the streamed export's query (GET …/export).
 import type { Schemas } from "../api/client";
+import { MARKED_FOR_REVIEW, statusText } from "../components/status";
 
 export type Format = Schemas["FormatPublic"];
 export type ExportBody = Schemas["ExportJobIn"];
@@ -34,9 +35,9 @@ export const NO_CHOICES: Choices = {
 export const STATUSES = [
   { value: "", label: "All datapoints" },
   { value: "done", label: "Done only" },
-  { value: "in_progress", label: "In progress" },
-  { value: "todo", label: "To do" },
-  { value: "review", label: "Marked for review" },
+  { value: "in_progress", label: statusText("in_progress") },
+  { value: "todo", label: statusText("todo") },
+  { value: "review", label: MARKED_FOR_REVIEW },
   { value: "reviewed", label: "Reviewed (done by a reviewer or manager)" },
 ];
 
@@ -48,6 +49,14 @@ export const SPLIT_PRESETS = [
 
 export const SAMPLE_RATES = ["8000", "16000", "22050", "24000", "44100", "48000"];
 export const CODECS = ["flac", "wav", "mp3", "ogg"];
+
+/** audino's own format, which keeps everything a project holds. */
+export const NATIVE_FORMAT = "audino";
+
+/** The format the dialog starts with: the native one, not the first alphabetically. */
+export function defaultFormat(formats: Format[]): Format | undefined {
+  return formats.find((f) => f.name === NATIVE_FORMAT) ?? formats[0];
+}
 
 /** The request body for a format: only the options that format uses, defaults left out. */
 export function exportBody(format: Format, c: Choices): ExportBody {

@@ -1,4 +1,8 @@
-// Which field of a label or value form a server error is about, to show it next to that field.
+// Which field of a label or value form a server error is about, to show it next to that field,
+// and until when: an error goes as soon as the field it is about (or, for one about the whole
+// form, any field) is edited, so no stale red text stays after the problem is fixed.
+import { useState } from "react";
+import type { Action } from "./parts";
 
 export type Field = "name" | "kind" | "scope" | "color" | "hotkey" | "value";
 
@@ -32,4 +36,26 @@ export function errorField(code: string | null, body: unknown): Field | null {
     }
   }
   return null;
+}
+
+/** The message for each field, and `edited(field)` to call when the user changes one. */
+export function useFormErrors(action: Action, aliases: Partial<Record<Field, Field>> = {}) {
+  const raw = errorField(action.code, action.body);
+  const field = raw ? (aliases[raw] ?? raw) : null;
+  const [edits, setEdits] = useState<{ attempt: number; fields: Field[] }>({
+    attempt: -1,
+    fields: [],
+  });
+  const fixed = edits.attempt === action.attempt ? edits.fields : [];
+  return {
+    /** The error to show under `f`, or null. */
+    at: (f: Field) => (field === f && !fixed.includes(f) ? action.error : null),
+    /** An error about the form as a whole, or null. */
+    general: !field && fixed.length === 0 ? action.error : null,
+    edited: (f: Field) =>
+      setEdits((now) => ({
+        attempt: action.attempt,
+        fields: [...(now.attempt === action.attempt ? now.fields : []), f],
+      })),
+  };
 }

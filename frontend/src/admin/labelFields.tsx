@@ -42,11 +42,17 @@ export function ColorField(props: {
           onChange={(e) => onChange(e.target.value)}
         />
         {value ? (
-          <button type="button" className="link" onClick={() => onChange(null)}>
-            No colour
+          // Says what it does: a caption "No colour" beside a coloured swatch read as a state.
+          <button
+            type="button"
+            className="link"
+            aria-label="Remove the colour"
+            onClick={() => onChange(null)}
+          >
+            Remove
           </button>
         ) : (
-          <span className="muted">none</span>
+          <span className="muted">No colour</span>
         )}
       </div>
       <FieldError id={errorId}>{error}</FieldError>
@@ -54,7 +60,24 @@ export function ColorField(props: {
   );
 }
 
-/** A one-key shortcut; warns when it would shadow an annotation key. */
+/** What a clashing hotkey does to the editor's key, said as the user types it. */
+export function clashText(hotkey: string, action: string): string {
+  return `“${hotkey}” is already the editor’s key for “${action}”: this hotkey would take it over. Pick another key.`;
+}
+
+/** A saved hotkey; flagged when it shadows an editor key. */
+export function HotkeyBadge({ hotkey, clash }: { hotkey: string | null; clash: string | null }) {
+  if (!hotkey) return null;
+  if (!clash) return <kbd title="Hotkey">{hotkey}</kbd>;
+  return (
+    <span className="hotkey-clash" title={clashText(hotkey, clash)}>
+      <kbd>{hotkey}</kbd>
+      <span className="field-warning">⚠ also the editor’s key for {clash}</span>
+    </span>
+  );
+}
+
+/** A one-key shortcut; warns as you type when it would shadow an editor key. */
 export function HotkeyField(props: {
   id: string;
   value: string;
@@ -81,11 +104,9 @@ export function HotkeyField(props: {
         onChange={(e) => onChange(e.target.value)}
       />
       <FieldError id={errorId}>{error}</FieldError>
-      {clash && !error ? (
-        <span className="field-warning" id={warnId}>
-          Also the annotation key for {clash}.
-        </span>
-      ) : null}
+      <span className="field-warning" id={warnId} role="status">
+        {clash && !error ? `⚠ ${clashText(value, clash)}` : null}
+      </span>
     </div>
   );
 }

@@ -9,6 +9,8 @@ export interface Action {
   code: string | null;
   /** The whole error body ({detail, code, errors?}), for per-field messages. */
   body: unknown;
+  /** Counts the runs, so a form can tell this run's error from the one before. */
+  attempt: number;
   clear(): void;
   /** Runs fn with busy set; true when it worked, false when it failed (error set). */
   run(fn: () => Promise<unknown>): Promise<boolean>;
@@ -19,6 +21,7 @@ export function useAction(): Action {
   const [error, setError] = useState<string | null>(null);
   const [code, setCode] = useState<string | null>(null);
   const [body, setBody] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
   const clear = useCallback(() => {
     setError(null);
     setCode(null);
@@ -29,6 +32,7 @@ export function useAction(): Action {
     setError(null);
     setCode(null);
     setBody(null);
+    setAttempt((n) => n + 1);
     try {
       await fn();
       return true;
@@ -41,7 +45,7 @@ export function useAction(): Action {
       setBusy(false);
     }
   }, []);
-  return { busy, error, code, body, clear, run };
+  return { busy, error, code, body, attempt, clear, run };
 }
 
 async function copyText(text: string): Promise<void> {

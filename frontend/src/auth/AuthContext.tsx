@@ -1,4 +1,4 @@
-// Who is logged in: loaded once from /api/auth/me, cleared on logout or any 401.
+// Who is logged in: loaded once from /api/auth/session, cleared on logout or any 401.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
@@ -21,8 +21,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const data = await unwrap(api.GET("/api/auth/me"));
-      setMe(data.id === null ? null : data);
+      // /session answers 200 with `me: null` for a visitor, so the login page logs no 401.
+      const { me: data } = await unwrap(api.GET("/api/auth/session"));
+      setMe(data && data.id !== null ? data : null);
     } catch {
       setMe(null);
     } finally {

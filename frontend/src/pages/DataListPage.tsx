@@ -4,6 +4,8 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from "reac
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { describeDatapoint } from "../annotate/timeFrame";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
+import { MARKED_FOR_REVIEW, statusText } from "../components/status";
+import { ReviewBadge, StatusBadge } from "../components/StatusBadge";
 import { useLoad } from "../components/useLoad";
 import { ingestOf, percent, type Job } from "../jobs/api";
 import { useIngestProgress } from "../jobs/useIngestProgress";
@@ -15,10 +17,10 @@ type Datapoint = Schemas["DatapointPublic"];
 type Counts = Schemas["StatusCounts"];
 
 const TABS = [
-  { key: "todo", label: "To do", count: (c: Counts) => c.todo },
-  { key: "in_progress", label: "In progress", count: (c: Counts) => c.in_progress },
-  { key: "done", label: "Done", count: (c: Counts) => c.done },
-  { key: "review", label: "Marked for review", count: (c: Counts) => c.marked_for_review },
+  { key: "todo", label: statusText("todo"), count: (c: Counts) => c.todo },
+  { key: "in_progress", label: statusText("in_progress"), count: (c: Counts) => c.in_progress },
+  { key: "done", label: statusText("done"), count: (c: Counts) => c.done },
+  { key: "review", label: MARKED_FOR_REVIEW, count: (c: Counts) => c.marked_for_review },
   { key: "all", label: "All", count: (c: Counts) => c.total },
 ] as const;
 
@@ -309,8 +311,8 @@ function Row(props: {
       </td>
       <td>{formatDuration(d.duration)}</td>
       <td>
-        <span className={`status ${d.status}`}>{d.status.replace("_", " ")}</span>
-        {d.marked_for_review ? <span className="status review">review</span> : null}
+        <StatusBadge status={d.status} />
+        {d.marked_for_review ? <ReviewBadge /> : null}
         <IngestBadge datapoint={d} job={job} />
       </td>
       <td>{d.assignments.map((a) => a.username).join(", ") || "–"}</td>
@@ -339,7 +341,8 @@ function AssignSelected(props: { projectId: number; ids: number[]; onDone(text: 
           body: { users: [Number(user)], datapoint_ids: ids },
         }),
       );
-      onDone(`Assigned ${out.assignments} datapoint(s).`);
+      const n = out.assignments;
+      onDone(n === 0 ? "Nothing new: that user already has these datapoints." : `Assigned ${n} datapoint${n === 1 ? "" : "s"}.`);
     } catch (err) {
       setError(errorMessage(err));
     }

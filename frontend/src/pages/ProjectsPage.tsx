@@ -6,6 +6,7 @@ import { useAuth } from "../auth/AuthContext";
 import { ErrorMessage, Loading, PageTitle } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { nextInQueue } from "./queue";
+import { statusInSentence } from "../components/status";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -68,13 +69,13 @@ function ProjectCard({ project }: { project: Project }) {
       {project.description ? <p className="muted">{project.description}</p> : null}
       <div className="counts">
         <span>
-          <strong>{c.todo}</strong> to do
+          <strong>{c.todo}</strong> {statusInSentence("todo")}
         </span>
         <span>
-          <strong>{c.in_progress}</strong> in progress
+          <strong>{c.in_progress}</strong> {statusInSentence("in_progress")}
         </span>
         <span>
-          <strong>{c.done}</strong> done
+          <strong>{c.done}</strong> {statusInSentence("done")}
         </span>
         <span>
           <strong>{c.marked_for_review}</strong> for review

@@ -1,4 +1,8 @@
-"""Every error leaves the API as JSON `{"detail": str, "code": str}` — never a bare 500."""
+"""Every error leaves the API as JSON `{"detail": str, "code": str}` — never a bare 500.
+
+Request validation errors are sentences a person understands ("Give a name.", "The limit
+must be at most 500."), with the machine-readable list beside them in `errors`.
+"""
 
 from __future__ import annotations
 
@@ -37,11 +41,111 @@ def error_response(status: int, detail: str, code: str, **extra: Any) -> JSONRes
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _describe(err: dict[str, Any]) -> str:
-    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
-    where = ".".join(loc)
-    msg = str(err.get("msg", "invalid value"))
-    return f"{where}: {msg}" if where else msg
+_SOURCES = ("body", "query", "path", "header", "cookie", "form")
+
+
+def _words(part: object) -> str:
+    return f"item {part + 1}" if isinstance(part, int) else str(part).replace("_", " ")
+
+
+def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """A field's location in plain words: ("body", "name") → "name", ("body", "values", 0,
+    "hotkey") → "hotkey in values › item 1", ("query", "in_use") → "in_use parameter"."""
+    source = loc[0] if loc and loc[0] in _SOURCES else None
+    parts = list(loc[1:] if source else loc)
+    if not parts:
+        return "request body" if source == "body" else "request"
+    if source == "query":
+        return f"{parts[0]} parameter"  # as typed in the URL
+    if source == "header":
+        return f"{parts[0]} header"
+    if source == "path":
+        return f"{_words(parts[-1])} in the address"
+    name = _words(parts[-1])
+    if len(parts) == 1:
+        return name
+    return f"{name} in {' › '.join(_words(p) for p in parts[:-1])}"
+
+
+# What is wrong, by pydantic error type, after "The <field> ".
+_SIMPLE = {
+    "string_type": "must be text",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be a JSON object",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "uuid_parsing": "must be a UUID",
+    "uuid_type": "must be a UUID",
+    "datetime_parsing": "must be a date and time such as 2024-03-01T09:30:00Z",
+    "datetime_type": "must be a date and time such as 2024-03-01T09:30:00Z",
+    "datetime_from_date_parsing": "must be a date and time such as 2024-03-01T09:30:00Z",
+    "date_parsing": "must be a date such as 2024-03-01",
+    "date_type": "must be a date such as 2024-03-01",
+    "url_parsing": "must be a web address",
+    "string_pattern_mismatch": "is not in the expected form",
+}
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
+def _items(n: object) -> str:
+    return "1 item" if n == 1 else f"{n} items"
+
+
+def describe(err: dict[str, Any]) -> str:
+    """One sentence a person understands for one pydantic error: the field, what is wrong."""
+    loc = tuple(err.get("loc", ()))
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    field = field_name(loc)
+    the = f"the {field}"
+    if kind == "missing":
+        return _sentence(
+            "The request needs a JSON body" if field == "request body" else f"{the} is missing"
+        )
+    if kind == "json_invalid":
+        return "The request body is not valid JSON."
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        if n == 1:
+            return _sentence(f"give a {field}")
+        return _sentence(f"{the} must be at least {n} characters long")
+    if kind == "string_too_long":
+        return _sentence(f"{the} is too long; the limit is {ctx.get('max_length')} characters")
+    if kind == "too_short":
+        return _sentence(f"{the} needs at least {_items(ctx.get('min_length'))}")
+    if kind == "too_long":
+        return _sentence(f"{the} takes at most {_items(ctx.get('max_length'))}")
+    if kind in _SIMPLE:
+        return _sentence(f"{the} {_SIMPLE[kind]}")
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        return _sentence(f"{the} must be {words} {ctx.get(key)}")
+    if kind in ("enum", "literal_error"):
+        return _sentence(f"{the} must be {ctx.get('expected', 'one of the allowed values')}")
+    if kind == "extra_forbidden":
+        return _sentence(f"“{field}” is not something this request takes")
+    msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+    if kind in ("value_error", "assertion_error"):
+        return _sentence(f"{the} is not valid: {msg}" if loc else msg)
+    return _sentence(f"{the} is not valid ({msg[:1].lower() + msg[1:]})")
 
 
 def _out_of_range() -> JSONResponse:
@@ -61,9 +165,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
-        detail = "; ".join(_describe(e) for e in errors[:5]) or "Invalid request."
+        detail = " ".join(dict.fromkeys(describe(e) for e in errors[:3])) or "Invalid request."
+        if len(errors) > 3:
+            detail += f" ({len(errors) - 3} more problems.)"
+        # The sentences are for people; code, field and loc are for programs.
         clean = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "field": field_name(tuple(e.get("loc", ()))),
+                "type": str(e.get("type", "")),
+                "msg": describe(e),
+            }
             for e in errors
         ]
         return error_response(422, detail, "validation_error", errors=clean)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
 from audino.api.deps import (
@@ -14,9 +15,11 @@ from audino.api.deps import (
     PrincipalDep,
     SettingsDep,
     UserPrincipalDep,
+    optional_principal,
 )
 from audino.db.models import ApiKeyKind
 from audino.services import auth, projects, users
+from audino.services.access import Principal
 from audino.services.errors import InvalidInput, NotAuthenticated
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -63,7 +66,13 @@ def token_out(row: object) -> TokenOut:
     return TokenOut.model_validate(row, from_attributes=True)
 
 
-def _me(db: DbDep, principal: PrincipalDep) -> MeOut:
+class SessionOut(BaseModel):
+    """Who is signed in; `me` is null when nobody is."""
+
+    me: MeOut | None
+
+
+def _me(db: DbDep, principal: Principal) -> MeOut:
     roles = {p.id: role for p, role in projects.visible_projects(db, principal)}
     user = principal.user
     return MeOut(
@@ -110,8 +119,6 @@ def login(
         secure=settings.cookie_secure,
         path="/",
     )
-    from audino.services.access import Principal
-
     principal = Principal(
         user=user, via="session", session_id=new.row.id, csrf_token=new.csrf_token
     )
@@ -131,6 +138,17 @@ def logout(response: Response, db: DbDep, principal: PrincipalDep) -> Response:
 @router.get("/me", response_model=MeOut)
 def me(db: DbDep, principal: PrincipalDep) -> MeOut:
     return _me(db, principal)
+
+
+@router.get("/session", response_model=SessionOut)
+def session(
+    db: DbDep, principal: Annotated[Principal | None, Depends(optional_principal)]
+) -> SessionOut:
+    """Like /me, but a visitor who is not signed in gets 200 and `me: null`, not a 401.
+
+    The web app asks this on load, so the login page does not log a failed request.
+    """
+    return SessionOut(me=_me(db, principal) if principal is not None else None)
 
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)

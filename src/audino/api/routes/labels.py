@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from audino.api.deps import DbDep, ProjectManager, ProjectReader
 from audino.db.models import Label
 from audino.services.labels import schema as labels
+from audino.services.labels.usage import Count, InUse, label_usage
 
 router = APIRouter(prefix="/api/projects/{project_id}/labels", tags=["labels"])
 
@@ -66,6 +67,33 @@ class LabelPublic(BaseModel):
 
 class Order(BaseModel):
     ids: list[int]
+
+
+class UsagePublic(BaseModel):
+    """How many annotations use a label or a value."""
+
+    segments: int  # segments that set it
+    assignments: int  # whole-recording answers (one annotator's values on a datapoint)
+    datapoints: int  # distinct datapoints those are on
+
+
+class ValueUsagePublic(UsagePublic):
+    value_id: int
+
+
+class LabelUsagePublic(UsagePublic):
+    label_id: int
+    values: list[ValueUsagePublic]
+
+
+def usage_public(count: Count) -> dict[str, int]:
+    return count.public()
+
+
+IN_USE_HELP = (
+    "What to do with annotations that use it: refuse (409 with the counts, the default), "
+    "move (values only: to `move_to`, another value of the same label) or clear."
+)
 
 
 def public(label: Label) -> LabelPublic:
@@ -127,10 +155,34 @@ def update_label(
     return public(label)
 
 
+@router.get("/{label_id}/usage", response_model=LabelUsagePublic)
+def get_usage(label_id: int, access: ProjectReader, db: DbDep) -> LabelUsagePublic:
+    """How many segments and whole-recording answers use the label and each of its values."""
+    label = labels.get_label(db, access.project.id, label_id)
+    usage = label_usage(db, label)
+    return LabelUsagePublic(
+        label_id=label.id,
+        **usage_public(usage.label),
+        values=[
+            ValueUsagePublic(value_id=v.id, **usage_public(usage.of(v.id))) for v in label.values
+        ],
+    )
+
+
 @router.delete("/{label_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_label(label_id: int, access: ProjectManager, db: DbDep) -> None:
+def delete_label(
+    label_id: int,
+    access: ProjectManager,
+    db: DbDep,
+    in_use: InUse = Query(InUse.refuse, description=IN_USE_HELP),
+) -> None:
+    """Deletes the label; one still used is refused with 409 `label_in_use` unless
+    `in_use=clear` removes it from those annotations in the same transaction."""
     labels.delete_label(
-        db, labels.get_label(db, access.project.id, label_id), actor_id=access.principal.actor_id
+        db,
+        labels.get_label(db, access.project.id, label_id),
+        in_use=in_use,
+        actor_id=access.principal.actor_id,
     )
 
 
@@ -173,8 +225,22 @@ def update_value(
 
 
 @router.delete("/{label_id}/values/{value_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_value(label_id: int, value_id: int, access: ProjectManager, db: DbDep) -> None:
+def delete_value(
+    label_id: int,
+    value_id: int,
+    access: ProjectManager,
+    db: DbDep,
+    in_use: InUse = Query(InUse.refuse, description=IN_USE_HELP),
+    move_to: int | None = Query(None, ge=1, description="The value that takes over the uses."),
+) -> None:
+    """Deletes the value; one still used is refused with 409 `value_in_use` unless
+    `in_use=move&move_to=ID` or `in_use=clear` says what happens to those annotations."""
     label = labels.get_label(db, access.project.id, label_id)
     labels.delete_value(
-        db, label, labels.get_value(db, label, value_id), actor_id=access.principal.actor_id
+        db,
+        label,
+        labels.get_value(db, label, value_id),
+        in_use=in_use,
+        move_to=move_to,
+        actor_id=access.principal.actor_id,
     )

@@ -12,6 +12,14 @@ from sqlalchemy.orm import Session
 from audino.db.models import Label, LabelKind, LabelScope, LabelValue, Project
 from audino.services import audit
 from audino.services.errors import Conflict, InvalidInput, NotFound
+from audino.services.labels.usage import (
+    Count,
+    InUse,
+    check_move_target,
+    describe,
+    label_usage,
+    rewrite_uses,
+)
 
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 HAS_VALUES = {LabelKind.single.value, LabelKind.multi.value}
@@ -23,7 +31,8 @@ def _check_color(color: str | None) -> str | None:
     assert color is not None
     if not COLOR_RE.fullmatch(color):
         raise InvalidInput(
-            f"Colour {color!r} is not a #rgb or #rrggbb hex colour.", code="bad_color"
+            f"“{color}” is not a colour; use a hex colour such as #e5484d or #e54.",
+            code="bad_color",
         )
     return color.lower()
 
@@ -33,7 +42,10 @@ def _check_hotkey(hotkey: str | None) -> str | None:
         return None
     assert hotkey is not None
     if len(hotkey) > 32 or hotkey.strip() != hotkey:
-        raise InvalidInput(f"Hotkey {hotkey!r} is not a valid key name.", code="bad_hotkey")
+        raise InvalidInput(
+            f"“{hotkey}” is not a key name; use one key such as 1 or a, with no spaces around it.",
+            code="bad_hotkey",
+        )
     return hotkey
 
 
@@ -98,12 +110,13 @@ def _check_hotkey_free(
     for label in list_labels(db, project_id):
         if label.hotkey == hotkey and label.id != label_id:
             raise Conflict(
-                f"Hotkey {hotkey!r} is already used by label {label.name!r}.", code="hotkey_taken"
+                f"“{hotkey}” is already the hotkey of the label “{label.name}”.",
+                code="hotkey_taken",
             )
         for value in label.values:
             if value.hotkey == hotkey and value.id != value_id:
                 raise Conflict(
-                    f"Hotkey {hotkey!r} is already used by {label.name!r} = {value.value!r}.",
+                    f"“{hotkey}” is already the hotkey of “{value.value}” in “{label.name}”.",
                     code="hotkey_taken",
                 )
 
@@ -140,7 +153,7 @@ def create_label(
     kind = check_kind(kind)
     scope = check_scope(scope)
     if db.scalar(select(Label.id).where(Label.project_id == project.id, Label.name == name)):
-        raise Conflict(f"This project already has a label named {name!r}.", code="label_exists")
+        raise Conflict(f"This project already has a label named “{name}”.", code="label_exists")
     if values and kind not in HAS_VALUES:
         raise InvalidInput(f"A {kind} label has no list of values.", code="values_not_allowed")
     hotkey = _check_hotkey(hotkey)
@@ -207,7 +220,7 @@ def update_label(
         if name != label.name and db.scalar(
             select(Label.id).where(Label.project_id == label.project_id, Label.name == name)
         ):
-            raise Conflict(f"This project already has a label named {name!r}.", code="label_exists")
+            raise Conflict(f"This project already has a label named “{name}”.", code="label_exists")
         label.name = name
     if required is not None:
         label.required = required
@@ -232,7 +245,31 @@ def update_label(
     return label
 
 
-def delete_label(db: Session, label: Label, *, actor_id: int | None = None) -> None:
+def delete_label(
+    db: Session,
+    label: Label,
+    *,
+    in_use: InUse = InUse.refuse,
+    actor_id: int | None = None,
+) -> Count:
+    """Deletes a label; annotations that use it are refused (409) or cleared of it.
+
+    Returns what was cleared. Moving applies to values only: a label has no twin to move to.
+    """
+    if in_use == InUse.move:
+        raise InvalidInput(
+            "A whole label's uses cannot move; clear them (in_use=clear), or delete its "
+            "values one by one and move each.",
+            code="bad_in_use",
+        )
+    uses = label_usage(db, label).label
+    if uses.total and in_use == InUse.refuse:
+        raise Conflict(
+            f"“{label.name}” is used by {describe(uses)}. Clear it from them to delete it.",
+            code="label_in_use",
+            extra={"usage": uses.public()},
+        )
+    cleared = rewrite_uses(db, label) if uses.total else Count()
     audit.record(
         db,
         user_id=actor_id,
@@ -241,8 +278,10 @@ def delete_label(db: Session, label: Label, *, actor_id: int | None = None) -> N
         entity_id=label.id,
         project_id=label.project_id,
         before=label_snapshot(label),
+        after={"in_use": in_use.value, "cleared": cleared.public()} if cleared.total else None,
     )
     db.delete(label)
+    return cleared
 
 
 def add_value(
@@ -261,9 +300,7 @@ def add_value(
         )
     value = _check_name(value, "value")
     if any(v.value == value for v in label.values):
-        raise Conflict(
-            f"Label {label.name!r} already has the value {value!r}.", code="value_exists"
-        )
+        raise Conflict(f"“{label.name}” already has the value “{value}”.", code="value_exists")
     hotkey = _check_hotkey(hotkey)
     _check_hotkey_free(db, label.project_id, hotkey)
     position = max((v.position for v in label.values), default=-1) + 1
@@ -299,9 +336,7 @@ def update_value(
     if value is not None:
         value = _check_name(value, "value")
         if any(v.value == value and v.id != row.id for v in label.values):
-            raise Conflict(
-                f"Label {label.name!r} already has the value {value!r}.", code="value_exists"
-            )
+            raise Conflict(f"“{label.name}” already has the value “{value}”.", code="value_exists")
         row.value = value
     if color is not ...:
         row.color = _check_color(color)
@@ -323,8 +358,35 @@ def update_value(
 
 
 def delete_value(
-    db: Session, label: Label, row: LabelValue, *, actor_id: int | None = None
-) -> None:
+    db: Session,
+    label: Label,
+    row: LabelValue,
+    *,
+    in_use: InUse = InUse.refuse,
+    move_to: int | None = None,
+    actor_id: int | None = None,
+) -> Count:
+    """Deletes a value; annotations that use it are refused (409), moved to `move_to` (another
+    value of the same label) or cleared of it, all in this transaction. Returns what changed."""
+    target = check_move_target(label, row, move_to) if in_use == InUse.move else None
+    uses = label_usage(db, label).of(row.id)
+    if uses.total and in_use == InUse.refuse:
+        raise Conflict(
+            f"“{row.value}” is used by {describe(uses)}. Move those uses to another value "
+            f"of “{label.name}” or clear them to delete it.",
+            code="value_in_use",
+            extra={"usage": uses.public()},
+        )
+    changed = Count()
+    if uses.total:
+        changed = rewrite_uses(db, label, value_id=row.id, move_to=target.id if target else None)
+        db.refresh(label)
+        row = next(v for v in label.values if v.id == row.id)
+    after: dict[str, Any] | None = None
+    if changed.total:
+        after = {"in_use": in_use.value, "changed": changed.public()}
+        if target is not None:
+            after["moved_to"] = {"id": target.id, "value": target.value}
     audit.record(
         db,
         user_id=actor_id,
@@ -332,10 +394,12 @@ def delete_value(
         entity_type="label_value",
         entity_id=row.id,
         project_id=label.project_id,
-        before={"value": row.value},
+        before={"value": row.value, "label": label.name},
+        after=after,
     )
     label.values.remove(row)
     db.flush()
+    return changed
 
 
 def _reorder(items: list[Any], ids: list[int], what: str) -> None:
