@@ -20,6 +20,23 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Largest accepted audio upload, in bytes (default 2 GiB).
     max_upload_bytes: int = 2 * 1024**3
+    # Project imports (POST /api/projects/import and /{id}/import) are parsed in memory, so
+    # these bound what one import can take: the body, and for a zip the most files, the
+    # bytes one file and all files may unpack to, and the highest unpacked/packed ratio of
+    # a file over 1 MiB (text deflates 5-20x, a zip bomb of zeros about 1000x).
+    max_import_bytes: int = 256 * 1024**2
+    max_import_files: int = 20_000
+    max_import_file_bytes: int = 256 * 1024**2
+    max_import_unpacked_bytes: int = 512 * 1024**2
+    max_import_ratio: float = 100.0
+    # Audio accepted at upload and bulk import. Below 1 kHz nothing audible or usable is
+    # left (telephone speech is 8 kHz, infrasound studies resample) and every derived
+    # artefact's size grows with samples per second of audio; 768 kHz is the fastest
+    # common converter (bat and ultrasound work). 24 hours covers a day-long field
+    # recording; longer recordings should be cut before upload.
+    min_sample_rate: int = 1000
+    max_sample_rate: int = 768_000
+    max_duration_hours: float = 24.0
     session_lifetime_hours: float = 24 * 14
     cookie_secure: bool = False
     login_max_failures: int = 5

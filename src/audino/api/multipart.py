@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from audino.config import Settings
 from audino.services.errors import InvalidInput, TooLarge
-from audino.services.ingest.uploads import TempAudio, TempWriter, too_large
+from audino.services.ingest.uploads import Refusal, TempAudio, TempWriter, too_large
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
@@ -23,6 +23,9 @@ MAX_FIELDS = 1000
 MAX_FILES = 1000
 # Room in the body for form fields and part headers on top of the audio itself.
 FIELDS_ALLOWANCE = 8 * 1024 * 1024
+# One part header line: room for a long file name (it is cut to 255 characters later),
+# where the parser's default (4 KiB) refuses a 5,000-character one.
+MAX_HEADER_BYTES = 64 * 1024
 
 
 @dataclass
@@ -59,8 +62,10 @@ def _decode(raw: bytes) -> str:
 class _Collector:
     """The parser callbacks: they route part data to a field buffer or a temp file."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, limit: int, refuse: Refusal) -> None:
         self.settings = settings
+        self.limit = limit
+        self.refuse = refuse
         self.result = ParsedUpload()
         self.writers: list[TempWriter] = []
         self.unnamed: set[int] = set()
@@ -118,13 +123,13 @@ class _Collector:
                 )
             filename = _decode(options.get(b"filename", b""))
             content_type = _decode(self._headers.get(b"content-type", b"")) or None
-            budget = self.settings.max_upload_bytes - self.file_bytes
             self._writer = TempWriter(
                 self.settings,
                 filename,
                 field=self._name,
                 content_type=content_type,
-                budget=budget,
+                budget=self.limit - self.file_bytes,
+                refuse=self.refuse,
             )
             self.writers.append(self._writer)
             if not filename.strip():
@@ -140,8 +145,8 @@ class _Collector:
         chunk = data[start:end]
         if self._writer is not None:
             self.file_bytes += len(chunk)
-            if self.file_bytes > self.settings.max_upload_bytes:
-                raise too_large(self.settings, self._writer.filename)
+            if self.file_bytes > self.limit:
+                raise self.refuse(self.settings, self._writer.filename)
             self.pending.append((self._writer, chunk))
             return
         self.field_bytes += len(chunk)
@@ -179,12 +184,33 @@ class _Collector:
             writer.abort()
 
 
-async def parse_upload(request: Request, settings: Settings) -> ParsedUpload:
+def _parse_error(exc: MultipartParseError) -> str:
+    """The parser's complaint as a sentence that says what to change."""
+    reason = str(exc).strip().rstrip(".")
+    if "header size" in reason:
+        return (
+            f"A part header of the multipart body is longer than {MAX_HEADER_BYTES // 1024} "
+            "KiB; shorten the file name."
+        )
+    if "header count" in reason:
+        return "A part of the multipart body has too many headers."
+    return f"The multipart body is malformed ({reason or 'unreadable'})."
+
+
+async def parse_upload(
+    request: Request,
+    settings: Settings,
+    *,
+    limit: int | None = None,
+    refuse: Refusal = too_large,
+) -> ParsedUpload:
     """Reads a multipart/form-data body, streaming each file part to the temp dir.
 
-    Refuses with TooLarge as soon as the files pass settings.max_upload_bytes; on any
-    error every temp file is deleted. The caller must `close()` the result.
+    Refuses with `refuse`'s TooLarge as soon as the files pass `limit` (default
+    settings.max_upload_bytes); on any error every temp file is deleted. The caller must
+    `close()` the result.
     """
+    limit = settings.max_upload_bytes if limit is None else limit
     content_type, params = parse_options_header(request.headers.get("content-type"))
     if content_type != b"multipart/form-data":
         raise InvalidInput(
@@ -195,11 +221,11 @@ async def parse_upload(request: Request, settings: Settings) -> ParsedUpload:
     if not boundary:
         raise InvalidInput("The multipart Content-Type has no boundary.", code="bad_multipart")
     length = request.headers.get("content-length", "").strip()
-    if length.isdecimal() and int(length) > settings.max_upload_bytes + FIELDS_ALLOWANCE:
-        raise too_large(settings)
-    collector = _Collector(settings)
+    if length.isdecimal() and int(length) > limit + FIELDS_ALLOWANCE:
+        raise refuse(settings, "")
+    collector = _Collector(settings, limit, refuse)
     try:
-        parser = MultipartParser(boundary, collector.callbacks())
+        parser = MultipartParser(boundary, collector.callbacks(), max_header_size=MAX_HEADER_BYTES)
         async for chunk in request.stream():
             if not chunk:
                 continue
@@ -214,9 +240,9 @@ async def parse_upload(request: Request, settings: Settings) -> ParsedUpload:
             )
         collector.flush()
         return collector.finish()
-    except MultipartParseError:
+    except MultipartParseError as exc:
         collector.abort()
-        raise InvalidInput("The multipart body is malformed.", code="bad_multipart") from None
+        raise InvalidInput(_parse_error(exc), code="bad_multipart") from None
     except ClientDisconnect:
         collector.abort()
         raise InvalidInput("The upload was interrupted.", code="upload_interrupted") from None

@@ -17,6 +17,7 @@ from audino.audio.probe import (
     PADDING_SECONDS,
     TRUNCATION_FRACTION,
     TRUNCATION_MIN_SECONDS,
+    AudioLimits,
     BadAudio,
 )
 
@@ -45,13 +46,21 @@ def analyse(
     codec: str,
     playback_path: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    limits: AudioLimits | None = None,
 ) -> Analysis:
     """Decode `path` once. A playback copy is written to `playback_path` only when the
-    original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio."""
+    original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio,
+    and for audio outside `limits` (checked while decoding: a header can understate the
+    length), so nothing derived ever outgrows the longest duration taken."""
+    limits = limits or AudioLimits()
     reader = open_chunks(path, codec=codec if container == "wav" else None)
     if reader.sample_rate <= 0:
         reader.close()
         raise BadAudio("the audio stream has no sample rate.")
+    if problem := limits.rate_problem(reader.sample_rate):
+        reader.close()
+        raise BadAudio(problem)
+    most_samples = limits.max_seconds * reader.sample_rate
     reason = playback.copy_reason(path, container, codec)
     channels = reader.channels or 1
     writer = None
@@ -64,6 +73,8 @@ def analyse(
     expected = round(claimed * reader.sample_rate) if claimed else 0
     try:
         for chunk in reader:
+            if reader.samples > most_samples:
+                raise BadAudio(limits.duration_problem(reader.samples / reader.sample_rate) or "")
             scale, offset = reader.scale, reader.offset
             builder.add(chunk, scale, offset)
             overview.add(chunk, scale, offset)

@@ -1,9 +1,10 @@
 """A coarse spectrogram of the whole file, computed during ingest's decoding pass, from
 which tiles too long to decode on demand are drawn.
 
-One Hann-windowed frame of OVERVIEW_WINDOW samples centred every HOP_SECONDS, per channel,
-stored as uint8 dB in half-dB steps from -127.5 dB (0) to 0 dB (255), frame-major:
-for each frame, for each channel, the bins. About 3.6 MB per hour of stereo audio.
+One Hann-windowed frame of OVERVIEW_WINDOW samples centred every HOP_SECONDS (but at most
+one per MIN_HOP_SAMPLES samples), per channel, stored as uint8 dB in half-dB steps from
+-127.5 dB (0) to 0 dB (255), frame-major: for each frame, for each channel, the bins.
+About 3.6 MB per hour of stereo audio, whatever the sample rate.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ FLOOR_DB = -127.5
 STEPS_PER_DB = 2.0
 
 
+# At least this many samples between frames. At a very low sample rate half a second is a
+# sample or two, and one frame of `bins` bytes per sample would dwarf the audio; with it
+# the overview holds at most 1 / HOP_SECONDS frames per second of audio and one frame per
+# MIN_HOP_SAMPLES samples, whatever the rate.
+MIN_HOP_SAMPLES = OVERVIEW_WINDOW // 4
+
+
 def hop_samples(sample_rate: int) -> int:
-    return max(1, round(sample_rate * HOP_SECONDS))
+    return max(MIN_HOP_SAMPLES, round(sample_rate * HOP_SECONDS))
 
 
 class OverviewBuilder:

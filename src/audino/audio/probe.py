@@ -40,6 +40,38 @@ class BadAudio(ValueError):
 
 
 @dataclass(frozen=True)
+class AudioLimits:
+    """The sample rates and length audino takes. Everything derived from a file (peaks,
+    overview, tiles) grows with its duration, and a tiny rate packs hours into a few
+    samples, so both are bounded."""
+
+    min_sample_rate: int = 1000
+    max_sample_rate: int = 768_000
+    max_seconds: float = 24 * 3600.0
+
+    def rate_problem(self, sample_rate: int) -> str | None:
+        if self.min_sample_rate <= sample_rate <= self.max_sample_rate:
+            return None
+        return (
+            f"the sample rate is {sample_rate:,} Hz, outside the {self.min_sample_rate:,} to "
+            f"{self.max_sample_rate:,} Hz this server takes (AUDINO_MIN_SAMPLE_RATE, "
+            "AUDINO_MAX_SAMPLE_RATE); resample the file first."
+        )
+
+    def duration_problem(self, seconds: float) -> str | None:
+        if seconds <= self.max_seconds:
+            return None
+        return (
+            f"the audio lasts {_hours(seconds)}, longer than the {_hours(self.max_seconds)} "
+            "this server takes (AUDINO_MAX_DURATION_HOURS); cut it into parts first."
+        )
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:,.1f} hours".replace(".0 hours", " hours")
+
+
+@dataclass(frozen=True)
 class AudioKind:
     container: str
     content_type: str

@@ -10,9 +10,11 @@ import contextlib
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from audino.formats.records import FormatError
 
@@ -43,6 +45,9 @@ class InputFile:
         data = self.data
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")
+        if b"\x00" in data:  # UTF-8 text never holds NUL: this is binary, or damaged
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise FormatError("binary data (NUL bytes), not text", line=line, path=self.name)
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -148,23 +153,144 @@ def _safe(path: str) -> str:
     return path
 
 
-def read_upload(name: str, data: bytes, *, limit_files: int = 100_000) -> list[InputFile]:
-    """An uploaded file as input files: a zip archive's files (folders kept in the names,
-    hidden and macOS resource files skipped), anything else as itself."""
-    if not (data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))):
-        return [InputFile(name, data)]
-    out: list[InputFile] = []
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in zf.infolist():
-            inner = info.filename
-            if info.is_dir() or any(
-                part.startswith(".") or part == "__MACOSX" for part in inner.split("/")
-            ):
-                continue
-            if len(out) >= limit_files:
-                raise FormatError(f"the archive holds more than {limit_files} files", path=name)
-            out.append(InputFile(inner, zf.read(info)))
-    return out
+@dataclass(frozen=True, slots=True)
+class ArchiveLimits:
+    """How much an uploaded zip may unpack to; checked against the sizes the archive
+    declares before anything is inflated, and against the bytes inflated while reading
+    (declared sizes can lie)."""
+
+    files: int = 20_000
+    file_bytes: int = 256 * 1024**2  # one file, unpacked
+    total_bytes: int = 512 * 1024**2  # all files together, unpacked
+    ratio: float = 100.0  # unpacked / packed size of one file
+    # Smaller files are not held to the ratio: a page of repeated lines packs very well.
+    ratio_floor: int = 1024**2
+
+
+# Bytes of the central directory allowed per file: ZipFile holds ~0.5 KiB per entry it
+# lists, so this bounds its memory however many empty entries an archive packs in.
+DIRECTORY_BYTES_PER_FILE = 256
+
+
+class ArchiveTooLarge(FormatError):
+    """A zip that would unpack past ArchiveLimits (a zip bomb, or simply too much)."""
+
+
+def read_upload(
+    name: str, source: bytes | Path, *, limits: ArchiveLimits | None = None
+) -> list[InputFile]:
+    """An uploaded file (bytes, or a path to it) as input files: a zip archive's files
+    (folders kept in the names, hidden and macOS resource files skipped), anything else as
+    itself. A zip is unpacked within `limits`, else ArchiveTooLarge says which one."""
+    limits = limits or ArchiveLimits()
+    with _open_source(source) as stream:
+        if stream.read(4) != b"PK\x03\x04" or not zipfile.is_zipfile(stream):
+            if PurePosixPath(name).suffix.lower() == ".zip":
+                raise FormatError("the file is not a zip archive", path=name)
+            stream.seek(0)
+            return [InputFile(name, stream.read())]
+        _check_directory(stream, name, limits)
+        try:
+            with zipfile.ZipFile(stream) as zf:
+                infos = [info for info in zf.infolist() if _wanted(info)]
+                _check_declared(infos, name, limits)
+                out: list[InputFile] = []
+                total = 0
+                for info in infos:
+                    data = _inflate(zf, info, name, limits, total)
+                    total += len(data)
+                    out.append(InputFile(info.filename, data))
+                return out
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise FormatError(f"the zip archive is damaged ({exc})", path=name) from None
+        except RuntimeError as exc:  # an encrypted entry
+            raise FormatError(f"the zip archive cannot be read ({exc})", path=name) from None
+
+
+@contextlib.contextmanager
+def _open_source(source: bytes | Path) -> Iterator[BinaryIO]:
+    if isinstance(source, bytes | bytearray):
+        yield io.BytesIO(source)
+    else:
+        with Path(source).open("rb") as f:
+            yield f
+
+
+def _wanted(info: zipfile.ZipInfo) -> bool:
+    return not info.is_dir() and not any(
+        part.startswith(".") or part == "__MACOSX" for part in info.filename.split("/")
+    )
+
+
+def _mib(size: float) -> str:
+    return f"{size / 1024**2:,.0f} MiB" if size >= 1024**2 else f"{size:,.0f} bytes"
+
+
+def _check_directory(stream: BinaryIO, name: str, limits: ArchiveLimits) -> None:
+    """The file count and directory size from the end record, before ZipFile lists them."""
+    end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]
+    if end is None:
+        raise FormatError("the zip archive is damaged (no end of central directory)", path=name)
+    count, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if count > limits.files or size > limits.files * DIRECTORY_BYTES_PER_FILE:
+        raise ArchiveTooLarge(
+            f"the archive holds more than {limits.files:,} files, the most one import takes",
+            path=name,
+        )
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], name: str, limits: ArchiveLimits) -> None:
+    if len(infos) > limits.files:
+        raise ArchiveTooLarge(
+            f"the archive holds {len(infos):,} files, more than the {limits.files:,} one "
+            "import takes",
+            path=name,
+        )
+    total = 0
+    for info in infos:
+        _check_size(info, info.file_size, name, limits)
+        total += info.file_size
+        if total > limits.total_bytes:
+            raise ArchiveTooLarge(
+                f"the archive unpacks to more than {_mib(limits.total_bytes)}, the most one "
+                "import takes",
+                path=name,
+            )
+
+
+def _check_size(info: zipfile.ZipInfo, size: int, name: str, limits: ArchiveLimits) -> None:
+    if size > limits.file_bytes:
+        raise ArchiveTooLarge(
+            f"{info.filename!r} unpacks to more than {_mib(limits.file_bytes)}, the most one "
+            "file of an import may hold",
+            path=name,
+        )
+    if size > limits.ratio_floor and size > limits.ratio * max(info.compress_size, 1):
+        raise ArchiveTooLarge(
+            f"{info.filename!r} unpacks to {_mib(size)} from {_mib(info.compress_size)}, "
+            f"more than {limits.ratio:g} times its packed size: this looks like a zip bomb",
+            path=name,
+        )
+
+
+def _inflate(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: ArchiveLimits, before: int
+) -> bytes:
+    """One entry's bytes, counted as they inflate so a lying header stops at the limits."""
+    parts: list[bytes] = []
+    size = 0
+    with zf.open(info) as entry:
+        while chunk := entry.read(CHUNK_BYTES * 16):
+            size += len(chunk)
+            _check_size(info, size, name, limits)
+            if before + size > limits.total_bytes:
+                raise ArchiveTooLarge(
+                    f"the archive unpacks to more than {_mib(limits.total_bytes)}, the most "
+                    "one import takes",
+                    path=name,
+                )
+            parts.append(chunk)
+    return b"".join(parts)
 
 
 def files_under(root: Path) -> list[InputFile]:

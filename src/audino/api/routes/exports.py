@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -19,14 +21,16 @@ from audino.api.deps import (
     StorageDep,
     get_database,
 )
+from audino.api.multipart import FIELDS_ALLOWANCE, parse_upload
 from audino.api.routes.export_jobs import attachment
 from audino.api.routes.export_jobs import router as jobs_router
 from audino.db.engine import Database
 from audino.formats import registry
-from audino.services.errors import InvalidInput, PermissionDenied, TooLarge
+from audino.services.errors import InvalidInput, PermissionDenied
 from audino.services.exports import dataset as exports
 from audino.services.exports import jobs as export_jobs
 from audino.services.imports import dataset as imports
+from audino.services.ingest import uploads
 
 router = APIRouter(tags=["export"])
 router.include_router(jobs_router)  # exports as background jobs, then downloads
@@ -134,44 +138,48 @@ def export_project(
 @dataclass(frozen=True, slots=True)
 class Upload:
     name: str
-    data: bytes
+    path: Path  # a temp file, deleted after the request
 
 
 async def import_file_body(
     request: Request, settings: SettingsDep, filename: str | None = None
-) -> Upload:
+) -> AsyncIterator[Upload]:
     """The uploaded file: a multipart `file` field or the raw request body (named by
-    `filename`). Read before the database is touched, so a slow upload holds no lock."""
-    name = filename or "upload"
-    limit = settings.max_upload_bytes
+    `filename`), streamed to a temp file within AUDINO_MAX_IMPORT_BYTES. Read before the
+    database is touched, so a slow upload holds no lock; memory stays flat whatever is
+    sent."""
+    limit = uploads.import_limit(settings)
+    refuse = uploads.import_too_large
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooLarge(f"The file is larger than the {limit} byte limit.")
+    if declared.isdigit() and int(declared) > limit + FIELDS_ALLOWANCE:
+        raise refuse(settings, "")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=20)
-        try:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
+        parsed = await parse_upload(request, settings, limit=limit, refuse=refuse)
+        with parsed:
+            temp = next((f for f in parsed.files if f.field == "file"), None)
+            if temp is None:
                 raise InvalidInput(
                     "Send the file in a multipart field named 'file'.", code="no_file"
                 )
-            data = await upload.read()
-            name = filename or upload.filename or name
-        finally:
-            await form.close()
-    else:
-        parts, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise TooLarge(f"The file is larger than the {limit} byte limit.")
-            parts.append(chunk)
-        data = b"".join(parts)
-    if len(data) > limit:
-        raise TooLarge(f"The file is larger than the {limit} byte limit.")
-    if not data:
+            yield _checked(temp, filename)
+        return
+    temp = await uploads.receive(
+        request.stream(),
+        settings,
+        filename=filename,
+        limit=limit,
+        refuse=lambda s, name: refuse(s, name if filename else ""),
+    )
+    try:
+        yield _checked(temp, filename)
+    finally:
+        temp.discard()
+
+
+def _checked(temp: uploads.TempAudio, filename: str | None) -> Upload:
+    if temp.size == 0:
         raise InvalidInput("The file is empty.", code="no_file")
-    return Upload(name=name, data=data)
+    return Upload(name=filename or temp.filename, path=temp.path)
 
 
 FileBody = Annotated[Upload, Depends(import_file_body)]
@@ -187,6 +195,7 @@ async def import_project(
     principal: AdminDep,
     db: DbDep,
     storage: StorageDep,
+    settings: SettingsDep,
     format: str = "audino",
     name: str | None = None,
     create_users: bool = False,
@@ -198,13 +207,14 @@ async def import_project(
         imports.import_file,
         db,
         storage,
-        data.data,
+        data.path,
         format_name=format,
         filename=data.name,
         name=name,
         create_users=create_users,
         allow_missing_audio=allow_missing_audio,
         actor_id=principal.actor_id,
+        limits=imports.archive_limits(settings),
     )
     return _public(result)
 
@@ -215,6 +225,7 @@ async def import_into_project(
     access: ProjectManager,
     db: DbDep,
     storage: StorageDep,
+    settings: SettingsDep,
     format: str = "audino",
     create_users: bool = False,
     allow_missing_audio: bool = False,
@@ -235,7 +246,7 @@ async def import_into_project(
         imports.import_file,
         db,
         storage,
-        data.data,
+        data.path,
         format_name=format,
         filename=data.name,
         into=access.project,
@@ -248,5 +259,6 @@ async def import_into_project(
             label=label or None,
             create_labels=create_labels,
         ),
+        limits=imports.archive_limits(settings),
     )
     return _public(result)

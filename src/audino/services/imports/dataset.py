@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from audino.config import Settings
 from audino.db.bulk import gc_paused
 from audino.db.models import (
     Assignment,
@@ -25,10 +27,10 @@ from audino.db.models import (
     User,
 )
 from audino.formats import registry
-from audino.formats.files import read_upload
+from audino.formats.files import ArchiveLimits, ArchiveTooLarge, read_upload
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
 from audino.services import assignments, audit, projects, users, windows
-from audino.services.errors import InvalidInput, Unprocessable
+from audino.services.errors import InvalidInput, TooLarge, Unprocessable
 from audino.services.imports import checks
 from audino.services.imports.matching import fit_to_project, match_recordings
 from audino.services.imports.rows import Rows
@@ -73,27 +75,60 @@ def importer(format_name: str) -> registry.Format:
     return fmt
 
 
-def parse_file(data: bytes, format_name: str = "audino", filename: str = "upload") -> Dataset:
+def archive_limits(settings: Settings) -> ArchiveLimits:
+    """How far an uploaded zip may unpack, from the AUDINO_MAX_IMPORT_* settings."""
+    return ArchiveLimits(
+        files=settings.max_import_files,
+        file_bytes=settings.max_import_file_bytes,
+        total_bytes=settings.max_import_unpacked_bytes,
+        ratio=settings.max_import_ratio,
+    )
+
+
+def parse_file(
+    source: bytes | Path,
+    format_name: str = "audino",
+    filename: str = "upload",
+    *,
+    limits: ArchiveLimits | None = None,
+) -> Dataset:
     """The file's records (a zip holds a multi-file format's files), or a 422 that says
-    where the file is wrong."""
+    where the file is wrong (a 413 when a zip would unpack past `limits`)."""
     fmt = importer(format_name)
     assert fmt.import_ is not None
     try:
         if fmt.files:
-            return fmt.read(read_upload(filename, data))
-        return fmt.import_(data)
+            dataset = fmt.read(read_upload(filename, source, limits=limits))
+        else:
+            data = source if isinstance(source, bytes) else Path(source).read_bytes()
+            dataset = fmt.import_(data)
+    except ArchiveTooLarge as exc:
+        raise TooLarge(
+            f"{exc.message[:1].upper()}{exc.message[1:]}; nothing was imported.",
+            code="archive_too_large",
+            extra={"path": exc.path},
+        ) from None
     except FormatError as exc:
         raise Unprocessable(
             str(exc),
             code="bad_file",
             extra={"line": exc.line, "column": exc.column, "path": exc.path},
         ) from None
+    if fmt.matches_files:
+        dataset = replace(dataset, items=list(dataset.items))
+    if fmt.matches_files and not dataset.items:
+        raise Unprocessable(
+            f"{filename!r} holds no {fmt.name} annotations: nothing was imported. Check the "
+            "format chosen, and that the file (or the files in the zip) is not empty.",
+            code="nothing_to_import",
+        )
+    return dataset
 
 
 def import_file(
     db: Session,
     storage: BlobStore,
-    data: bytes,
+    data: bytes | Path,
     *,
     format_name: str = "audino",
     into: Project | None = None,
@@ -103,8 +138,10 @@ def import_file(
     actor_id: int | None = None,
     filename: str = "upload",
     annotations: AnnotationOptions | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> ImportResult:
-    """Parses and imports one file: a new project, or `into` an existing one."""
+    """Parses and imports one file (bytes, or a path to it): a new project, or `into` an
+    existing one. A zip unpacks within `limits` (defaults: ArchiveLimits())."""
     fmt = importer(format_name)
     if fmt.matches_files and into is None:
         raise InvalidInput(
@@ -113,7 +150,7 @@ def import_file(
             code="needs_project",
         )
     with gc_paused():
-        dataset = parse_file(data, format_name, filename)
+        dataset = parse_file(data, format_name, filename, limits=limits)
         if fmt.matches_files:
             assert into is not None
             if fmt.files:

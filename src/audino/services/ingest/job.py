@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from audino.audio.analysis import Analysis, analyse
 from audino.audio.peaks import level_to_dict
 from audino.audio.playback import PLAYBACK_SUFFIX
-from audino.audio.probe import BadAudio
+from audino.audio.probe import AudioLimits, BadAudio
+from audino.config import Settings
 from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
 from audino.jobs import JobCancelled, JobContext, task
 from audino.services import jobs, windows
@@ -39,6 +40,15 @@ from audino.services.ingest.derived import (
 from audino.storage.blobs import BlobStore
 
 KIND = "ingest"
+
+
+def audio_limits(settings: Settings) -> AudioLimits:
+    """The sample rates and length taken, checked at upload and again while decoding."""
+    return AudioLimits(
+        min_sample_rate=settings.min_sample_rate,
+        max_sample_rate=settings.max_sample_rate,
+        max_seconds=settings.max_duration_hours * 3600,
+    )
 
 
 def start(db: Session, datapoint: Datapoint, *, actor_id: int | None = None) -> Job:
@@ -113,6 +123,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
                 codec=codec,
                 playback_path=work / f"playback{PLAYBACK_SUFFIX}",
                 progress=lambda f: ctx.progress(0.95 * f, "Decoding the audio"),
+                limits=audio_limits(ctx.settings),
             )
             ctx.progress(0.96, "Storing peaks and playback copy")
             records = _store(derived, name, result, work)

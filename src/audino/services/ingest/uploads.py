@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audino.audio.probe import AudioInfo, BadAudio, probe_quick
+from audino.audio.probe import AudioInfo, AudioLimits, BadAudio, probe_quick
 from audino.config import Settings
 from audino.db.models import Datapoint, Project, User
 from audino.services import assignments, audit
@@ -61,6 +61,25 @@ def too_large(settings: Settings, name: str = "") -> TooLarge:
     )
 
 
+def import_limit(settings: Settings) -> int:
+    """The largest file a project import takes: it is parsed in memory, so its own cap."""
+    return min(settings.max_import_bytes, settings.max_upload_bytes)
+
+
+def import_too_large(settings: Settings, name: str = "") -> TooLarge:
+    limit = import_limit(settings)
+    what = f"{name!r} is" if name else "The file is"
+    return TooLarge(
+        f"{what} larger than the limit of {describe_limit(limit)} ({limit} bytes) for a "
+        "file to import (AUDINO_MAX_IMPORT_BYTES); nothing was imported.",
+        code="too_large",
+        extra={"limit": limit},
+    )
+
+
+Refusal = Callable[[Settings, str], TooLarge]
+
+
 @dataclass
 class TempAudio:
     """A received file waiting in the temp dir; `filename` is the cleaned original name."""
@@ -99,9 +118,11 @@ class TempWriter:
         field: str = "file",
         content_type: str | None = None,
         budget: int | None = None,
+        refuse: Refusal = too_large,
     ) -> None:
         self.settings = settings
         self.limit = settings.max_upload_bytes if budget is None else budget
+        self.refuse = refuse
         self.filename = clean_filename(filename)
         self.field = field
         self.content_type = content_type
@@ -118,7 +139,7 @@ class TempWriter:
         self.size += len(data)
         if self.size > self.limit:
             self.abort()
-            raise too_large(self.settings, self.filename)
+            raise self.refuse(self.settings, self.filename)
         self._hash.update(data)
         self._file.write(data)
 
@@ -143,10 +164,16 @@ class TempWriter:
 
 
 async def receive(
-    stream: AsyncIterable[bytes], settings: Settings, *, filename: str | None = None
+    stream: AsyncIterable[bytes],
+    settings: Settings,
+    *,
+    filename: str | None = None,
+    limit: int | None = None,
+    refuse: Refusal = too_large,
 ) -> TempAudio:
-    """Streams raw bytes to a temp file, refusing past settings.max_upload_bytes."""
-    writer = TempWriter(settings, filename)
+    """Streams raw bytes to a temp file, refusing past `limit` (default
+    settings.max_upload_bytes) with `refuse`'s error."""
+    writer = TempWriter(settings, filename, budget=limit, refuse=refuse)
     try:
         async for chunk in stream:
             if chunk:
@@ -173,11 +200,35 @@ class UploadOutcome:
         return "assigned" if self.assigned_user_ids else "duplicate"
 
 
-def probe_upload(temp: TempAudio, original_name: str) -> AudioInfo:
+def probe_upload(
+    temp: TempAudio, original_name: str, limits: AudioLimits | None = None
+) -> AudioInfo:
+    """The file's audio format, or a 4xx before anything is stored: Unprocessable for
+    audio that does not decode or has a sample rate out of bounds, TooLarge past the
+    longest duration taken."""
     try:
-        return probe_quick(temp.path, original_name)
+        info = probe_quick(temp.path, original_name)
     except BadAudio as exc:
         raise Unprocessable(str(exc), code="bad_audio") from None
+    limits = limits or AudioLimits()
+    label = f"{original_name}: " if original_name else ""
+    if problem := limits.rate_problem(info.sample_rate):
+        raise Unprocessable(
+            label + problem,
+            code="unsupported_sample_rate",
+            extra={
+                "sample_rate": info.sample_rate,
+                "min": limits.min_sample_rate,
+                "max": limits.max_sample_rate,
+            },
+        )
+    if problem := limits.duration_problem(info.duration):
+        raise TooLarge(
+            label + problem,
+            code="too_long",
+            extra={"duration": info.duration, "max": limits.max_seconds},
+        )
+    return info
 
 
 def find_by_sha(db: Session, project_id: int, sha256: str) -> Datapoint | None:
@@ -210,7 +261,7 @@ def ingest_file(
     if temp.size > settings.max_upload_bytes:
         raise too_large(settings, original_name)
     name = clean_filename(original_name)
-    info = probe_upload(temp, name)
+    info = probe_upload(temp, name, ingest.audio_limits(settings))
     key = storage.key_for(temp.sha256, info.suffix)
     # Store before touching the database: on SQLite the first statement takes the write
     # lock, which should not be held while a large file is copied.
