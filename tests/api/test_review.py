@@ -28,6 +28,11 @@ class Team:
 
 @pytest.fixture
 def team(app_env: AppEnv, factory: Factory) -> Team:
+    return make_team(app_env, factory)
+
+
+def make_team(app_env: AppEnv, factory: Factory) -> Team:
+    """Two annotators (ann, bob) on one datapoint, a reviewer (rita), recording labels."""
     ann, bob = factory.user("ann"), factory.user("bob")
     factory.user("rita")
     project = factory.project("Rev", ann="annotator", bob="annotator", rita="reviewer")

@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 import type { SaveView } from "./autosave";
+import { StatusBadge } from "../components/StatusBadge";
 import { SaveState } from "./SaveState";
 import { windowSpan, type WindowInfo } from "./timeFrame";
 
@@ -28,8 +29,6 @@ interface Props {
   onReopen(): void;
   onHelp(): void;
 }
-
-const STATUS: Record<string, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
 
 /** A step to the recording's window before or after, when it is known. */
 function WindowStep(props: {
@@ -77,7 +76,7 @@ export function AnnotateHeader(props: Props) {
             {fileName}
           </strong>
         )}
-        {status ? <span className={`status ${status}`}>{STATUS[status] ?? status}</span> : null}
+        {status ? <StatusBadge status={status} /> : null}
       </div>
       <SaveState view={saveView} />
       <div className="spacer" />
@@ -95,13 +94,20 @@ export function AnnotateHeader(props: Props) {
           </span>
         </label>
         {status === "done" ? (
-          <button type="button" onClick={props.onReopen} disabled={busy}>
+          <button
+            type="button"
+            className="primary"
+            onClick={props.onReopen}
+            disabled={busy}
+            title="This item is done and read-only: reopen it to change it"
+          >
             Reopen
           </button>
-        ) : null}
-        <button type="button" className="primary" onClick={props.onComplete} disabled={busy} title="Complete (Ctrl/⌘+Enter)">
-          Complete
-        </button>
+        ) : (
+          <button type="button" className="primary" onClick={props.onComplete} disabled={busy} title="Complete (Ctrl/⌘+Enter)">
+            Complete
+          </button>
+        )}
         <button type="button" className="help" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>

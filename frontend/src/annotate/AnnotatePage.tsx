@@ -89,7 +89,10 @@ async function load(datapointId: number, userId: number | null | undefined): Pro
   const queue = autosave.getState();
   const merged = mergeWithServer(serverSegments, queue, fromServer);
   const valuesVersion = assignment instanceof Error ? null : assignment.version;
-  autosave.replaceState({ ...merged.state, valuesVersion: queue.values ? queue.valuesVersion ?? valuesVersion : valuesVersion });
+  autosave.replaceState(
+    { ...merged.state, valuesVersion: queue.values ? queue.valuesVersion ?? valuesVersion : valuesVersion },
+    assignment instanceof Error ? null : assignment,
+  );
   const serverValues = assignment instanceof Error ? {} : (assignment.values as Values);
   return {
     datapoint,

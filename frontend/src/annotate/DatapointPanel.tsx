@@ -10,9 +10,11 @@ interface Props {
   reference: string;
   /** Why the values could not be loaded (they are then read-only). */
   error: string | null;
+  /** A Done item: values are shown, not changed. */
+  readOnly?: boolean;
 }
 
-export function DatapointPanel({ labels, values, onChange, reference, error }: Props) {
+export function DatapointPanel({ labels, values, onChange, reference, error, readOnly }: Props) {
   const missing = new Set(missingRequired(values, labels, "datapoint"));
   return (
     <>
@@ -22,15 +24,17 @@ export function DatapointPanel({ labels, values, onChange, reference, error }: P
           {error ? (
             <p className="muted">{error}</p>
           ) : (
-            labels.map((label) => (
-              <LabelControl
-                key={label.id}
-                label={label}
-                value={values[String(label.id)]}
-                missing={missing.has(label.name)}
-                onChange={(value) => onChange(withValue(values, label.id, value))}
-              />
-            ))
+            <fieldset className="plain" disabled={readOnly}>
+              {labels.map((label) => (
+                <LabelControl
+                  key={label.id}
+                  label={label}
+                  value={values[String(label.id)]}
+                  missing={missing.has(label.name)}
+                  onChange={(value) => onChange(withValue(values, label.id, value))}
+                />
+              ))}
+            </fieldset>
           )}
         </section>
       ) : null}

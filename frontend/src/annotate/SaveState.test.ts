@@ -3,7 +3,7 @@ import { saveStateText } from "./SaveState";
 
 describe("save state text", () => {
   it("says what happened to the changes", () => {
-    const view = { pending: 0, conflict: null, error: null };
+    const view = { pending: 0, conflict: null, error: null, assignment: null };
     expect(saveStateText({ ...view, status: "saved" })).toBe("Saved");
     expect(saveStateText({ ...view, status: "saving", pending: 2 })).toBe("Saving…");
     expect(saveStateText({ ...view, status: "offline", pending: 1 })).toBe("Offline – 1 change pending");

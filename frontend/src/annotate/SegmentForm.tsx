@@ -2,8 +2,9 @@
 import { useEffect, useState } from "react";
 import { LabelControl } from "./LabelControl";
 import { withValue } from "./labelValues";
-import { formatTime, missingRequired, MIN_LENGTH, roundTime, type Label, type Segment } from "./segments";
+import { formatTime, missingRequired, MIN_LENGTH, type Label, type Segment } from "./segments";
 import { frameEnd, type TimeFrame } from "./timeFrame";
+import { readTime, type TimeBounds } from "./timeInput";
 
 interface Props {
   segment: Segment | null;
@@ -14,6 +15,8 @@ interface Props {
   frame: TimeFrame;
   looping: boolean;
   reference: string;
+  /** Set when the item is done: shown, not changed, until it is reopened. */
+  readOnly?: boolean;
   onChange(patch: Partial<Segment>, what: string, mergeKey?: string): void;
   onPlay(): void;
   onLoop(): void;
@@ -21,22 +24,29 @@ interface Props {
   onDelete(): void;
 }
 
-/** A time field that commits on Enter or leaving it, and refuses impossible times. */
+/** A time field that commits on Enter or leaving it; an impossible time is kept and said why. */
 function TimeField(props: {
   label: string;
   value: number;
-  min: number;
-  max: number;
+  bounds: TimeBounds;
   onCommit(value: number): void;
 }) {
-  const { label, value, min, max, onCommit } = props;
+  const { label, value, bounds, onCommit } = props;
   const [draft, setDraft] = useState(value.toFixed(3));
-  useEffect(() => setDraft(value.toFixed(3)), [value]);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(value.toFixed(3));
+    setProblem(null);
+  }, [value]);
   const commit = () => {
-    const n = Number(draft);
-    if (Number.isFinite(n) && n >= min && n <= max) onCommit(roundTime(n));
-    else setDraft(value.toFixed(3));
+    const read = readTime(draft, bounds);
+    if (read.ok) {
+      setProblem(null);
+      if (read.value !== value) onCommit(read.value);
+      else setDraft(value.toFixed(3));
+    } else setProblem(read.problem);
   };
+  const problemId = `${label.toLowerCase()}-time-problem`;
   return (
     <label className="field time-field">
       <span className="label-name">{label} (s)</span>
@@ -44,16 +54,27 @@ function TimeField(props: {
         type="number"
         inputMode="decimal"
         step="0.01"
-        min={Math.max(0, min)}
-        max={max}
+        min={Math.max(0, bounds.min)}
+        max={bounds.max}
         value={draft}
         aria-label={`${label} time in seconds`}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? problemId : undefined}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === "Enter") commit();
+          if (e.key === "Escape" && problem) {
+            setDraft(value.toFixed(3));
+            setProblem(null);
+          }
         }}
       />
+      {problem ? (
+        <span className="field-problem" id={problemId} role="alert">
+          {problem} Still {value.toFixed(3)} s.
+        </span>
+      ) : null}
     </label>
   );
 }
@@ -91,71 +112,71 @@ export function SegmentForm(props: Props) {
         <button type="button" onClick={props.onLoop} aria-pressed={looping} title="Loop this segment (L)">
           ⟲ {looping ? "Stop loop" : "Loop"}
         </button>
-        <button type="button" onClick={props.onSplit} title="Split at the cursor (S)">
+        <button type="button" onClick={props.onSplit} disabled={props.readOnly} title="Split at the cursor (S)">
           Split
         </button>
-        <button type="button" className="danger" onClick={props.onDelete} title="Delete (Delete)">
+        <button type="button" className="danger" onClick={props.onDelete} disabled={props.readOnly} title="Delete (Delete)">
           Delete
         </button>
       </div>
-      <div className="times">
-        <TimeField
-          label="Start"
-          value={segment.start}
-          min={frame.offset}
-          max={segment.end - MIN_LENGTH}
-          onCommit={(start) => props.onChange({ start }, "Change start")}
-        />
-        <TimeField
-          label="End"
-          value={segment.end}
-          min={segment.start + MIN_LENGTH}
-          max={frameEnd(frame)}
-          onCommit={(end) => props.onChange({ end }, "Change end")}
-        />
-      </div>
-      <label className="field">
-        <span className="label-name">Transcript</span>
-        <textarea
-          aria-label="Transcript"
-          dir="auto"
-          rows={3}
-          value={segment.transcript}
-          placeholder="Type what is said…"
-          onChange={(e) =>
-            props.onChange({ transcript: e.target.value }, "Edit transcript", `transcript:${segment.id}`)
-          }
-        />
-      </label>
-      {reference ? (
-        <button
-          type="button"
-          className="link copy-reference"
-          onClick={() => props.onChange({ transcript: reference }, "Copy reference transcript")}
-        >
-          Copy the reference transcript into it
-        </button>
-      ) : null}
-      {labels.map((label) => (
-        <LabelControl
-          key={label.id}
-          label={label}
-          value={segment.values[String(label.id)]}
-          missing={missing.has(label.name)}
-          onChange={(value) =>
-            props.onChange(
-              { values: withValue(segment.values, label.id, value) },
-              `Set ${label.name}`,
-              label.kind === "text" || label.kind === "number" ? `label:${segment.id}:${label.id}` : undefined,
-            )
-          }
-        />
-      ))}
-      {missing.size > 0 ? (
-        <p className="muted small">
-          <abbr className="required missing">*</abbr> Required: {[...missing].join(", ")}
-        </p>
-      ) : null}
+      <fieldset className="plain" disabled={props.readOnly}>
+        <div className="times">
+          <TimeField
+            label="Start"
+            value={segment.start}
+            bounds={{ label: "Start", min: frame.offset, max: segment.end - MIN_LENGTH, other: segment.end }}
+            onCommit={(start) => props.onChange({ start }, "Change start")}
+          />
+          <TimeField
+            label="End"
+            value={segment.end}
+            bounds={{ label: "End", min: segment.start + MIN_LENGTH, max: frameEnd(frame), other: segment.start }}
+            onCommit={(end) => props.onChange({ end }, "Change end")}
+          />
+        </div>
+        <label className="field">
+          <span className="label-name">Transcript</span>
+          <textarea
+            aria-label="Transcript"
+            dir="auto"
+            rows={3}
+            value={segment.transcript}
+            placeholder="Type what is said…"
+            onChange={(e) =>
+              props.onChange({ transcript: e.target.value }, "Edit transcript", `transcript:${segment.id}`)
+            }
+          />
+        </label>
+        {reference ? (
+          <button
+            type="button"
+            className="link copy-reference"
+            onClick={() => props.onChange({ transcript: reference }, "Copy reference transcript")}
+          >
+            Copy the reference transcript into it
+          </button>
+        ) : null}
+        {labels.map((label) => (
+          <LabelControl
+            key={label.id}
+            label={label}
+            value={segment.values[String(label.id)]}
+            missing={missing.has(label.name)}
+            onChange={(value) =>
+              props.onChange(
+                { values: withValue(segment.values, label.id, value) },
+                `Set ${label.name}`,
+                label.kind === "text" || label.kind === "number" ? `label:${segment.id}:${label.id}` : undefined,
+              )
+            }
+          />
+        ))}
+        {missing.size > 0 ? (
+          <p className="muted small">
+            <abbr className="required missing">*</abbr> Required: {[...missing].join(", ")}
+          </p>
+        ) : null}
+      </fieldset>
     </section>
   );
 }

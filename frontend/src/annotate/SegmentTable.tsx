@@ -15,9 +15,11 @@ interface Props {
   selectedId: string | null;
   onSelect(id: string): void;
   onTranscript(id: string, text: string): void;
+  /** A Done item: the text is shown, not edited. */
+  readOnly?: boolean;
 }
 
-export function SegmentTable({ segments, labels, selectedId, onSelect, onTranscript }: Props) {
+export function SegmentTable({ segments, labels, selectedId, onSelect, onTranscript, readOnly }: Props) {
   const selectedRow = useRef<HTMLTableRowElement | null>(null);
   const scroller = useRef<HTMLDivElement | null>(null);
   // Keep the selected row in view by scrolling the list only, never the page.
@@ -91,6 +93,7 @@ export function SegmentTable({ segments, labels, selectedId, onSelect, onTranscr
                       className="inline-text"
                       aria-label={`Text of segment ${i + 1}`}
                       value={seg.transcript}
+                      readOnly={readOnly}
                       onFocus={() => onSelect(seg.id)}
                       onChange={(e) => onTranscript(seg.id, e.target.value)}
                     />

@@ -2,6 +2,37 @@
 import { useEffect, useRef } from "react";
 import { ACTIONS, describeBinding, type Action, type Keymap, type LabelHotkey } from "./keymap";
 
+/** Arrow keys drawn as small icons: the monospace fonts pages get draw ← → as specks. */
+const ARROWS: Record<string, { name: string; rotate: number }> = {
+  "←": { name: "Left arrow", rotate: 180 },
+  "→": { name: "Right arrow", rotate: 0 },
+  "↑": { name: "Up arrow", rotate: 270 },
+  "↓": { name: "Down arrow", rotate: 90 },
+};
+
+function Arrow({ glyph }: { glyph: string }) {
+  const { name, rotate } = ARROWS[glyph];
+  return (
+    <svg className="key-arrow" viewBox="0 0 16 16" width="1.1em" height="1.1em" role="img" aria-label={name}>
+      <path
+        d="M2 8h11M9 4l4 4-4 4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        transform={`rotate(${rotate} 8 8)`}
+      />
+    </svg>
+  );
+}
+
+/** A key as text, its arrows as icons: "Shift+←" → Shift+[icon]. */
+export function KeyCap({ binding }: { binding: string }) {
+  const parts = describeBinding(binding).split(/([←→↑↓])/u).filter(Boolean);
+  return <kbd>{parts.map((part, i) => (part in ARROWS ? <Arrow key={i} glyph={part} /> : part))}</kbd>;
+}
+
 interface Props {
   keymap: Keymap;
   hotkeys: LabelHotkey[];
@@ -46,7 +77,7 @@ export function ShortcutsOverlay({ keymap, hotkeys, onClose }: Props) {
                 <td>{ACTIONS[action]}</td>
                 <td>
                   {keymap[action].length ? (
-                    keymap[action].map((k) => <kbd key={k}>{describeBinding(k)}</kbd>)
+                    keymap[action].map((k) => <KeyCap key={k} binding={k} />)
                   ) : (
                     <span className="muted">off</span>
                   )}
@@ -63,7 +94,7 @@ export function ShortcutsOverlay({ keymap, hotkeys, onClose }: Props) {
                     {clash ? <span className="muted small"> — replaces “{ACTIONS[clash]}”</span> : null}
                   </td>
                   <td>
-                    <kbd>{describeBinding(h.key)}</kbd>
+                    <KeyCap binding={h.key} />
                   </td>
                 </tr>
               );

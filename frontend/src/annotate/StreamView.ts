@@ -3,18 +3,25 @@
 // stay the width of the view (sticky inside wavesurfer's scrolling wrapper) whatever the zoom,
 // so memory stays flat however long the file and however far the annotator jumps. (wavesurfer
 // itself is given height 0: its own canvases, made anew on every scroll, then hold no pixels.)
+// After a zoom or a jump the coarser peaks and tiles already here stand in, scaled to the new
+// view, under a thin moving line, until the finer ones come.
 import BasePlugin, { type BasePluginEvents } from "wavesurfer.js/dist/base-plugin.js";
 import type { Column, PeaksStore } from "./peaks";
 import { rulerLabel, rulerSteps } from "./ruler";
 import {
+  AXIS_LABEL_PX,
   formatHz,
   localTicks,
-  spreadTicks,
+  axisLabels,
+  coarserTiles,
+  finerTiles,
+  sourceColumns,
   tileSeconds,
   tileUrl,
   tileWindow,
   tilesFor,
   type SpectrogramSettings,
+  type TileRequest,
   type Tick,
   type TileStore,
 } from "./spectrogram";
@@ -54,6 +61,9 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
   private readonly specCanvas: HTMLCanvasElement;
   private readonly rulerCanvas: HTMLCanvasElement;
   private readonly axisBox: HTMLDivElement;
+  /** A thin moving line at the top while finer peaks or tiles are on their way. */
+  private readonly cue: HTMLDivElement;
+  private cueAnimation: Animation | null = null;
   private frame = 0;
   private columns: Column[] = [];
   private drawnOnce = false;
@@ -89,7 +99,20 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
       color: "#fff",
     });
     this.axisBox.setAttribute("aria-label", "Frequency axis");
-    this.root.append(this.waveCanvas, this.specCanvas, this.rulerCanvas, this.axisBox);
+    this.cue = el("div", {
+      position: "absolute",
+      left: "0",
+      top: "0",
+      width: "100%",
+      height: "2px",
+      display: "none",
+      background: "linear-gradient(90deg, transparent, rgba(74, 111, 181, 0.85), transparent) no-repeat",
+      backgroundSize: "30% 100%",
+    });
+    this.cue.dataset.testid = "detail-loading";
+    this.cue.setAttribute("role", "status");
+    this.cue.setAttribute("aria-label", "Loading finer detail");
+    this.root.append(this.waveCanvas, this.specCanvas, this.rulerCanvas, this.axisBox, this.cue);
   }
 
   static create(options: StreamViewOptions) {
@@ -115,6 +138,7 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
 
   destroy(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
+    this.cueAnimation?.cancel();
     this.root.remove();
     super.destroy();
   }
@@ -173,11 +197,14 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     const secondsPerPixel = 1 / pxPerSec;
     const t0 = ws.getScroll() / pxPerSec;
     this.root.style.width = `${width}px`;
+    // Which view this drawing is of (tests wait for a zoom or a scroll to be drawn).
+    this.root.dataset.view = `${t0.toFixed(3)}:${pxPerSec.toFixed(4)}`;
     const level = this.options.peaks.want(t0, secondsPerPixel, width);
     const complete = this.drawWave(width, t0, secondsPerPixel, ws.getCurrentTime());
     this.root.dataset.level = String(level);
     this.root.dataset.complete = String(complete);
-    if (this.specHeight) this.drawSpectrogram(width, t0, pxPerSec, duration);
+    const tilesMissing = this.specHeight ? this.drawSpectrogram(width, t0, pxPerSec, duration) : 0;
+    this.showLoading(!complete || tilesMissing > 0);
     this.drawRuler(width, t0, pxPerSec);
     if (!this.drawnOnce) {
       this.drawnOnce = true;
@@ -210,31 +237,65 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     return complete;
   }
 
-  private drawSpectrogram(width: number, t0: number, pxPerSec: number, duration: number): void {
+  private drawSpectrogram(width: number, t0: number, pxPerSec: number, duration: number): number {
     const height = this.specHeight;
     const ctx = this.fit(this.specCanvas, width, height);
-    if (!ctx) return;
-    const settings = this.options.spectrogram;
+    if (!ctx) return 0;
+    const { tiles, base, spectrogram: settings } = this.options;
+    const channels = this.options.peaks.info.channels;
+    const urlOf = (tile: TileRequest) => tileUrl(base, tile, height, settings, channels);
     const span = tileSeconds(pxPerSec);
+    // The whole file's tiles, always kept: a jump anywhere has something to stretch at once.
+    const overviewSpan = Math.max(span, tileSeconds(width / duration));
     const t1 = t0 + width / pxPerSec;
-    let drawn = 0;
-    let missing = 0;
-    ctx.clearRect(0, 0, width, height);
+    const ready: [TileRequest, ImageBitmap][] = [];
+    const missing: TileRequest[] = [];
+    tiles.nextRound();
     for (const index of tilesFor(t0, t1, span, duration)) {
       const tile = tileWindow(index, span, duration);
-      const url = tileUrl(this.options.base, tile, height, settings, this.options.peaks.info.channels);
-      const bitmap = this.options.tiles.tile(url);
-      if (!bitmap) {
-        missing++;
-        continue;
-      }
-      const x = (tile.start - t0) * pxPerSec;
-      ctx.drawImage(bitmap, x, 0, (tile.end - tile.start) * pxPerSec, height);
-      drawn++;
+      const bitmap = tiles.tile(urlOf(tile));
+      if (bitmap) ready.push([tile, bitmap]);
+      else missing.push(tile);
     }
-    this.specCanvas.dataset.tilesDrawn = String(drawn);
-    this.specCanvas.dataset.tilesMissing = String(missing);
+    for (const index of tilesFor(0, duration, overviewSpan, duration)) {
+      tiles.tile(urlOf(tileWindow(index, overviewSpan, duration)));
+    }
+    ctx.clearRect(0, 0, width, height);
+    const place = (bitmap: ImageBitmap, part: TileRequest, from: TileRequest) => {
+      const { sx, sw } = sourceColumns(part, from, bitmap.width);
+      const a = Math.max(part.start, from.start);
+      const b = Math.min(part.end, from.end);
+      if (sw > 0) ctx.drawImage(bitmap, sx, 0, sw, bitmap.height, (a - t0) * pxPerSec, 0, (b - a) * pxPerSec, height);
+    };
+    // Until a tile comes, what is cached at another zoom stands in for it, stretched or squeezed.
+    let standIns = 0;
+    for (const tile of missing) {
+      let covered = false;
+      for (const coarse of coarserTiles(tile, span, duration, overviewSpan)) {
+        const bitmap = tiles.peek(urlOf(coarse));
+        if (bitmap) {
+          place(bitmap, tile, coarse);
+          covered = true;
+          break;
+        }
+      }
+      for (const level of finerTiles(tile, span, duration).reverse()) {
+        for (const fine of level) {
+          const bitmap = tiles.peek(urlOf(fine));
+          if (bitmap) {
+            place(bitmap, fine, fine);
+            covered = true;
+          }
+        }
+      }
+      if (covered) standIns++;
+    }
+    for (const [tile, bitmap] of ready) place(bitmap, tile, tile);
+    this.specCanvas.dataset.tilesDrawn = String(ready.length);
+    this.specCanvas.dataset.tilesMissing = String(missing.length);
+    this.specCanvas.dataset.tilesStandIn = String(standIns);
     this.updateAxis(height);
+    return missing.length;
   }
 
   private updateAxis(height: number): void {
@@ -245,14 +306,16 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     const local = () => localTicks(this.options.peaks.info.sample_rate, settings.scale, height);
     const apply = (all: Tick[]) => {
       if (this.axisKey !== key) return;
-      const ticks = spreadTicks(all, 12);
-      this.ticks = ticks;
+      const labels = axisLabels(all, height);
+      this.ticks = labels.map(({ hz, y }) => ({ hz, y }));
       this.axisBox.replaceChildren(
-        ...ticks.map((t) => {
+        ...labels.map((t) => {
           const label = el("span", {
             position: "absolute",
             left: "0",
-            top: `${Math.max(0, Math.min(height - 12, t.y - 5))}px`,
+            top: `${t.top}px`,
+            height: `${AXIS_LABEL_PX}px`,
+            boxSizing: "border-box",
             padding: "1px 3px",
             background: "rgba(0, 0, 0, 0.55)",
             borderRadius: "2px",
@@ -265,6 +328,20 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     };
     apply(local());
     this.options.axis?.(settings, height).then(apply, () => undefined);
+  }
+
+  /** The loading cue, on while a coarser level stands in for the one the view wants. */
+  private showLoading(on: boolean): void {
+    this.root.dataset.loading = String(on);
+    if (on === (this.cue.style.display === "block")) return;
+    this.cue.style.display = on ? "block" : "none";
+    this.cueAnimation?.cancel();
+    this.cueAnimation = on
+      ? (this.cue.animate?.([{ backgroundPosition: "-30% 0" }, { backgroundPosition: "130% 0" }], {
+          duration: 1100,
+          iterations: Infinity,
+        }) ?? null)
+      : null;
   }
 
   /** The ticks shown on the frequency axis (for tests). */

@@ -1,8 +1,10 @@
 // Playback and view controls under the waveform: play, seek, speed, volume, zoom, time.
 import { useEffect, useState, type ReactNode } from "react";
 import type WaveSurfer from "wavesurfer.js";
+import { rulerLabel } from "./ruler";
 import { formatTime } from "./segments";
 import { frameEnd, toRecording, type TimeFrame } from "./timeFrame";
+import { shownRange } from "./useViewport";
 
 export const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
@@ -20,6 +22,11 @@ interface Props {
   onSeek(delta: number): void;
   onAddSegment(): void;
   looping: boolean;
+  /** Zoom so the selected segment fills the view (Z), and back to the whole file (Shift+Z). */
+  onZoomToSelection(): void;
+  onZoomToFit(): void;
+  /** Whether a segment is selected (zooming to it is possible). */
+  hasSelection: boolean;
 }
 
 /** Current time in the recording, updated while playing without re-rendering the page. */
@@ -50,6 +57,38 @@ function usePlaying(ws: WaveSurfer | null): boolean {
     return () => offs.forEach((off) => off());
   }, [ws]);
   return playing;
+}
+
+/** m:ss.s (h:mm:ss.s past an hour). */
+const tenths = (t: number) => rulerLabel(Math.round(t * 10) / 10, 0.5);
+
+/** The seconds the view shows, in recording time; follows zoom and scroll without re-rendering the page. */
+function ViewRange({ ws, ready, frame }: { ws: WaveSurfer | null; ready: boolean; frame: TimeFrame }) {
+  const [range, setRange] = useState<[number, number] | null>(null);
+  useEffect(() => {
+    if (!ws || !ready) return;
+    const update = () => {
+      const [a, b] = shownRange(ws);
+      const next: [number, number] = [toRecording(frame, a), toRecording(frame, b)];
+      setRange((old) => (old && Math.abs(old[0] - next[0]) < 1e-4 && Math.abs(old[1] - next[1]) < 1e-4 ? old : next));
+    };
+    update();
+    const offs = (["zoom", "scroll", "redrawcomplete", "resize", "ready"] as const).map((e) => ws.on(e, update));
+    return () => offs.forEach((off) => off());
+  }, [ws, ready, frame]);
+  if (!range) return null;
+  return (
+    <span
+      className="view-range muted"
+      data-testid="view-range"
+      data-start={range[0].toFixed(3)}
+      data-end={range[1].toFixed(3)}
+      title="The part of the recording in view"
+      style={{ fontSize: "0.8rem", whiteSpace: "nowrap", marginLeft: "0.4rem" }}
+    >
+      in view {tenths(range[0])}–{tenths(range[1])}
+    </span>
+  );
 }
 
 /** Zoom as a slider from "whole file" to the deepest zoom, on a log scale. */
@@ -118,6 +157,7 @@ export function Transport(props: Props) {
           5»
         </button>
         <Clock ws={ws} frame={frame} />
+        <ViewRange ws={ws} ready={ready} frame={frame} />
         {looping ? <span className="badge loop">Looping</span> : null}
       </div>
       <div className="transport-group">
@@ -147,6 +187,17 @@ export function Transport(props: Props) {
           />
         </label>
         <ZoomSlider ws={ws} ready={ready} duration={frame.duration} maxZoom={props.maxZoom} />
+        <button
+          type="button"
+          onClick={props.onZoomToSelection}
+          disabled={!ready || !props.hasSelection}
+          title="Zoom to the selected segment (Z)"
+        >
+          Zoom to segment
+        </button>
+        <button type="button" onClick={props.onZoomToFit} disabled={!ready} title="Show the whole recording (Shift+Z)">
+          Fit
+        </button>
       </div>
       {props.spectrogram}
     </div>

@@ -25,6 +25,9 @@ import { useSegmentEditor } from "./useSegmentEditor";
 import { useShortcuts } from "./useShortcuts";
 import { useStreamSource } from "./useStreamSource";
 import { maxZoom, useWaveform } from "./useWaveform";
+import { useViewport } from "./useViewport";
+
+const DONE_LOCKED = "This item is done: Reopen it to change it.";
 
 export function Workspace({ data }: { data: Loaded }) {
   const { project, labels, autosave } = data;
@@ -69,7 +72,20 @@ export function Workspace({ data }: { data: Loaded }) {
 
   const actions = useEditorActions({ editor, waveform, frame, segmentLabels, keymap });
   const { selected, selectedId, looping } = actions;
+  const viewport = useViewport({
+    ws: waveform?.ws ?? null,
+    ready,
+    frame,
+    maxZoom: source ? maxZoom(source, duration) : 1000,
+    selected,
+    memoryKey: String(datapoint.id),
+    say: actions.say,
+  });
   const assignment = useAssignment(data, autosave, actions.say);
+  // A Done item is shown as it was handed in, read-only until the annotator reopens it.
+  const readOnly = assignment.status === "done";
+  const { say } = actions;
+  useEffect(() => editor.setLock(readOnly ? DONE_LOCKED : null, say), [editor, readOnly, say]);
 
   useRegionSync({
     waveform,
@@ -78,6 +94,7 @@ export function Workspace({ data }: { data: Loaded }) {
     labels: segmentLabels,
     selectedId,
     frame,
+    readOnly,
     onCreate: actions.createFromDrag,
     onChangeTimes: actions.changeTimes,
     onSelect: (id) => actions.select(id, false),
@@ -85,6 +102,7 @@ export function Workspace({ data }: { data: Loaded }) {
   });
 
   function changeValues(next: Values) {
+    if (readOnly) return actions.say(DONE_LOCKED);
     setValues(next);
     autosave.changeValues(next);
   }
@@ -93,7 +111,13 @@ export function Workspace({ data }: { data: Loaded }) {
     keymap,
     hotkeys,
     {
-      actions: { ...actions.keyActions, complete: assignment.complete, help: () => setShowHelp((v) => !v) },
+      actions: {
+        ...actions.keyActions,
+        zoomToSelection: viewport.zoomToSelection,
+        zoomToFit: viewport.zoomToFit,
+        complete: assignment.complete,
+        help: () => setShowHelp((v) => !v),
+      },
       onLabelHotkey: (h) => {
         if (h.label.scope === "datapoint") {
           const next = actions.hotkeyValues(values, h);
@@ -123,42 +147,44 @@ export function Workspace({ data }: { data: Loaded }) {
 
   return (
     <div className="annotate">
-      <AnnotateHeader
-        projectId={project.id}
-        projectName={project.name}
-        fileName={datapoint.original_name}
-        window={session}
-        previousWindow={data.siblings.previous}
-        nextWindow={data.siblings.next}
-        onWindow={(id) => assignment.goTo(id)}
-        status={assignment.status}
-        marked={assignment.marked}
-        saveView={saveView}
-        busy={assignment.busy}
-        hasPrevious={data.neighbours.previous !== null}
-        hasNext={data.neighbours.next !== null}
-        onPrevious={() => assignment.goTo(data.neighbours.previous)}
-        onNext={() => assignment.goTo(data.neighbours.next)}
-        onToggleReview={assignment.toggleReview}
-        onComplete={assignment.complete}
-        onReopen={assignment.reopen}
-        onHelp={() => setShowHelp(true)}
-      />
-      <div className="annotate-messages">
-        <SaveProblem
-          view={saveView}
-          onResolve={(choice) => {
-            const conflict = autosave.resolve(choice);
-            if (choice === "theirs" && conflict?.kind === "segment") actions.showServerCopy(conflict);
-            if (choice === "theirs" && conflict?.kind === "values") setValues(conflict.theirs.values as Values);
-          }}
-          onDiscard={() => {
-            const id = autosave.discardRefused();
-            if (id) void actions.reloadSegment(id);
-          }}
+      <div className="annotate-top">
+        <AnnotateHeader
+          projectId={project.id}
+          projectName={project.name}
+          fileName={datapoint.original_name}
+          window={session}
+          previousWindow={data.siblings.previous}
+          nextWindow={data.siblings.next}
+          onWindow={(id) => assignment.goTo(id)}
+          status={assignment.status}
+          marked={assignment.marked}
+          saveView={saveView}
+          busy={assignment.busy}
+          hasPrevious={data.neighbours.previous !== null}
+          hasNext={data.neighbours.next !== null}
+          onPrevious={() => assignment.goTo(data.neighbours.previous)}
+          onNext={() => assignment.goTo(data.neighbours.next)}
+          onToggleReview={assignment.toggleReview}
+          onComplete={assignment.complete}
+          onReopen={assignment.reopen}
+          onHelp={() => setShowHelp(true)}
         />
-        <ErrorMessage>{assignment.error ?? audioError}</ErrorMessage>
-        {actions.notice ? <Notice>{actions.notice}</Notice> : null}
+        <div className="annotate-messages">
+          <SaveProblem
+            view={saveView}
+            onResolve={(choice) => {
+              const conflict = autosave.resolve(choice);
+              if (choice === "theirs" && conflict?.kind === "segment") actions.showServerCopy(conflict);
+              if (choice === "theirs" && conflict?.kind === "values") setValues(conflict.theirs.values as Values);
+            }}
+            onDiscard={() => {
+              const id = autosave.discardRefused();
+              if (id) void actions.reloadSegment(id);
+            }}
+          />
+          <ErrorMessage>{assignment.error ?? audioError}</ErrorMessage>
+          {actions.notice ? <Notice>{actions.notice}</Notice> : null}
+        </div>
       </div>
       <div className="annotate-main">
         <div className="annotate-left">
@@ -199,6 +225,9 @@ export function Workspace({ data }: { data: Loaded }) {
               onSeek={actions.seekBy}
               onAddSegment={actions.newAtCursor}
               looping={looping}
+              onZoomToSelection={viewport.zoomToSelection}
+              onZoomToFit={viewport.zoomToFit}
+              hasSelection={selected !== null}
             />
           </section>
           <SegmentTable
@@ -207,6 +236,7 @@ export function Workspace({ data }: { data: Loaded }) {
             selectedId={selectedId}
             onSelect={(id) => actions.select(id, true)}
             onTranscript={actions.setTranscript}
+            readOnly={readOnly}
           />
         </div>
         <aside className="annotate-side">
@@ -217,6 +247,7 @@ export function Workspace({ data }: { data: Loaded }) {
             frame={frame}
             looping={looping}
             reference={datapoint.reference_transcript}
+            readOnly={readOnly}
             onChange={actions.changeSelected}
             onPlay={() => selected && actions.playSegment(selected.id)}
             onLoop={actions.toggleLoop}
@@ -229,6 +260,7 @@ export function Workspace({ data }: { data: Loaded }) {
             onChange={changeValues}
             reference={datapoint.reference_transcript}
             error={data.valuesError}
+            readOnly={readOnly}
           />
           <p className="history-actions">
             <button type="button" onClick={actions.undo} disabled={!editor.canUndo} title="Undo (Ctrl/⌘+Z)">

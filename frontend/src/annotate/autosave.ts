@@ -2,6 +2,7 @@
 // backoff while offline, stopped on a conflict until the annotator decides.
 import { ApiError, type Schemas } from "../api/client";
 import {
+  adoptAssignment,
   batchLost,
   batchSaved,
   dropPending,
@@ -33,6 +34,8 @@ export interface SaveView {
   conflict: Conflict | null;
   /** Why the last save was refused, and the segment it was about (if known). */
   error: { message: string; id: string | null } | null;
+  /** The annotator's assignment as the server last answered it (status, review mark). */
+  assignment: AssignmentPublic | null;
 }
 
 export interface Transport {
@@ -74,6 +77,7 @@ export class Autosave {
   private firstWaitingAt: number | null = null;
   private conflict: Conflict | null = null;
   private error: SaveView["error"] = null;
+  private assignment: AssignmentPublic | null = null;
   private listeners = new Set<(view: SaveView) => void>();
   private disposed = false;
   private view: SaveView;
@@ -98,8 +102,10 @@ export class Autosave {
     return this.state;
   }
 
-  /** Takes the queue as merged with the server's segments on opening the page. */
-  replaceState(state: QueueState): void {
+  /** Takes the queue as merged with the server's segments, and the assignment as just read,
+   * on opening the page (this saver may have served an earlier visit). */
+  replaceState(state: QueueState, assignment: AssignmentPublic | null = null): void {
+    this.assignment = assignment;
     this.update(state);
     if (pendingCount(state) > 0) this.schedule(0);
   }
@@ -120,9 +126,35 @@ export class Autosave {
     this.schedule();
   }
 
-  /** The assignment changed on the server (review mark, complete): values go on top of it. */
-  setValuesVersion(version: number): void {
-    this.update({ ...this.state, valuesVersion: version });
+  /**
+   * The server answered a write with the assignment (review mark, complete, reopen, a saved
+   * batch): its version is taken when this page's write made it (see adoptAssignment). A
+   * conflict on screen is kept up with the page's own writes, so "Keep mine" goes on top.
+   */
+  adopt(row: AssignmentPublic): void {
+    this.assignment = row;
+    const c = this.conflict;
+    if (c?.kind === "values" && row.previous_version !== null && row.previous_version === c.theirs.version) {
+      this.conflict = { ...c, theirs: row };
+    }
+    this.update(adoptAssignment(this.state, row));
+  }
+
+  /**
+   * Runs a write on the assignment between saves, never beside one, so a review mark and a
+   * values save cannot race past each other's version.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.busy) await new Promise((r) => setTimeout(r, 50));
+    this.busy = true;
+    this.emit();
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+      this.emit();
+      if (pendingCount(this.state) > 0) this.schedule(0);
+    }
   }
 
   /** Saves now, e.g. when the connection is back or before completing. */
@@ -163,7 +195,7 @@ export class Autosave {
     this.retryNow();
     const start = Date.now();
     while (pendingCount(this.state) > 0 || this.busy) {
-      if (this.conflict) throw new Error("Resolve the conflict first.");
+      if (this.conflict) throw new Error("Resolve the conflict first: choose Keep mine or Take theirs.");
       if (this.error) throw new Error(this.error.message);
       if (Date.now() - start > timeoutMs) {
         throw new Error("Changes are not saved yet: the server cannot be reached.");
@@ -191,7 +223,7 @@ export class Autosave {
     else if (this.error) status = "error";
     else if (this.offline && pending > 0) status = "offline";
     else if (pending > 0 || this.busy) status = "saving";
-    return { status, pending, conflict: this.conflict, error: this.error };
+    return { status, pending, conflict: this.conflict, error: this.error, assignment: this.assignment };
   }
 
   private emit(): void {
@@ -201,7 +233,8 @@ export class Autosave {
       prev.status === view.status &&
       prev.pending === view.pending &&
       prev.conflict === view.conflict &&
-      prev.error === view.error
+      prev.error === view.error &&
+      prev.assignment === view.assignment
     ) {
       return;
     }
@@ -239,12 +272,14 @@ export class Autosave {
         try {
           const result = await this.transport.saveBatch(batch.body);
           this.update(batchSaved(this.state, batch, result));
+          if (result.assignment) this.adopt(result.assignment);
         } catch (err) {
           retry = this.failedBatch(err, batch);
         }
       } else if (values) {
         try {
           const saved = await this.transport.saveValues(values.values, this.state.valuesVersion);
+          this.assignment = saved;
           this.update(valuesSaved(this.state, values.rev, saved.version));
         } catch (err) {
           retry = this.failedValues(err, values.values);

@@ -33,6 +33,8 @@ describe("matching", () => {
     expect(actionFor(DEFAULT_KEYMAP, press("Tab", { shiftKey: true }))).toBe("previousSegment");
     expect(actionFor(DEFAULT_KEYMAP, press("?", { shiftKey: true }))).toBe("help");
     expect(actionFor(DEFAULT_KEYMAP, press("Backspace"))).toBe("deleteSegment");
+    expect(actionFor(DEFAULT_KEYMAP, press("z"))).toBe("zoomToSelection");
+    expect(actionFor(DEFAULT_KEYMAP, press("Z", { shiftKey: true }))).toBe("zoomToFit");
   });
 
   it("treats Mod as Ctrl or ⌘, and tells undo from redo", () => {

@@ -175,6 +175,26 @@ export function dropPending(state: QueueState, id: string): QueueState {
   return { ...state, pending };
 }
 
+/** What the server says of the assignment after a write: its version, and the version that
+ * write went on top of (null when the write left the assignment as it was). */
+export interface AssignmentVersion {
+  version: number;
+  previous_version: number | null;
+}
+
+/**
+ * Takes the assignment's new version when this page's own write made it: the write went on
+ * top of the version the page holds (or the page knew none). A version moved by someone else
+ * is not taken, so the next values save still meets it as a conflict.
+ */
+export function adoptAssignment(state: QueueState, row: AssignmentVersion): QueueState {
+  const held = state.valuesVersion;
+  if (held === null || (row.previous_version !== null && row.previous_version === held)) {
+    return held === row.version ? state : { ...state, valuesVersion: row.version };
+  }
+  return state;
+}
+
 /** Values saved: the pending values are done unless they changed meanwhile. */
 export function valuesSaved(state: QueueState, sentRev: number, version: number): QueueState {
   const values = state.values && state.values.rev === sentRev ? null : state.values;

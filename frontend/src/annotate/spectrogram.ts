@@ -81,6 +81,36 @@ export function tileWindow(index: number, span: number, duration: number): TileR
   return { start, end, width: Math.max(1, Math.round((TILE_PX * (end - start)) / span)) };
 }
 
+/**
+ * Tiles of coarser spans (2×, 4×… up to `maxSpan`) that hold the start of `tile`, finest
+ * first: what stands in, stretched, while `tile` itself is fetched.
+ */
+export function coarserTiles(tile: TileRequest, span: number, duration: number, maxSpan: number): TileRequest[] {
+  const out: TileRequest[] = [];
+  for (let s = span * 2; s <= maxSpan * 1.0001; s *= 2) {
+    const outer = tileWindow(Math.floor((tile.start + 1e-9) / s), s, duration);
+    if (outer.end > tile.start) out.push(outer);
+  }
+  return out;
+}
+
+/** Tiles of half (then a quarter of) `span` that cover `tile`: what stands in after a zoom out. */
+export function finerTiles(tile: TileRequest, span: number, duration: number, depth = 2): TileRequest[][] {
+  const out: TileRequest[][] = [];
+  for (let d = 1, s = span / 2; d <= depth; d++, s /= 2) {
+    out.push(tilesFor(tile.start, tile.end, s, duration).map((i) => tileWindow(i, s, duration)));
+  }
+  return out;
+}
+
+/** The columns of `outer`'s image (`imageWidth` px wide) that show the seconds of `part`. */
+export function sourceColumns(part: { start: number; end: number }, outer: TileRequest, imageWidth: number): { sx: number; sw: number } {
+  const perSec = imageWidth / Math.max(outer.end - outer.start, 1e-9);
+  const a = Math.max(part.start, outer.start);
+  const b = Math.min(part.end, outer.end);
+  return { sx: (a - outer.start) * perSec, sw: Math.max(0, (b - a) * perSec) };
+}
+
 export function tileUrl(
   base: string,
   tile: TileRequest,
@@ -132,13 +162,36 @@ export function localTicks(sampleRate: number, scale: SpectrogramSettings["scale
   return ticks;
 }
 
-/** Ticks at least `gap` px apart, from the top down (labels must not overlap). */
-export function spreadTicks(ticks: Tick[], gap: number): Tick[] {
-  const out: Tick[] = [];
-  for (const t of [...ticks].sort((a, b) => a.y - b.y)) {
-    if (out.length === 0 || t.y - out[out.length - 1].y >= gap) out.push(t);
+/** Height of one frequency label on the axis (10 px text, 1 px padding above and below). */
+export const AXIS_LABEL_PX = 12;
+
+/** A tick with where its label's box starts (kept inside the lane, so it may sit off the tick). */
+export interface AxisLabel extends Tick {
+  top: number;
+}
+
+/** 1 Hz, 1 kHz… before 5 × and 2 ×, and those before the rest: the roundest numbers stay. */
+function roundness(hz: number): number {
+  if (hz <= 0) return 0;
+  const mantissa = Math.round((hz / 10 ** Math.floor(Math.log10(hz) + 1e-9)) * 1000) / 1000;
+  return mantissa === 1 ? 0 : mantissa === 5 ? 1 : mantissa === 2 ? 2 : 3;
+}
+
+/**
+ * The frequency labels to draw on a lane of `height` px: each label's box is centred on its
+ * tick but kept inside the lane, and no two boxes come closer than `gap` px, whatever the
+ * height and scale. Rounder frequencies win a place first; the result runs top down.
+ */
+export function axisLabels(ticks: Tick[], height: number, labelPx = AXIS_LABEL_PX, gap = 2): AxisLabel[] {
+  if (height < labelPx) return [];
+  const inside = ticks.filter((t) => Number.isFinite(t.y) && t.y >= 0 && t.y <= height);
+  const ranked = [...inside].sort((a, b) => roundness(a.hz) - roundness(b.hz) || a.y - b.y);
+  const chosen: AxisLabel[] = [];
+  for (const t of ranked) {
+    const top = Math.max(0, Math.min(height - labelPx, t.y - labelPx / 2));
+    if (chosen.every((c) => Math.abs(c.top - top) >= labelPx + gap)) chosen.push({ ...t, top });
   }
-  return out;
+  return chosen.sort((a, b) => a.top - b.top);
 }
 
 export function formatHz(hz: number): string {
@@ -147,11 +200,22 @@ export function formatHz(hz: number): string {
 
 export type FetchImage = (url: string) => Promise<ImageBitmap>;
 
-/** Decoded tiles by URL, bounded by their pixel bytes; fetches what a window needs. */
+/** Tile requests at once: the rest of the browser's six connections stay free for peaks. */
+export const TILES_IN_FLIGHT = 3;
+
+/**
+ * Decoded tiles by URL, bounded by their pixel bytes; fetches what a window needs. Requests
+ * wait in a queue of at most TILES_IN_FLIGHT at a time, and a queued one that the latest
+ * drawing no longer asked for (the view moved on, e.g. mid-zoom) is dropped unsent.
+ */
 export class TileStore {
   private readonly cache: ByteLru<ImageBitmap>;
   private readonly pending = new Set<string>();
+  private readonly queued = new Map<string, number>();
   private readonly failed = new Map<string, number>();
+  private round = 0;
+  private inFlight = 0;
+  private pumping = false;
   private destroyed = false;
 
   constructor(
@@ -166,14 +230,56 @@ export class TileStore {
     return this.cache.bytes;
   }
 
-  /** The tile if decoded; otherwise starts fetching it and returns null. */
+  /** Requests waiting for a connection. */
+  get waiting(): number {
+    return this.queued.size;
+  }
+
+  /** A new drawing starts: what it asks for is wanted, what only earlier ones asked for is not. */
+  nextRound(): void {
+    this.round++;
+  }
+
+  /** The tile if decoded (without fetching it). */
+  peek(url: string): ImageBitmap | null {
+    return this.cache.get(url) ?? null;
+  }
+
+  /** The tile if decoded; otherwise queues it for fetching and returns null. */
   tile(url: string): ImageBitmap | null {
     const hit = this.cache.get(url);
     if (hit) return hit;
     if (this.pending.has(url)) return null;
     const failedAt = this.failed.get(url);
     if (failedAt !== undefined && performance.now() - failedAt < 5000) return null;
+    this.queued.delete(url); // re-inserted: the queue runs in the latest drawing's order
+    this.queued.set(url, this.round);
+    if (!this.pumping) {
+      this.pumping = true;
+      // After the drawing has said everything it wants.
+      queueMicrotask(() => {
+        this.pumping = false;
+        this.pump();
+      });
+    }
+    return null;
+  }
+
+  private pump(): void {
+    for (const [url, round] of this.queued) {
+      if (round < this.round) this.queued.delete(url);
+    }
+    while (!this.destroyed && this.inFlight < TILES_IN_FLIGHT && this.queued.size > 0) {
+      // In the order the latest drawing asked for them.
+      const url = this.queued.keys().next().value as string;
+      this.queued.delete(url);
+      this.start(url);
+    }
+  }
+
+  private start(url: string): void {
     this.pending.add(url);
+    this.inFlight++;
     this.fetchImage(url)
       .then((bitmap) => {
         if (this.destroyed) {
@@ -185,12 +291,16 @@ export class TileStore {
         this.onLoad();
       })
       .catch(() => this.failed.set(url, performance.now()))
-      .finally(() => this.pending.delete(url));
-    return null;
+      .finally(() => {
+        this.pending.delete(url);
+        this.inFlight--;
+        this.pump();
+      });
   }
 
   destroy(): void {
     this.destroyed = true;
+    this.queued.clear();
     this.cache.clear();
   }
 }

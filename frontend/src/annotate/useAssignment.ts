@@ -5,6 +5,12 @@ import { api, ApiError, errorMessage, unwrap } from "../api/client";
 import type { Loaded } from "./AnnotatePage";
 import type { AssignmentPublic, Autosave } from "./autosave";
 
+/** A message for the annotator; `untilSaved` ones go once everything is saved. */
+interface Problem {
+  text: string;
+  untilSaved: boolean;
+}
+
 export function useAssignment(data: Loaded, autosave: Autosave, say: (text: string | null) => void) {
   const navigate = useNavigate();
   const { datapoint, project } = data;
@@ -12,34 +18,37 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
   const [status, setStatus] = useState<string | null>(mine?.status ?? null);
   const [marked, setMarked] = useState<boolean>(mine?.marked_for_review ?? datapoint.marked_for_review);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const path = { datapoint_id: datapoint.id };
 
   const took = useCallback(
     (row: AssignmentPublic) => {
       setStatus(row.status);
       setMarked(row.marked_for_review);
-      autosave.setValuesVersion(row.version);
+      autosave.adopt(row);
     },
     [autosave],
   );
 
-  // The server moves a new item to "in progress" with its first saved change.
+  // Saves answer with the assignment: its status follows the work (to do, in progress).
   useEffect(
     () =>
       autosave.subscribe((view) => {
-        if (view.status === "saved") setStatus((s) => (s === "todo" ? "in_progress" : s));
+        if (view.assignment) setStatus(view.assignment.status);
+        if (view.status === "saved") setProblem((p) => (p?.untilSaved ? null : p));
       }),
     [autosave],
   );
 
   async function run(work: () => Promise<void>) {
     setBusy(true);
-    setError(null);
+    setProblem((p) => (p?.untilSaved ? p : null)); // "resolve the conflict first" stays until it is
     try {
       await work();
     } catch (err) {
-      setError(err instanceof ApiError && err.code === "missing_required" ? `Cannot complete yet. ${err.message}` : errorMessage(err));
+      const text =
+        err instanceof ApiError && err.code === "missing_required" ? `Cannot complete yet. ${err.message}` : errorMessage(err);
+      setProblem({ text, untilSaved: false });
     } finally {
       setBusy(false);
     }
@@ -60,8 +69,8 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
     setMarked(want); // at once; put back if the server says no
     void run(async () => {
       try {
-        const row = await unwrap(
-          api.POST("/api/datapoints/{datapoint_id}/review", { params: { path }, body: { marked: want } }),
+        const row = await autosave.exclusive(() =>
+          unwrap(api.POST("/api/datapoints/{datapoint_id}/review", { params: { path }, body: { marked: want } })),
         );
         took(row);
         say(row.marked_for_review ? "Marked for review." : "Review mark removed.");
@@ -74,9 +83,22 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
 
   const complete = () => {
     if (busy) return;
+    if (status === "done") {
+      setProblem({ text: "This item is done already. Reopen it to change it.", untilSaved: false });
+      return;
+    }
     void run(async () => {
-      await autosave.whenSaved();
-      const row = await unwrap(api.POST("/api/datapoints/{datapoint_id}/complete", { params: { path } }));
+      try {
+        await autosave.whenSaved();
+      } catch (err) {
+        // Said next to the conflict or refused change, and gone once that is settled.
+        setProblem({ text: `Not completed yet. ${errorMessage(err)}`, untilSaved: true });
+        document.querySelector(".save-problem")?.scrollIntoView({ block: "nearest" });
+        return;
+      }
+      const row = await autosave.exclusive(() =>
+        unwrap(api.POST("/api/datapoints/{datapoint_id}/complete", { params: { path } })),
+      );
       took(row);
       const next = await unwrap(api.GET("/api/datapoints/{datapoint_id}/neighbours", { params: { path } }));
       if (next.next_in_queue !== null && next.next_in_queue !== datapoint.id) {
@@ -91,10 +113,12 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
 
   const reopen = () =>
     run(async () => {
-      const row = await unwrap(api.POST("/api/datapoints/{datapoint_id}/reopen", { params: { path } }));
+      const row = await autosave.exclusive(() =>
+        unwrap(api.POST("/api/datapoints/{datapoint_id}/reopen", { params: { path } })),
+      );
       took(row);
-      say("Reopened.");
+      say("Reopened: you can change this item again.");
     });
 
-  return { status, marked, busy, error, toggleReview, complete, reopen, goTo };
+  return { status, marked, busy, error: problem?.text ?? null, toggleReview, complete, reopen, goTo };
 }

@@ -119,8 +119,8 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
     const th = snapThreshold();
     let edges = snapEdges({ id, start, end }, others(), th, frame, "start");
     edges = snapEdges({ id, ...edges }, others(), th, frame, "end");
-    editor.edit("Create segment", () => [created({ id, ...edges, transcript: "", values: {} })]);
-    setSelectedId(id);
+    const made = editor.edit("Create segment", () => [created({ id, ...edges, transcript: "", values: {} })]);
+    if (made.length) setSelectedId(id);
   };
 
   const changeTimes = (id: string, start: number, end: number, side?: "start" | "end") => {
@@ -138,7 +138,7 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
   const newAtCursor = () => {
     const seg = segmentAt(crypto.randomUUID(), time(), others(), frame);
     if (!seg) return say("No room for a segment here.");
-    editor.edit("New segment", () => [created(seg)]);
+    if (!editor.edit("New segment", () => [created(seg)]).length) return;
     setSelectedId(seg.id);
     reveal(seg.start);
   };
@@ -148,14 +148,14 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
     if (!seg) return say("Select a segment to split.");
     const parts = splitAt(seg, time(), crypto.randomUUID());
     if (!parts) return say("Put the cursor inside the selected segment to split it.");
-    editor.edit("Split segment", (doc) => [...updated(doc, seg.id, parts[0]), created(parts[1])]);
-    setSelectedId(parts[1].id);
+    const made = editor.edit("Split segment", (doc) => [...updated(doc, seg.id, parts[0]), created(parts[1])]);
+    if (made.length) setSelectedId(parts[1].id);
   };
 
   const deleteSelected = () => {
     const seg = segment(selectedId);
     if (!seg) return say("Select a segment to delete.");
-    editor.edit("Delete segment", () => [deleted(seg)]);
+    if (!editor.edit("Delete segment", () => [deleted(seg)]).length) return;
     setSelectedId(null);
     say("Segment deleted. Undo with Ctrl/⌘+Z.");
   };
@@ -168,7 +168,7 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
     editor.edit("Edit transcript", (doc) => updated(doc, id, { transcript: text }), `transcript:${id}`);
 
   const afterHistory = (changes: { id: string; after: Segment | null }[], label: string) => {
-    if (changes.length === 0) return say(`Nothing to ${label.toLowerCase()}.`);
+    if (changes.length === 0) return editor.isLocked() ? undefined : say(`Nothing to ${label.toLowerCase()}.`);
     const shown = changes.find((c) => c.after !== null);
     setSelectedId(shown ? shown.id : null);
   };
@@ -242,7 +242,7 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
     say(`Speed ${next}×`);
   };
 
-  const keyActions: Omit<Record<Action, () => void>, "complete" | "help"> = {
+  const keyActions: Omit<Record<Action, () => void>, "complete" | "help" | "zoomToSelection" | "zoomToFit"> = {
     playPause: () => void ws?.playPause(),
     seekBack: () => seekBy(-1),
     seekForward: () => seekBy(1),

@@ -29,6 +29,15 @@ interface Props extends WaveformEvents {
   labels: Label[];
   selectedId: string | null;
   frame: TimeFrame;
+  /** A Done item: regions are drawn but cannot be drawn, moved or resized. */
+  readOnly?: boolean;
+}
+
+/** The player time under a pointer at `clientX` over wavesurfer's wrapper (the whole file). */
+export function timeUnder(wrapper: HTMLElement, duration: number, clientX: number): number | null {
+  const { left, width } = wrapper.getBoundingClientRect();
+  if (!(width > 0) || !(duration > 0)) return null;
+  return Math.min(duration, Math.max(0, ((clientX - left) / width) * duration));
 }
 
 function regionLabel(index: number, seg: Segment, labels: Label[]): HTMLElement {
@@ -50,11 +59,13 @@ function regionLabel(index: number, seg: Segment, labels: Label[]): HTMLElement 
 
 /** Draws segments as regions; drag, resize and clicks come back through the callbacks. */
 export function useRegionSync(props: Props) {
-  const { waveform, ready, segments, labels, selectedId, frame } = props;
+  const { waveform, ready, segments, labels, selectedId, frame, readOnly = false } = props;
   const managed = useRef(new Map<string, Region>());
   // The id being added by the sync below, whose region-created event is not a drawing.
   const adding = useRef<string | null>(null);
   const events = useRef<WaveformEvents & { frame: TimeFrame }>(props);
+  // Where the drawing pointer went down and is now (player time), while a drag draws.
+  const drawing = useRef<{ press: number | null; last: number | null }>({ press: null, last: null });
   useEffect(() => {
     events.current = props;
   });
@@ -64,12 +75,16 @@ export function useRegionSync(props: Props) {
     if (!waveform) return;
     const { regions } = waveform;
     const known = managed.current;
-    const disableDrag = regions.enableDragSelection({ color: "rgba(36, 87, 197, 0.25)" }, 4);
     const subs = [
       regions.on("region-created", (region) => {
         if (known.get(region.id) === region || adding.current === region.id) return;
-        // Drawn by the annotator: React makes it a segment and draws it from there.
-        const { start, end } = region;
+        // Drawn by the annotator: React makes it a segment and draws it from there. The
+        // plugin starts a drawn region 5 px wide and grows it by the pointer's moves, so its
+        // far edge lands 5 px past the pointer: the edges are where it went down and up.
+        const { press, last } = drawing.current;
+        drawing.current = { press: null, last: null };
+        const start = press !== null && last !== null ? Math.min(press, last) : region.start;
+        const end = press !== null && last !== null ? Math.max(press, last) : region.end;
         region.remove();
         const f = events.current.frame;
         if (end - start >= 0.02) events.current.onCreate(toRecording(f, start), toRecording(f, end));
@@ -87,11 +102,35 @@ export function useRegionSync(props: Props) {
       }),
     ];
     return () => {
-      disableDrag();
       subs.forEach((off) => off());
       known.clear();
     };
   }, [waveform]);
+
+  // Drawing by dragging, unless the item is read-only; the pointer is followed alongside.
+  useEffect(() => {
+    if (!waveform || readOnly) return;
+    const { ws, regions } = waveform;
+    const wrapper = ws.getWrapper();
+    const at = (e: PointerEvent) => timeUnder(wrapper, ws.getDuration(), e.clientX);
+    const down = (e: PointerEvent) => {
+      drawing.current = e.button === 0 ? { press: at(e), last: null } : { press: null, last: null };
+    };
+    const follow = (e: PointerEvent) => {
+      if (drawing.current.press !== null) drawing.current.last = at(e);
+    };
+    wrapper.addEventListener("pointerdown", down);
+    // Capture on window: seen before the plugin's own listeners on document finish the drawing.
+    window.addEventListener("pointermove", follow, true);
+    window.addEventListener("pointerup", follow, true);
+    const disableDrag = regions.enableDragSelection({ color: "rgba(36, 87, 197, 0.25)" }, 4);
+    return () => {
+      disableDrag();
+      wrapper.removeEventListener("pointerdown", down);
+      window.removeEventListener("pointermove", follow, true);
+      window.removeEventListener("pointerup", follow, true);
+    };
+  }, [waveform, readOnly]);
 
   // Draw the segments: add, move, recolour, relabel and remove regions as React's state says.
   useEffect(() => {
@@ -116,8 +155,8 @@ export function useRegionSync(props: Props) {
           end,
           color,
           content,
-          drag: true,
-          resize: true,
+          drag: !readOnly,
+          resize: !readOnly,
           minLength: 0.02,
         });
         adding.current = null;
@@ -125,6 +164,7 @@ export function useRegionSync(props: Props) {
       } else {
         if (region.start !== start || region.end !== end) region.setOptions({ start, end });
         if (region.color !== color) region.setOptions({ color });
+        if (region.drag === readOnly) region.setOptions({ drag: !readOnly, resize: !readOnly });
         if (region.content?.textContent !== content.textContent) region.setContent(content);
       }
       const el = region.element;
@@ -144,5 +184,5 @@ export function useRegionSync(props: Props) {
         region.remove();
       }
     }
-  }, [waveform, ready, segments, labels, selectedId, frame]);
+  }, [waveform, ready, segments, labels, selectedId, frame, readOnly]);
 }

@@ -25,11 +25,21 @@ export interface SegmentEditor {
   redo(): Change[];
   /** Shows the server's copy of a segment (after a conflict) without an undo step or save. */
   replace(id: string, seg: Segment | null): void;
+  /** While `reason` is set (a Done item) edits, undo and redo do nothing and `tell` says why. */
+  setLock(reason: string | null, tell: (text: string) => void): void;
+  isLocked(): boolean;
 }
 
 export function useSegmentEditor(initial: Segment[], autosave: Autosave): SegmentEditor {
   const [doc, setDoc] = useState<SegmentDoc>(() => emptyDoc(initial));
   const ref = useRef(doc);
+  const lock = useRef<{ reason: string; tell: (text: string) => void } | null>(null);
+  /** True (and says why) when the item may not be changed now. */
+  const locked = useCallback(() => {
+    if (!lock.current) return false;
+    lock.current.tell(lock.current.reason);
+    return true;
+  }, []);
 
   const apply = useCallback(
     (next: SegmentDoc, changes: Change[]) => {
@@ -42,24 +52,27 @@ export function useSegmentEditor(initial: Segment[], autosave: Autosave): Segmen
 
   const edit = useCallback(
     (label: string, build: (d: SegmentDoc) => Change[], key?: string) => {
+      if (locked()) return [];
       const result = commit(ref.current, label, build(ref.current), { key });
       if (result.changes.length) apply(result.doc, result.changes);
       return result.changes;
     },
-    [apply],
+    [apply, locked],
   );
 
   const undo = useCallback(() => {
+    if (locked()) return [];
     const result = undoDoc(ref.current);
     if (result.changes.length) apply(result.doc, result.changes);
     return result.changes;
-  }, [apply]);
+  }, [apply, locked]);
 
   const redo = useCallback(() => {
+    if (locked()) return [];
     const result = redoDoc(ref.current);
     if (result.changes.length) apply(result.doc, result.changes);
     return result.changes;
-  }, [apply]);
+  }, [apply, locked]);
 
   const replace = useCallback((id: string, seg: Segment | null) => {
     const next = replaceSilently(ref.current, id, seg);
@@ -68,6 +81,10 @@ export function useSegmentEditor(initial: Segment[], autosave: Autosave): Segmen
   }, []);
 
   const current = useCallback(() => ref.current, []);
+  const isLocked = useCallback(() => lock.current !== null, []);
+  const setLock = useCallback((reason: string | null, tell: (text: string) => void) => {
+    lock.current = reason ? { reason, tell } : null;
+  }, []);
   const segments = useMemo(() => sortByTime(Object.values(doc.segments)), [doc.segments]);
 
   return {
@@ -79,5 +96,7 @@ export function useSegmentEditor(initial: Segment[], autosave: Autosave): Segmen
     undo,
     redo,
     replace,
+    setLock,
+    isLocked,
   };
 }

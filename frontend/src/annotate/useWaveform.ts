@@ -2,7 +2,8 @@
 // it closes. React owns the state; wavesurfer only draws and plays through an <audio> element.
 // A recording with server peaks is streamed: wavesurfer gets the overview peaks and the duration
 // (nothing is downloaded or decoded), StreamView draws the visible window, and the <audio> source
-// is set only after the first drawing, so the bytes before it stay small.
+// is set only after the first drawing, with preload "none": no audio is asked for until it plays
+// (preload "metadata" made Chromium read the file's start and then abort that request).
 import { useEffect, useState, type RefObject } from "react";
 import WaveSurfer from "wavesurfer.js";
 import HoverPlugin from "wavesurfer.js/dist/plugins/hover.esm.js";
@@ -88,8 +89,8 @@ export function useWaveform(
     const stream = source.kind === "stream" ? source : null;
     const decode = source.kind === "decode" ? source : null;
     const media = new Audio();
-    // Streamed: metadata only, and no source until the first drawing (see above).
-    media.preload = stream ? "metadata" : "auto";
+    // Streamed: nothing before play, and no source until the first drawing (see above).
+    media.preload = stream ? "none" : "auto";
     // In the page (an <audio> without controls is not drawn), so tests can find it.
     media.dataset.testid = "audio";
     el.appendChild(media);

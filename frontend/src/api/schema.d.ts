@@ -273,6 +273,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session
+         * @description Like /me, but a visitor who is not signed in gets 200 and `me: null`, not a 401.
+         *
+         *     The web app asks this on load, so the login page does not log a failed request.
+         */
+        get: operations["session_api_auth_session_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/password": {
         parameters: {
             query?: never;
@@ -593,12 +615,36 @@ export interface paths {
         get: operations["get_label_api_projects__project_id__labels__label_id__get"];
         put?: never;
         post?: never;
-        /** Delete Label */
+        /**
+         * Delete Label
+         * @description Deletes the label; one still used is refused with 409 `label_in_use` unless
+         *     `in_use=clear` removes it from those annotations in the same transaction.
+         */
         delete: operations["delete_label_api_projects__project_id__labels__label_id__delete"];
         options?: never;
         head?: never;
         /** Update Label */
         patch: operations["update_label_api_projects__project_id__labels__label_id__patch"];
+        trace?: never;
+    };
+    "/api/projects/{project_id}/labels/{label_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Usage
+         * @description How many segments and whole-recording answers use the label and each of its values.
+         */
+        get: operations["get_usage_api_projects__project_id__labels__label_id__usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/projects/{project_id}/labels/{label_id}/values": {
@@ -645,7 +691,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete Value */
+        /**
+         * Delete Value
+         * @description Deletes the value; one still used is refused with 409 `value_in_use` unless
+         *     `in_use=move&move_to=ID` or `in_use=clear` says what happens to those annotations.
+         */
         delete: operations["delete_value_api_projects__project_id__labels__label_id__values__value_id__delete"];
         options?: never;
         head?: never;
@@ -1092,6 +1142,7 @@ export interface components {
             segments: components["schemas"]["SegmentPublic"][];
             /** Deleted */
             deleted: string[];
+            assignment?: components["schemas"]["audino__api__routes__segments__AssignmentPublic"] | null;
         };
         /** BulkAssignIn */
         BulkAssignIn: {
@@ -1317,6 +1368,12 @@ export interface components {
             /** Segment Ids Renewed */
             segment_ids_renewed: number;
         };
+        /**
+         * InUse
+         * @description What a delete does with the annotations that use what it deletes.
+         * @enum {string}
+         */
+        InUse: "refuse" | "move" | "clear";
         /** JobPublic */
         JobPublic: {
             /** Id */
@@ -1409,6 +1466,19 @@ export interface components {
             color?: string | null;
             /** Hotkey */
             hotkey?: string | null;
+        };
+        /** LabelUsagePublic */
+        LabelUsagePublic: {
+            /** Segments */
+            segments: number;
+            /** Assignments */
+            assignments: number;
+            /** Datapoints */
+            datapoints: number;
+            /** Label Id */
+            label_id: number;
+            /** Values */
+            values: components["schemas"]["ValueUsagePublic"][];
         };
         /** LoginIn */
         LoginIn: {
@@ -1726,6 +1796,13 @@ export interface components {
             /** Updated At */
             updated_at: string;
         };
+        /**
+         * SessionOut
+         * @description Who is signed in; `me` is null when nobody is.
+         */
+        SessionOut: {
+            me: components["schemas"]["MeOut"] | null;
+        };
         /** SpectrogramAxis */
         SpectrogramAxis: {
             /** Scale */
@@ -1921,6 +1998,17 @@ export interface components {
             /** Hotkey */
             hotkey?: string | null;
         };
+        /** ValueUsagePublic */
+        ValueUsagePublic: {
+            /** Segments */
+            segments: number;
+            /** Assignments */
+            assignments: number;
+            /** Datapoints */
+            datapoints: number;
+            /** Value Id */
+            value_id: number;
+        };
         /** ValuesIn */
         ValuesIn: {
             /** User Id */
@@ -1963,6 +2051,8 @@ export interface components {
             };
             /** Version */
             version: number;
+            /** Previous Version */
+            previous_version: number | null;
             /** Completed At */
             completed_at: string | null;
             /** Updated At */
@@ -2694,6 +2784,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    session_api_auth_session_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
                 };
             };
         };
@@ -3604,7 +3714,10 @@ export interface operations {
     };
     delete_label_api_projects__project_id__labels__label_id__delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description What to do with annotations that use it: refuse (409 with the counts, the default), move (values only: to `move_to`, another value of the same label) or clear. */
+                in_use?: components["schemas"]["InUse"];
+            };
             header?: never;
             path: {
                 label_id: number;
@@ -3655,6 +3768,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LabelPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_usage_api_projects__project_id__labels__label_id__usage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                label_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelUsagePublic"];
                 };
             };
             /** @description Validation Error */
@@ -3742,7 +3887,12 @@ export interface operations {
     };
     delete_value_api_projects__project_id__labels__label_id__values__value_id__delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description What to do with annotations that use it: refuse (409 with the counts, the default), move (values only: to `move_to`, another value of the same label) or clear. */
+                in_use?: components["schemas"]["InUse"];
+                /** @description The value that takes over the uses. */
+                move_to?: number | null;
+            };
             header?: never;
             path: {
                 label_id: number;

@@ -144,4 +144,3 @@ def install(settings: Settings, database: Database, storage: BlobStore) -> JobQu
 
 def current() -> JobQueue | None:
     return _current
-

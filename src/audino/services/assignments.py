@@ -102,7 +102,9 @@ def unassign(
         )
     )
     if row is None:
-        raise NotFound(f"User {user_id} is not assigned to datapoint {datapoint.id}.")
+        name = db.scalar(select(User.username).where(User.id == user_id))
+        who = repr(name) if name else f"User {user_id}"
+        raise NotFound(f"{who} is not assigned to this item.", code="not_assigned")
     before = {"user_id": user_id, "status": row.status}
     db.delete(row)
     db.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from audino.db.models import (
     Datapoint,
     LabelScope,
     Segment,
+    User,
     utcnow,
 )
 from audino.services import audit
@@ -26,7 +28,12 @@ from audino.services.labels.validation import clean_values, load_schema, missing
 MAX_VERSION = 2**31 - 1
 
 
-def assignment_json(row: Assignment, datapoint: Datapoint | None = None) -> dict[str, Any]:
+def assignment_json(
+    row: Assignment, datapoint: Datapoint | None = None, *, previous_version: int | None = None
+) -> dict[str, Any]:
+    """The public shape; `previous_version` is the version a write of this request went on
+    top of (None when it changed nothing), so a client that knew that version knows this one."""
+
     def iso(value: datetime | None) -> str | None:
         return None if value is None else value.isoformat().replace("+00:00", "Z")
 
@@ -38,6 +45,7 @@ def assignment_json(row: Assignment, datapoint: Datapoint | None = None) -> dict
         "marked_for_review": row.marked_for_review,
         "values": row.values or {},
         "version": row.version,
+        "previous_version": previous_version,
         "completed_at": iso(row.completed_at),
         "updated_at": iso(row.updated_at),
     }
@@ -68,38 +76,103 @@ def target_user_id(principal: Principal, role: str, user_id: int | None) -> int:
     return user_id
 
 
-def get_assignment(db: Session, datapoint_id: int, user_id: int) -> Assignment:
-    row = db.scalar(
+def get_assignment(
+    db: Session, datapoint_id: int, user_id: int, *, principal: Principal | None = None
+) -> Assignment:
+    """The user's assignment; 404 `not_assigned` in words for the caller (`principal`)."""
+    row = _find(db, datapoint_id, user_id)
+    if row is None:
+        if principal is not None and principal.user is not None and principal.user.id == user_id:
+            raise NotFound(
+                "This item is not assigned to you, so its review mark, status and labels "
+                "cannot be changed. Ask a project manager to assign it to you.",
+                code="not_assigned",
+            )
+        name = db.scalar(select(User.username).where(User.id == user_id))
+        who = repr(name) if name else f"User {user_id}"
+        raise NotFound(f"{who} is not assigned to this item.", code="not_assigned")
+    return row
+
+
+def _find(db: Session, datapoint_id: int, user_id: int) -> Assignment | None:
+    return db.scalar(
         select(Assignment)
         .where(Assignment.datapoint_id == datapoint_id, Assignment.user_id == user_id)
         .execution_options(populate_existing=True)
     )
-    if row is None:
-        raise NotFound(
-            f"User {user_id} is not assigned to datapoint {datapoint_id}.", code="not_assigned"
-        )
-    return row
 
 
 _ASSIGNMENTS = cast(Table, Assignment.__table__)
-# Built once. Bind names differ from column names, which an UPDATE would SET; the
-# no-op after a user's first save costs one index lookup.
-_START_WORK = (
+# Built once: the batch-save hot path binds these. Bind names differ from column names,
+# which an UPDATE would SET.
+_SET_WORK_STATUS = (
     update(_ASSIGNMENTS)
     .where(
-        _ASSIGNMENTS.c.datapoint_id == bindparam("start_datapoint_id"),
-        _ASSIGNMENTS.c.user_id == bindparam("start_user_id"),
-        _ASSIGNMENTS.c.status == AssignmentStatus.todo.value,
+        _ASSIGNMENTS.c.id == bindparam("work_id"),
+        _ASSIGNMENTS.c.version == bindparam("work_version"),
     )
-    .values(status=AssignmentStatus.in_progress.value, version=_ASSIGNMENTS.c.version + 1)
+    .values(status=bindparam("work_status"), version=_ASSIGNMENTS.c.version + 1)
+)
+_HAS_SEGMENTS = (
+    select(Segment.id)
+    .where(
+        Segment.datapoint_id == bindparam("work_datapoint_id"),
+        Segment.author_id == bindparam("work_user_id"),
+    )
+    .limit(1)
 )
 
 
-def start_work(db: Session, datapoint_id: int, user_id: int) -> None:
-    """Moves the user's assignment from todo to in_progress (their first save)."""
-    done = db.execute(_START_WORK, {"start_datapoint_id": datapoint_id, "start_user_id": user_id})
-    if done.rowcount:  # type: ignore[attr-defined]
-        refresh_status(db, datapoint_id)
+def _has_segments(db: Session, datapoint_id: int, user_id: int) -> bool:
+    found = db.scalar(_HAS_SEGMENTS, {"work_datapoint_id": datapoint_id, "work_user_id": user_id})
+    return found is not None
+
+
+def work_status(status: str, *, has_work: bool) -> str:
+    """The status work implies: done stays done; otherwise in progress while the user has
+    segments or labels on the item, to do when they have none left."""
+    if status == AssignmentStatus.done.value:
+        return status
+    return AssignmentStatus.in_progress.value if has_work else AssignmentStatus.todo.value
+
+
+@dataclass
+class Work:
+    """The caller's assignment after a save, and the version it had before (None: unchanged)."""
+
+    assignment: Assignment
+    previous_version: int | None
+
+    def json(self, datapoint: Datapoint) -> dict[str, Any]:
+        return assignment_json(self.assignment, datapoint, previous_version=self.previous_version)
+
+
+def sync_work(db: Session, datapoint_id: int, user_id: int) -> Work | None:
+    """After the user's segments changed: todo -> in_progress with their first segment, back
+    to todo when their last one is gone and they set no labels (done stays done).
+
+    None when the user is not assigned to the datapoint.
+    """
+    row = _find(db, datapoint_id, user_id)
+    if row is None:
+        return None
+    if row.status == AssignmentStatus.done.value:
+        return Work(row, None)
+    has_work = bool(row.values) or _has_segments(db, datapoint_id, user_id)
+    status = work_status(row.status, has_work=has_work)
+    if status == row.status:
+        return Work(row, None)
+    previous = row.version
+    done = db.execute(
+        _SET_WORK_STATUS,
+        {"work_id": row.id, "work_version": previous, "work_status": status},
+    )
+    fresh = _find(db, datapoint_id, user_id)
+    if fresh is None:
+        return None
+    refresh_status(db, datapoint_id)
+    # Changed meanwhile by another request: this save did not write it.
+    return Work(fresh, previous if done.rowcount == 1 else None)  # type: ignore[attr-defined]
 
 
 def _change(
@@ -144,6 +217,13 @@ def _change(
     return fresh
 
 
+def _target(
+    db: Session, datapoint: Datapoint, principal: Principal, role: str, user_id: int | None
+) -> Assignment:
+    target = target_user_id(principal, role, user_id)
+    return get_assignment(db, datapoint.id, target, principal=principal)
+
+
 def _version(raw: int | None) -> int | None:
     if raw is not None and not 1 <= raw <= MAX_VERSION:
         raise InvalidInput(f"version must be a positive integer, got {raw!r}.", code="bad_version")
@@ -159,7 +239,7 @@ def set_marked(
     *,
     user_id: int | None = None,
 ) -> Assignment:
-    row = get_assignment(db, datapoint.id, target_user_id(principal, role, user_id))
+    row = _target(db, datapoint, principal, role, user_id)
     return _change(
         db,
         datapoint,
@@ -179,7 +259,7 @@ def complete(
     user_id: int | None = None,
 ) -> Assignment:
     """Marks the assignment done once every required label has a value."""
-    row = get_assignment(db, datapoint.id, target_user_id(principal, role, user_id))
+    row = _target(db, datapoint, principal, role, user_id)
     schema = load_schema(db, datapoint.project_id)
     missing = missing_required(schema, row.values or {}, LabelScope.datapoint.value)
     if schema.required(LabelScope.segment.value):
@@ -215,7 +295,7 @@ def reopen(
     *,
     user_id: int | None = None,
 ) -> Assignment:
-    row = get_assignment(db, datapoint.id, target_user_id(principal, role, user_id))
+    row = _target(db, datapoint, principal, role, user_id)
     return _change(
         db,
         datapoint,
@@ -237,12 +317,14 @@ def set_values(
     version: int | None = None,
 ) -> Assignment:
     """Replaces the datapoint-scope label values on the assignment."""
-    row = get_assignment(db, datapoint.id, target_user_id(principal, role, user_id))
+    row = _target(db, datapoint, principal, role, user_id)
     schema = load_schema(db, datapoint.project_id)
     cleaned = clean_values(schema, values, scope=LabelScope.datapoint.value)
     changes: dict[str, Any] = {"values": cleaned}
-    if row.status == AssignmentStatus.todo.value:
-        changes["status"] = AssignmentStatus.in_progress.value
+    has_work = bool(cleaned) or _has_segments(db, datapoint.id, row.user_id)
+    status = work_status(row.status, has_work=has_work)
+    if status != row.status:
+        changes["status"] = status
     return _change(
         db,
         datapoint,

@@ -76,6 +76,8 @@ class BatchResult:
     segments: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     created: list[bool] = field(default_factory=list)
+    # The caller's assignment after the save (its status may have moved), when they have one.
+    assignment: dict[str, Any] | None = None
 
 
 def _iso(value: datetime) -> str:
@@ -230,7 +232,8 @@ def save_batch(
 
     New segments are authored by `author_id` (default: the caller). An upsert with an id
     that exists and no version is a repeated create: fine when identical, else a 409.
-    With `start_work`, the caller's assignment moves from todo to in_progress.
+    With `start_work`, the caller's assignment follows their work: todo to in_progress with
+    a first segment, back to todo when none is left (see review.sync_work).
     """
     if len(upserts) + len(removals) > MAX_BATCH:
         raise TooLarge(
@@ -358,7 +361,8 @@ def save_batch(
         # One multi-row insert: the audit trail of a batch, as audit.record would write it.
         db.execute(_INSERT_AUDIT, events)
     if start_work and (upserts or removals) and principal.actor_id is not None:
-        review.start_work(db, datapoint.id, principal.actor_id)
+        work = review.sync_work(db, datapoint.id, principal.actor_id)
+        result.assignment = work.json(datapoint) if work else None
     names = _authors(db, {s["author_id"] for s in result.segments}, principal)
     result.segments = [segment_json(s, names.get(s["author_id"] or 0)) for s in result.segments]
     return result

@@ -112,9 +112,28 @@ class SegmentPublic(BaseModel):
     updated_at: str
 
 
+class AssignmentPublic(BaseModel):
+    datapoint_id: int
+    user_id: int
+    username: str | None
+    status: str
+    marked_for_review: bool
+    values: dict[str, Any]
+    version: int
+    # The version this request's change went on top of; null when it changed nothing. A
+    # client that held that version holds this one now (no false conflict on its next save).
+    previous_version: int | None
+    completed_at: str | None
+    updated_at: str | None
+    datapoint_status: str
+    datapoint_marked_for_review: bool
+
+
 class BatchOut(BaseModel):
     segments: list[SegmentPublic]
     deleted: list[str]
+    # The caller's assignment after the save, when they have one on this datapoint.
+    assignment: AssignmentPublic | None = None
 
 
 class SegmentAccess:
@@ -184,7 +203,10 @@ def save_batch(body: BatchIn, access: DatapointAnnotator, db: DbDep) -> Fast:
         principal=access.principal,
         role=access.role,
     )
-    return Fast({"segments": result.segments, "deleted": result.deleted})
+    out: dict[str, Any] = {"segments": result.segments, "deleted": result.deleted}
+    if result.assignment is not None:
+        out["assignment"] = result.assignment
+    return Fast(out)
 
 
 @router.get("/api/segments/{segment_id}", response_model=SegmentPublic)
@@ -241,22 +263,10 @@ class ValuesIn(Target):
     version: Version | None = None
 
 
-class AssignmentPublic(BaseModel):
-    datapoint_id: int
-    user_id: int
-    username: str | None
-    status: str
-    marked_for_review: bool
-    values: dict[str, Any]
-    version: int
-    completed_at: str | None
-    updated_at: str | None
-    datapoint_status: str
-    datapoint_marked_for_review: bool
-
-
-def _assignment(row: Any, datapoint: Datapoint) -> Fast:
-    return Fast(review.assignment_json(row, datapoint))
+def _assignment(row: Any, datapoint: Datapoint, *, changed: bool = True) -> Fast:
+    # Every change to an assignment adds one to its version, atomically.
+    previous = row.version - 1 if changed else None
+    return Fast(review.assignment_json(row, datapoint, previous_version=previous))
 
 
 @router.post("/api/datapoints/{datapoint_id}/review", response_model=AssignmentPublic)
@@ -288,7 +298,8 @@ def get_values(
     user_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> Fast:
     target = review.target_user_id(access.principal, access.role, user_id)
-    return _assignment(review.get_assignment(db, access.datapoint.id, target), access.datapoint)
+    row = review.get_assignment(db, access.datapoint.id, target, principal=access.principal)
+    return _assignment(row, access.datapoint, changed=False)
 
 
 @router.put("/api/datapoints/{datapoint_id}/values", response_model=AssignmentPublic)
