@@ -969,7 +969,8 @@ export interface paths {
         };
         /**
          * List Jobs
-         * @description Newest first: a project's jobs, a datapoint's, or (without filters) all you may see.
+         * @description Newest first: a project's jobs, a datapoint's, or (without filters) all you may see;
+         *     the same rule as reading one job (annotators see only their datapoints' jobs).
          */
         get: operations["list_jobs_api_jobs_get"];
         put?: never;

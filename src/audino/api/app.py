@@ -27,6 +27,7 @@ from audino.api.routes import (
     users,
     windows,
 )
+from audino.api.security_headers import SecurityHeaders
 from audino.config import Settings
 from audino.db.engine import Database
 from audino.jobs import queue
@@ -91,4 +92,6 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "version": __version__})
 
     web.install(app)  # last: its catch-all route must not shadow the API
+    # Outermost: every answer (API, audio, pages, /docs, errors) gets the headers.
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app

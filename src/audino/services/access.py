@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -174,16 +175,70 @@ def check_datapoint(
     return datapoint, role
 
 
+def _roles_with(*needs: Can) -> list[str]:
+    return [role for role, grants in _GRANTS.items() if role != ADMIN and set(needs) <= grants]
+
+
+def _projects_where(principal: Principal, roles: list[str]) -> Any:
+    """The ids of the projects where the caller holds one of `roles` (a subquery)."""
+    if principal.via == "project_key":
+        key_project = principal.api_key.project_id if principal.api_key else None
+        ok = Role.manager.value in roles and key_project is not None
+        return select(Project.id).where(Project.id == key_project if ok else false())
+    user_id = principal.user.id if principal.user else None
+    return select(Membership.project_id).where(
+        Membership.user_id == user_id, Membership.role.in_(roles)
+    )
+
+
+def visible_jobs(principal: Principal, need: Can = Can.read) -> ColumnElement[bool] | None:
+    """The one rule for jobs, as SQL: those the caller may `need` (None: all, for admins).
+
+    A datapoint's job (its ingest) goes with the datapoint: reviewers and managers of its
+    project, or the annotator it is assigned to. A project's own jobs (exports, imports,
+    with their file names and sizes) are its managers' work. A job of no project is its
+    creator's. Both the job list and the single read use this rule.
+    """
+    if principal.is_admin:
+        return None
+    sees_all = _projects_where(principal, _roles_with(need, Can.review))
+    member = _projects_where(principal, _roles_with(need))
+    user_id = principal.user.id if principal.user else None
+    assigned = (
+        select(Assignment.datapoint_id)
+        .join(Datapoint, Datapoint.id == Assignment.datapoint_id)
+        .where(Assignment.user_id == user_id, Datapoint.project_id.in_(member))
+    )
+    datapoints = select(Datapoint.id).where(Datapoint.project_id.in_(sees_all))
+    managed = _projects_where(principal, _roles_with(need, Can.manage))
+    return or_(
+        and_(
+            Job.datapoint_id.is_not(None),
+            or_(Job.datapoint_id.in_(datapoints), Job.datapoint_id.in_(assigned)),
+        ),
+        and_(Job.datapoint_id.is_(None), Job.project_id.in_(managed)),
+        and_(
+            Job.datapoint_id.is_(None),
+            Job.project_id.is_(None),
+            Job.created_by_id == user_id if user_id is not None else false(),
+        ),
+    )
+
+
+def may_job(db: Session, principal: Principal, job_id: int, need: Can) -> bool:
+    rule = visible_jobs(principal, need)
+    found = select(Job.id).where(Job.id == job_id)
+    return db.scalar(found if rule is None else found.where(rule)) is not None
+
+
 def check_job(db: Session, principal: Principal, job: Job, need: Can) -> None:
-    """A job is seen and handled like what it works on: its datapoint, project, or creator."""
-    if job.datapoint_id is not None:
-        check_datapoint(db, principal, job.datapoint_id, need)
-    elif job.project_id is not None:
-        check_project(db, principal, job.project_id, need)
-    elif not principal.is_admin and (
-        principal.user is None or principal.user.id != job.created_by_id
-    ):
-        raise NotFound(f"Job {job.id} does not exist.")
+    """By `visible_jobs`: a job the caller may not see is not found (they cannot know it
+    exists); one they see but may not handle is refused."""
+    if may_job(db, principal, job.id, need):
+        return
+    if need is not Can.read and may_job(db, principal, job.id, Can.read):
+        raise PermissionDenied(f"Your role does not allow you to {need.value} job {job.id}.")
+    raise NotFound(f"Job {job.id} does not exist.")
 
 
 def sees_all_datapoints(role: str) -> bool:

@@ -165,6 +165,21 @@ def revoke_user_sessions(db: Session, user_id: int, *, except_id: int | None = N
     db.execute(stmt.values(revoked_at=datetime.now(UTC)))
 
 
+def revoke_user_tokens(db: Session, user_id: int) -> int:
+    """Revokes every personal API token of a user (their project keys are the project's
+    and stay); returns how many were live."""
+    result = db.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.user_id == user_id,
+            ApiKey.kind == ApiKeyKind.personal.value,
+            ApiKey.revoked_at.is_(None),
+        )
+        .values(revoked_at=datetime.now(UTC))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 @dataclass
 class NewApiKey:
     key: str

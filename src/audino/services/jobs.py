@@ -198,24 +198,23 @@ def get_job(db: Session, job_id: int) -> Job:
 def list_jobs(
     db: Session,
     *,
-    project_ids: Sequence[int] | None,
-    created_by: int | None = None,
+    visible: ColumnElement[bool] | None,
+    project_id: int | None = None,
     datapoint_id: int | None = None,
     status: str | None = None,
     kind: str | None = None,
     before: int | None = None,
     limit: int = 50,
 ) -> list[Job]:
-    """Newest first; `project_ids` None means every project (admins)."""
+    """Newest first, among the `visible` jobs (`access.visible_jobs`; None: all, admins)."""
     if status is not None and status not in {s.value for s in JobStatus}:
         known = ", ".join(s.value for s in JobStatus)
         raise InvalidInput(f"Unknown job status {status!r}; use one of: {known}.")
     stmt = select(Job).order_by(Job.id.desc()).limit(min(limit, MAX_LIST))
-    if project_ids is not None:
-        mine: ColumnElement[bool] = Job.project_id.in_(project_ids)
-        if created_by is not None:
-            mine = mine | (Job.created_by_id == created_by)
-        stmt = stmt.where(mine)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    if project_id is not None:
+        stmt = stmt.where(Job.project_id == project_id)
     if datapoint_id is not None:
         stmt = stmt.where(Job.datapoint_id == datapoint_id)
     if status is not None:

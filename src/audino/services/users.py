@@ -128,10 +128,17 @@ def set_password(
     keep_session_id: int | None = None,
 ) -> None:
     user.password_hash = auth.hash_password(password)
-    # Everyone logged in as this user must log in again, except the session that changed it.
+    # Logged out everywhere: every session but the one that changed it, and every personal
+    # API token (a token is a password too; a script gets a new one after logging in).
     auth.revoke_user_sessions(db, user.id, except_id=keep_session_id)
+    tokens = auth.revoke_user_tokens(db, user.id)
     audit.record(
-        db, user_id=actor_id, action="user.password", entity_type="user", entity_id=user.id
+        db,
+        user_id=actor_id,
+        action="user.password",
+        entity_type="user",
+        entity_id=user.id,
+        after={"tokens_revoked": tokens},
     )
 
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from audino.api.deps import DbDep, JobManager, JobReader, PrincipalDep
 from audino.db.models import Job
-from audino.services import jobs, projects
-from audino.services.access import Can, check_datapoint, check_project
+from audino.services import jobs
+from audino.services.access import Can, check_datapoint, check_project, visible_jobs
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 MAX_ID = 2**31 - 1
@@ -49,22 +49,16 @@ def list_jobs(
     before: int | None = Query(default=None, ge=1, le=MAX_ID),
     limit: int = Query(default=50, ge=1, le=jobs.MAX_LIST),
 ) -> list[JobPublic]:
-    """Newest first: a project's jobs, a datapoint's, or (without filters) all you may see."""
-    project_ids: list[int] | None
+    """Newest first: a project's jobs, a datapoint's, or (without filters) all you may see;
+    the same rule as reading one job (annotators see only their datapoints' jobs)."""
     if datapoint_id is not None:
-        datapoint, _ = check_datapoint(db, principal, datapoint_id, Can.read)
-        project_ids = [datapoint.project_id]
+        check_datapoint(db, principal, datapoint_id, Can.read)
     elif project_id is not None:
         check_project(db, principal, project_id, Can.read)
-        project_ids = [project_id]
-    elif principal.is_admin:
-        project_ids = None
-    else:
-        project_ids = [p.id for p, _ in projects.visible_projects(db, principal)]
     found = jobs.list_jobs(
         db,
-        project_ids=project_ids,
-        created_by=principal.user.id if principal.user else None,
+        visible=visible_jobs(principal, Can.read),
+        project_id=project_id,
         datapoint_id=datapoint_id,
         status=status,
         kind=kind,
