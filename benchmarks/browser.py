@@ -181,7 +181,7 @@ def _seek_and_play(page: Any, fraction: float) -> float:
     page.evaluate("() => { window.__seek.target = document.querySelector('[data-testid=audio]')"
                   ".currentTime; }")  # fmt: skip
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("window.__seek.s !== undefined", timeout=30_000)
+    page.wait_for_function("() => window.__seek.s !== undefined", timeout=30_000)
     seconds = float(page.evaluate("window.__seek.s"))
     page.get_by_role("button", name="Pause").click()
     return seconds

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,13 +29,8 @@ from audino.db.models import Base
 from audino.services import auth
 
 REPO = Path(__file__).resolve().parents[1]
-# The shared fixtures sit beside the checkout (../shared), or where AUDINO_SHARED_DIR says.
-FIXTURES = Path(os.environ.get("AUDINO_SHARED_DIR") or REPO.parent / "shared") / "fixtures"
-if not FIXTURES.is_dir():
-    raise pytest.UsageError(
-        f"Test fixtures not found at {FIXTURES}: check out ../shared beside the repository "
-        "or set AUDINO_SHARED_DIR to the folder that holds fixtures/."
-    )
+# The audio the tests use lives in the repository (tests/fixtures/make_fixtures.sh rebuilds it).
+FIXTURES = REPO / "tests" / "fixtures"
 FORMATS = FIXTURES / "formats"
 SPEECH = FIXTURES / "speech"
 ADMIN_PASSWORD = "admin-password-1"
@@ -46,6 +42,46 @@ POSTGRES_URL = os.environ.get("AUDINO_TEST_POSTGRES_URL", "")
 # and verification still reads the parameters from each stored hash.
 auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_POSTGRES_LEFT_OUT = pytest.StashKey[int]()
+
+
+# `python -c` this as the child's program, then the command's arguments: SIGINT back to
+# Python's default (Ctrl-C raises KeyboardInterrupt) before audino starts. A suite started with
+# SIGINT ignored (nohup, a script's `&`, some CI runners) would otherwise hand that on.
+_AUDINO_MAIN = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'audino'; from audino.cli import main; main()"
+)
+
+
+def audino_command(*args: str) -> list[str]:
+    """The argv of `audino ARGS` run by this Python, as a terminal would start it."""
+    return [sys.executable, "-c", _AUDINO_MAIN, *args]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL (and outside CI), its variants are left out at collection: one
+    summary line says so, instead of a skip line for each of them."""
+    if POSTGRES_URL or IN_CI:
+        return
+    keep, left_out = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("app_env") == "postgres"
+        (left_out if on_postgres else keep).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = keep
+        config.stash[_POSTGRES_LEFT_OUT] = len(left_out)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    left_out = config.stash.get(_POSTGRES_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} PostgreSQL variants not run: AUDINO_TEST_POSTGRES_URL is not set "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/test)"
+        )
 
 
 def _pg_url(schema: str) -> str:
@@ -54,6 +90,17 @@ def _pg_url(schema: str) -> str:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(autouse=True)
+def _audino_environment() -> Iterator[None]:
+    """No test inherits AUDINO_* variables from an earlier one: a command run in-process sets
+    AUDINO_DATA_DIR (for the jobs it queues) in this process's environment."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("AUDINO_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("AUDINO_") and k not in before]:
+        del os.environ[key]
+    os.environ.update(before)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from audino.cli import app
+from audino.config import Settings
+from audino.db.engine import Database
+from audino.db.migrate import HEAD, upgrade
+from tests.conftest import audino_command
 
 runner = CliRunner()
 
@@ -73,17 +76,7 @@ def _serve(
     data_dir: Path, port: int, *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "audino.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            *extra,
-        ],
+        audino_command("serve", "--port", str(port), "--data-dir", str(data_dir), *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -119,6 +112,18 @@ def test_serve_first_start_prints_one_time_password_and_demo(tmp_path: Path) -> 
         out = _stop(proc)
     match = re.search(r"one-time password: (\S+)", out)
     assert match, out
+    # What a slow first start is doing, in order, before the server takes over the output.
+    steps = [
+        f"Starting audino (data in {tmp_path})…",
+        "Creating the database…",
+        "Created the first administrator 'admin'",
+        "Preparing the demo project and its clips…",
+        "Demo project 'Demo: multilingual speech' created",
+        f"audino is serving on http://127.0.0.1:{port}",
+        "Application startup complete.",
+    ]
+    at = [out.find(step) for step in steps]
+    assert -1 not in at and at == sorted(at), out
     demo = re.search(r"assigned to 'annotator' with password (\S+)", out)
     assert demo, out
     # Restart: nothing is created again and the passwords still work.
@@ -140,3 +145,31 @@ def test_serve_first_start_prints_one_time_password_and_demo(tmp_path: Path) -> 
     finally:
         out = _stop(proc)
     assert "one-time password" not in out and "Demo project" not in out
+    assert "Starting audino" in out
+    assert "Creating the database" not in out and "Preparing the demo" not in out
+
+
+def test_serve_says_when_it_migrates_the_database(tmp_path: Path) -> None:
+    database = Database(Settings(data_dir=tmp_path))
+    upgrade(database.engine, "0003")
+    database.dispose()
+    port = _free_port()
+    proc = _serve(tmp_path, port)
+    try:
+        _wait_healthy(port, proc)
+    finally:
+        out = _stop(proc)
+    assert f"Migrating the database from version 0003 to {HEAD}…" in out, out
+    assert out.index("Migrating") < out.index("audino is serving"), out
+
+
+def test_serve_on_a_taken_port_says_so_first_and_exits(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve(tmp_path / "data", port, "--demo")
+        out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 1, out
+    assert out.splitlines() == [f"Port {port} is already in use; pick another with --port."], out
+    assert not (tmp_path / "data").exists()  # nothing was created before it said so

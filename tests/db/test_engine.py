@@ -21,7 +21,7 @@ def test_writer_queue_is_first_come_first_served() -> None:
     order: list[int] = []
 
     def wait(i: int) -> None:
-        assert queue.acquire(5)
+        assert queue.acquire(60)
         order.append(i)
         queue.release()
 
@@ -30,7 +30,8 @@ def test_writer_queue_is_first_come_first_served() -> None:
         t = threading.Thread(target=wait, args=(i,))
         t.start()
         threads.append(t)
-        time.sleep(0.02)  # arrive in order
+        while len(queue._waiting) < i + 1:  # arrive in order: each waits before the next starts
+            time.sleep(0.001)
     queue.release()
     for t in threads:
         t.join()

@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,8 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+
+from tests.conftest import audino_command
 
 CHROMIUM = os.environ.get("AUDINO_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -50,11 +51,12 @@ class Server:
             "AUDINO_ADMIN_PASSWORD": ADMIN[1],
             "AUDINO_LOG_LEVEL": "warning",
         }
-        command = [sys.executable, "-m", "audino.cli", "serve", "--port", str(self.port)]
-        command += ["--data-dir", str(self.data_dir)]
+        command = audino_command(
+            "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)
+        )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a cap, not a pause: a loaded machine starts slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"audino serve exited: {self.log.read_text()[-2000:]}")

@@ -128,7 +128,7 @@ def test_long_recording_streams_seeks_zooms_and_shows_a_spectrogram(
     )
     assert net.first_start(rf"/api/datapoints/{dp}/audio") == float("inf")  # a seek fetches nothing
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("window.__played !== null", timeout=10_000)
+    page.wait_for_function("() => window.__played !== null", timeout=10_000)
     assert net.first_start(rf"/api/datapoints/{dp}/audio") < float("inf")
     played_ms = page.evaluate("window.__played")
     assert played_ms < 1000, f"audio started {played_ms:.0f} ms after play at 80 %"

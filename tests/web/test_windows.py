@@ -98,7 +98,7 @@ def test_a_window_plays_its_part_and_saves_in_recording_time(
     # Play from the window's start: the element plays the recording from 30 s on.
     _real_times(page)
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("window.__times.length > 20", timeout=10_000)
+    page.wait_for_function("() => window.__times.length > 20", timeout=10_000)
     page.get_by_role("button", name="Pause").click()
     times = page.evaluate("window.__times")
     assert min(times) >= 30 and max(times) < 35, times
@@ -111,7 +111,7 @@ def test_a_window_plays_its_part_and_saves_in_recording_time(
     assert page.evaluate(f"{AUDIO_OF}.currentTime") == pytest.approx(27, abs=0.5)
     _real_times(page)
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(f"window.__times.length > 0 && {AUDIO_OF}.paused", timeout=10_000)
+    page.wait_for_function(f"() => window.__times.length > 0 && {AUDIO_OF}.paused", timeout=10_000)
     page.get_by_role("button", name="Play").wait_for()  # the transport says it stopped
     times = page.evaluate("window.__times")
     assert times and min(times) >= 56 and max(times) <= 60.1, times

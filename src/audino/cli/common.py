@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -19,6 +23,28 @@ DataDir = Annotated[
         "(env AUDINO_DATA_DIR, default ./audino-data).",
     ),
 ]
+
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def ctrl_c_stops(command: Command) -> Command:
+    """Ctrl-C (SIGINT) stops the command, as a user expects, even when the process was started
+    with SIGINT ignored (a script's `&`, nohup): Python raises KeyboardInterrupt again. The
+    previous handler comes back after, for callers that run the command in-process."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return command(*args, **kwargs)  # only the main thread may set signal handlers
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    return run  # type: ignore[return-value]
 
 
 def load_settings(data_dir: Path | None) -> Settings:

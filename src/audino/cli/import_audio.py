@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from audino.cli.common import DataDir, find_project, load_settings, open_database
+from audino.cli.common import DataDir, ctrl_c_stops, find_project, load_settings, open_database
 
 BAD_ARGUMENTS = 2
 SHOWN_FAILURES = 200  # rows of the refused-files table; --report has them all
@@ -62,6 +62,7 @@ def _bad(console: Console, message: str) -> typer.Exit:
     return typer.Exit(BAD_ARGUMENTS)
 
 
+@ctrl_c_stops
 def import_audio(
     source: Annotated[
         str,

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import errno
 import gc
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from audino.cli.common import DataDir, fail, load_settings, open_database
+from audino.cli.common import DataDir, ctrl_c_stops, fail, load_settings, open_database
 from audino.config import Settings
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything else: a taken port is the first thing said."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family=family)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            fail(f"Port {port} is already in use; pick another with --port.")
+        if exc.errno == errno.EACCES:
+            fail(f"Not allowed to listen on port {port}; pick one above 1023 with --port.")
+        fail(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.")
+    return sock
+
+
+def _step(message: str) -> None:
+    """What a slow first start is doing, before it goes quiet."""
+    typer.secho(message, dim=True)
+
+
+@ctrl_c_stops
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -20,13 +45,23 @@ def serve(
 ) -> None:
     """Start the audino server (SQLite and a local audio folder by default)."""
     gc.disable()  # imports make long-lived objects only; the app re-enables it once started
+    settings = load_settings(data_dir)
+    listener = _listen(host, port)
+    _step(f"Starting audino (data in {settings.resolved_data_dir})…")
     import uvicorn
 
     from audino.api.app import create_app
-    from audino.services.bootstrap import ensure_admin
+    from audino.db.engine import Database
+    from audino.db.migrate import HEAD, current_revision
+    from audino.services.bootstrap import ensure_admin, prepare
 
-    settings = load_settings(data_dir)
-    database = open_database(settings)
+    database = Database(settings)
+    revision = current_revision(database.engine)
+    if revision is None:
+        _step("Creating the database…")
+    elif revision != HEAD:
+        _step(f"Migrating the database from version {revision} to {HEAD}…")
+    prepare(database)
     first = ensure_admin(database, settings)
     if first is not None:
         if first.password:
@@ -40,18 +75,32 @@ def serve(
             typer.echo(f"Created the first administrator {first.username!r}.")
     application = create_app(settings, database)  # first: it sets up the job queue
     if demo:
-        from audino.services.demo import create_demo
+        from audino.services import projects
+        from audino.services.demo import PROJECT, create_demo
 
+        with database.session(write=False) as db:
+            fresh = projects.find_by_name(db, PROJECT) is None
+        if fresh:
+            _step("Preparing the demo project and its clips…")
         info = create_demo(database, settings)
         if info:
             typer.secho(info, fg=typer.colors.GREEN)
     typer.echo(
         f"audino is serving on http://{host}:{port} — API docs at http://{host}:{port}/docs "
-        f"(data in {settings.resolved_data_dir})"
+        f"(data in {settings.resolved_data_dir}; Ctrl-C stops it)"
     )
-    uvicorn.run(
+    config = uvicorn.Config(
         application, host=host, port=port, log_level=settings.log_level, proxy_headers=False
     )
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C while shutting down
+    finally:
+        listener.close()
+    if not server.started:
+        raise typer.Exit(3)  # the app did not start (uvicorn has said why)
 
 
 def worker(

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 typed models of audino's data model (see DESIGN.md)."""
+"""SQLAlchemy 2 typed models of audino's data model (see docs/architecture.md)."""
 
 from __future__ import annotations
 
