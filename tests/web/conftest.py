@@ -88,6 +88,24 @@ class Server:
             yield client
 
 
+def upload_ready(
+    api: httpx.Client, project_id: int, path: Path, assign_to: str | None = None
+) -> int:
+    """Uploads a file to a project (assigned to `assign_to`) and waits until it is processed."""
+    data = {"assign_to": assign_to} if assign_to else None
+    with path.open("rb") as f:
+        r = api.post(
+            f"/api/projects/{project_id}/datapoints", files={"file": (path.name, f)}, data=data
+        )
+    r.raise_for_status()
+    dp = int(r.json()["datapoint"]["id"])
+    deadline = time.monotonic() + 120
+    while api.get(f"/api/datapoints/{dp}").json()["ingest_status"] == "processing":
+        assert time.monotonic() < deadline, f"{path.name} is still processing"
+        time.sleep(0.2)
+    return dp
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     srv = Server(tmp_path / "data")

@@ -4,7 +4,6 @@ Chromium with no policy violation in the console nor as a `securitypolicyviolati
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from benchmarks.long_audio import write_long_audio
 
 from tests.conftest import FIXTURES
-from tests.web.conftest import Server, login, shoot
+from tests.web.conftest import Server, login, shoot, upload_ready
 
 ANN = ("ann", "ann-password-1")
 # Collected before any of the page's own scripts run (Playwright injects it past the CSP).
@@ -48,22 +47,6 @@ def _violations(page: Any, console: list[str]) -> list[str]:
     return events + [line for line in console if "Content Security Policy" in line]
 
 
-def _recording(api: httpx.Client, pid: int, path: Path) -> int:
-    with path.open("rb") as f:
-        r = api.post(
-            f"/api/projects/{pid}/datapoints",
-            files={"file": (path.name, f)},
-            data={"assign_to": ANN[0]},
-        )
-    r.raise_for_status()
-    dp = int(r.json()["datapoint"]["id"])
-    deadline = time.monotonic() + 120
-    while api.get(f"/api/datapoints/{dp}").json()["ingest_status"] == "processing":
-        assert time.monotonic() < deadline, "still processing"
-        time.sleep(0.2)
-    return dp
-
-
 def test_annotation_page_runs_under_the_policy(
     server: Server, new_page: Any, tmp_path: Path
 ) -> None:
@@ -74,7 +57,7 @@ def test_annotation_page_runs_under_the_policy(
             f"/api/projects/{pid}/members", json={"username": ANN[0], "role": "annotator"}
         ).raise_for_status()
         clip = sorted((FIXTURES / "speech").glob("*.flac"))[0]
-        dps = [_recording(api, pid, clip), _recording(api, pid, long_wav)]
+        dps = [upload_ready(api, pid, clip, ANN[0]), upload_ready(api, pid, long_wav, ANN[0])]
     page, console = _watched(new_page)
     login(page, server, *ANN)
     for dp in dps:

@@ -5,7 +5,6 @@ never shows a black spectrogram lane while the finer tiles are on their way."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 from benchmarks.long_audio import write_long_audio
 
-from tests.web.conftest import Server, login, shoot
+from tests.web.conftest import Server, login, shoot, upload_ready
 
 SECONDS = 20 * 60
 ANN = ("ann", "ann-password-1")
@@ -55,18 +54,7 @@ def _assigned_recording(server: Server, path: Path, name: str) -> int:
         api.post(
             f"/api/projects/{pid}/members", json={"username": ANN[0], "role": "annotator"}
         ).raise_for_status()
-        with path.open("rb") as f:
-            r = api.post(
-                f"/api/projects/{pid}/datapoints",
-                files={"file": (path.name, f)},
-                data={"assign_to": ANN[0]},
-            )
-        r.raise_for_status()
-        dp = int(r.json()["datapoint"]["id"])
-        deadline = time.monotonic() + 120
-        while api.get(f"/api/datapoints/{dp}").json()["ingest_status"] == "processing":
-            assert time.monotonic() < deadline, "still processing"
-            time.sleep(0.2)
+        dp = upload_ready(api, pid, path, ANN[0])
     with server.api(*ANN) as ann:
         start, end = SEGMENT
         r = ann.post(f"/api/datapoints/{dp}/segments", json={"start": start, "end": end})

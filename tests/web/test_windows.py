@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from benchmarks.long_audio import write_long_audio
 
-from tests.web.conftest import ADMIN, Server, login, shoot
+from tests.web.conftest import ADMIN, Server, login, shoot, upload_ready
 
 SECONDS = 120
 AUDIO_OF = "document.querySelector('[data-testid=audio]')"
@@ -157,13 +157,7 @@ def test_the_settings_turn_sessions_on_and_split_what_is_there(
 ) -> None:
     with server.api() as api:
         pid = int(api.post("/api/projects", json={"name": "Later"}).json()["id"])
-        with two_minutes.open("rb") as f:
-            r = api.post(f"/api/projects/{pid}/datapoints", files={"file": (two_minutes.name, f)})
-        dp = int(r.json()["datapoint"]["id"])
-        deadline = time.monotonic() + 120
-        while api.get(f"/api/datapoints/{dp}").json()["ingest_status"] == "processing":
-            assert time.monotonic() < deadline, "still processing"
-            time.sleep(0.2)
+        upload_ready(api, pid, two_minutes)
 
     page = new_page()
     login(page, server, *ADMIN)
