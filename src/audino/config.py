@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # itself; `redis://host:6379/0` = a Redis queue consumed by `audino worker` processes;
     # `immediate` = run each job right after the transaction that queued it (tests).
     queue_url: str | None = None
+    # The queue's name, the prefix of its keys: instances that share one Redis need their own.
+    queue_name: str = "audino"
     job_workers: int = 2
     # A running job whose worker has not beaten for this long is queued again.
     job_stale_seconds: float = 120.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,9 @@ def test_queued_jobs_are_run_by_consumer_threads(tmp_path: Path, backend: str) -
     url = None
     if backend == "redis":
         url = _redis_url()
-    settings = Settings(data_dir=tmp_path, secret_key="s", queue_url=url)
+    # Its own queue name: another test run on the same Redis must not take these jobs.
+    name = f"audino-test-{uuid.uuid4().hex[:8]}"
+    settings = Settings(data_dir=tmp_path, secret_key="s", queue_url=url, queue_name=name)
     database = Database(settings)
     upgrade(database.engine)
     storage = BlobStore(settings.resolved_storage_url, "s")

@@ -20,6 +20,7 @@ RATE = 44100
 SECONDS = 20.0
 TARGETS = (3.25, 16.9)
 TOLERANCE = 0.020
+LISTENS = 3
 ENCODINGS: dict[str, dict[str, Any]] = {
     "vbr.mp3": {
         "container": "mp3",
@@ -87,13 +88,20 @@ def test_heard_after_a_seek_matches_the_cursor(
     errors: dict[str, list[float]] = {}
     for item in items:
         for target in TARGETS:
-            heard = np.asarray(page.evaluate(LISTEN, [item["audio_url"], target]), np.float64)
-            sounding = np.flatnonzero(np.abs(heard) > 1e-4)
-            assert sounding.size, f"{item['original_name']}: nothing played"
-            snippet = heard[sounding[0] : sounding[0] + RATE // 10]
-            got = time_from_pitch(snippet, RATE) - 0.05
+            # The median of three listens: a starved renderer now and then drops the first
+            # few ms of output, which one listen cannot tell from a seek that lands late.
+            heard_at = [_listen(page, item, target) for _ in range(LISTENS)]
             errors.setdefault(item["original_name"], []).append(
-                round(float(1000 * (got - target)), 1)
+                round(float(1000 * (np.median(heard_at) - target)), 1)
             )
     worst = max(abs(e) for found in errors.values() for e in found)
     assert worst <= TOLERANCE * 1000, errors
+
+
+def _listen(page: Any, item: dict[str, Any], target: float) -> float:
+    """Seeks to `target`, plays, and gives back the time the first audio heard encodes."""
+    heard = np.asarray(page.evaluate(LISTEN, [item["audio_url"], target]), np.float64)
+    sounding = np.flatnonzero(np.abs(heard) > 1e-4)
+    assert sounding.size, f"{item['original_name']}: nothing played"
+    snippet = heard[sounding[0] : sounding[0] + RATE // 10]
+    return float(time_from_pitch(snippet, RATE) - 0.05)

@@ -27,17 +27,17 @@ log = logging.getLogger("audino.jobs")
 REAP_EVERY_MINUTES = 1
 
 
-def _make_huey(url: str) -> Huey:
+def _make_huey(url: str, name: str) -> Huey:
     from huey import MemoryHuey, RedisHuey, SqliteHuey
 
     if url == "immediate":
-        return MemoryHuey("audino", immediate=True, results=False)
+        return MemoryHuey(name, immediate=True, results=False)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("audino", url=url, results=False)
+        return RedisHuey(name, url=url, results=False)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey("audino", filename=str(path), results=False)
+        return SqliteHuey(name, filename=str(path), results=False)
     raise ValueError(
         f"AUDINO_QUEUE_URL {url!r} is not supported: use redis://…, sqlite:///path or immediate."
     )
@@ -48,7 +48,7 @@ class JobQueue:
 
     def __init__(self, settings: Settings, database: Database, storage: BlobStore) -> None:
         self.settings, self.database, self.storage = settings, database, storage
-        self.huey = _make_huey(settings.resolved_queue_url)
+        self.huey = _make_huey(settings.resolved_queue_url, settings.queue_name)
         self._consumer: Any = None
 
         @self.huey.task(name="audino.run_job")
