@@ -64,7 +64,8 @@ def text_formats(
     with database(folder) as (settings, db):
         storage = BlobStore(settings.resolved_storage_url, "benchmark-secret")
         _prepare(db, storage, items)
-        document = native_document(items, segments, name="export", seed=7)
+        # Word timings on half the segments: CTM writes those and estimates the rest.
+        document = native_document(items, segments, name="export", seed=7, words=True)
         project = _import(db, storage, orjson.dumps(document)).project_id
         document = {}
         gc.collect()

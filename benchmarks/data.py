@@ -22,10 +22,11 @@ def storage_key(i: int) -> str:
 
 
 def native_document(
-    items: int, segments: int, *, name: str = "bench", seed: int = 0
+    items: int, segments: int, *, name: str = "bench", seed: int = 0, words: bool = False
 ) -> dict[str, Any]:
     """Every item assigned to one of four users who pre-annotated `segments` segments;
-    segment ids are random version-4 uuids, the same for the same `seed`."""
+    segment ids are random version-4 uuids, the same for the same `seed`. With `words`,
+    every other segment has word timings (the rest leave CTM to estimate them)."""
     rng = random.Random(seed)
     datapoints = []
     for i in range(items):
@@ -39,7 +40,7 @@ def native_document(
                 "end": j * 1.5 + 1.25,
                 "transcript": f"utterance {j} of item {i}",
                 "values": {"speaker": "AB"[j % 2], "tags": ["noise"] if j % 3 else []},
-                "attributes": {},
+                "attributes": {"words": _words(j, i, j * 1.5)} if words and j % 2 else {},
                 "source": "model",
                 "model": "vad",
                 "model_version": "1",
@@ -89,3 +90,12 @@ def native_document(
         "users": [{"username": u, "role": "annotator"} for u in USERS],
         "datapoints": datapoints,
     }
+
+
+def _words(j: int, i: int, start: float) -> list[dict[str, Any]]:
+    """Timings for the words of `utterance {j} of item {i}`, 0.2 s each."""
+    text = f"utterance {j} of item {i}".split()
+    return [
+        {"word": w, "start": start + k * 0.25, "end": start + k * 0.25 + 0.2, "confidence": 0.9}
+        for k, w in enumerate(text)
+    ]

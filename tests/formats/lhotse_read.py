@@ -2,8 +2,9 @@
 
 Run by tests/formats/test_lhotse_readers.py in a separate environment that has lhotse
 (and its CPU-only torch): `python lhotse_read.py FORMAT DIR`. Prints one JSON object:
-`{"supervisions": [{id, recording_id, text, speaker, start, duration}], "recordings":
-{id: duration}}`.
+`{"supervisions": [{id, recording_id, text, speaker, start, duration, words}],
+"recordings": {id: duration}}`; `words` ([symbol, start, duration, score]) are a CTM's
+word alignments (format `kaldi+ctm`: a Kaldi data dir with its `words.ctm`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def kaldi(root: Path) -> tuple[Any, Any]:
     os.chdir(root)  # wav.scp paths are relative to the data dir
     recordings, supervisions, _ = load_kaldi_data_dir(root, sampling_rate=16000)
     return recordings, supervisions
+
+
+def kaldi_ctm(root: Path) -> tuple[Any, Any]:
+    """A Kaldi data dir with the words of `words.ctm` aligned to its supervisions."""
+    recordings, supervisions = kaldi(root)
+    return recordings, supervisions.with_alignment_from_ctm(root / "words.ctm")
 
 
 def librispeech(root: Path) -> tuple[Any, Any]:
@@ -80,6 +87,7 @@ def _merged(parts: Any) -> tuple[Any, Any]:
 
 READERS = {
     "kaldi": kaldi,
+    "kaldi+ctm": kaldi_ctm,
     "librispeech": librispeech,
     "commonvoice": commonvoice,
     "vctk": vctk,
@@ -101,6 +109,10 @@ def main() -> None:
                 "speaker": s.speaker,
                 "start": s.start,
                 "duration": s.duration,
+                "words": [
+                    [w.symbol, w.start, w.duration, w.score]
+                    for w in (s.alignment or {}).get("word", [])
+                ],
             }
             for s in supervisions
         ],

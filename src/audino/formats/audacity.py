@@ -1,15 +1,24 @@
 """Audacity label tracks, one per recording (File > Import > Labels reads them back).
 
-    <recording>.txt: start<TAB>end<TAB>label   (seconds, 6 decimals, UTF-8)
+    <recording>.txt: start<TAB>end<TAB>label[<TAB>audino]   (seconds, 6 decimals, UTF-8)
                      \\<TAB>low Hz<TAB>high Hz  (after a label that is a frequency box)
 
-The label is the segment's label values joined by ", ", else its transcript; importing
-splits it on ", " into values of the "label" label.
+The label Audacity shows is the segment's transcript, else its label values joined by
+", " (a class name, for sound events). A fourth column, which Audacity skips (it reads
+the third tab-separated field as the label), holds what the label cannot, as JSON:
+`{"transcript": true}` when the label is the transcript, the speaker, and the single- and
+multi-choice values by label name; importing it gives the segment back as exported.
+
+A label file without that column (written by Audacity or by hand) imports each label as
+values of the "label" label, split on ", ".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
+
+import orjson
 
 from audino.formats.annotations import Annotations, number
 from audino.formats.files import InputFile, OutputFile, lines_file
@@ -21,15 +30,35 @@ from audino.formats.registry import Format, register
 NAME = "audacity"
 
 
-def label_text(view: Projection, seg: SegmentRecord) -> str:
-    tags = view.tags(seg)
-    text = ", ".join(tags) if tags else seg.transcript
+def _one_line(text: str) -> str:
     return " ".join(text.split())  # tabs and newlines would break the line
+
+
+def label_text(view: Projection, seg: SegmentRecord) -> str:
+    """What Audacity shows: the transcript, else the label values."""
+    return _one_line(seg.transcript) or _one_line(", ".join(view.tags(seg)))
+
+
+def _extra(view: Projection, seg: SegmentRecord, rec: Any) -> str:
+    """The fourth column: what the label does not say, for audino to read back."""
+    extra: dict[str, Any] = {}
+    if _one_line(seg.transcript):
+        extra["transcript"] = True
+    speaker = view.speaker(seg, rec)
+    if speaker is not None:
+        extra["speaker"] = speaker
+    labels = {name: view.values_of(seg, name) for name in view.tag_labels}
+    labels = {name: values for name, values in labels.items() if values}
+    if labels:
+        extra["labels"] = labels
+    return orjson.dumps(extra).decode() if extra else ""
 
 
 def _lines(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
     for seg in item.segments:
-        yield f"{seg.start:.6f}\t{seg.end:.6f}\t{label_text(view, seg)}"
+        line = f"{seg.start:.6f}\t{seg.end:.6f}\t{label_text(view, seg)}"
+        extra = _extra(view, seg, item.recording)
+        yield f"{line}\t{extra}" if extra else line
         if seg.low_hz is not None or seg.high_hz is not None:
             yield f"\\\t{seg.low_hz or 0.0:.6f}\t{seg.high_hz or 0.0:.6f}"
 
@@ -44,12 +73,46 @@ def _split(text: str) -> list[str]:
     return text.split(", ") if text else []
 
 
+def _label(fields: list[str], line: int, path: str) -> dict[str, Any]:
+    """What a label line says of its segment, as keywords of `Annotations.add`."""
+    text = fields[2].strip() if len(fields) > 2 else ""
+    extra = "\t".join(fields[3:]).strip()
+    if not extra:
+        return {"tags": _split(text)}
+    try:
+        found = orjson.loads(extra)
+    except orjson.JSONDecodeError:
+        found = None
+    labels = found.get("labels", {}) if isinstance(found, dict) else None
+    if not isinstance(found, dict) or not _named_values(labels):
+        raise FormatError(
+            "the column after the label is not audino's JSON of speaker and labels",
+            line=line,
+            path=path,
+        )
+    transcript = bool(found.get("transcript"))
+    speaker = found.get("speaker")
+    return {
+        "text": text if transcript else "",
+        "speaker": None if speaker in (None, "") else str(speaker),
+        "labels": labels,
+        "tags": () if transcript or labels else _split(text),
+    }
+
+
+def _named_values(labels: object) -> bool:
+    """{label name: [value, …]}"""
+    return isinstance(labels, dict) and all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in labels.values()
+    )
+
+
 def import_(files: list[InputFile]) -> Dataset:
     out = Annotations()
     for file in files:
         recording = file.stem
         out.recording(recording)
-        pending: tuple[float, float, str, int] | None = None
+        pending: tuple[float, float, dict[str, Any], int] | None = None
         for k, line in enumerate(file.text().splitlines(), 1):
             if not line.strip():
                 continue
@@ -63,30 +126,24 @@ def import_(files: list[InputFile]) -> Dataset:
                     )
                 low = number(fields[1], "low frequency", line=k, path=file.name)
                 high = number(fields[2], "high frequency", line=k, path=file.name)
-                start, end, text, at = pending
+                start, end, found, at = pending
                 out.add(
-                    recording,
-                    start,
-                    end,
-                    tags=_split(text),
-                    low_hz=low,
-                    high_hz=high,
-                    line=at,
-                    path=file.name,
-                )
+                    recording, start, end, low_hz=low, high_hz=high, line=at, path=file.name,
+                    **found,
+                )  # fmt: skip
                 pending = None
                 continue
             if pending is not None:
-                start, end, text, at = pending
-                out.add(recording, start, end, tags=_split(text), line=at, path=file.name)
+                start, end, found, at = pending
+                out.add(recording, start, end, line=at, path=file.name, **found)
             if len(fields) < 2:
                 raise FormatError("a label line is start<TAB>end<TAB>label", line=k, path=file.name)
             start = number(fields[0], "start", line=k, path=file.name)
             end = number(fields[1], "end", line=k, path=file.name)
-            pending = (start, end, "\t".join(fields[2:]).strip(), k)
+            pending = (start, end, _label(fields, k, file.name), k)
         if pending is not None:
-            start, end, text, at = pending
-            out.add(recording, start, end, tags=_split(text), line=at, path=file.name)
+            start, end, found, at = pending
+            out.add(recording, start, end, line=at, path=file.name, **found)
     return out.dataset()
 
 

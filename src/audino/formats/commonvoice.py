@@ -55,7 +55,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     tables: dict[str, dict[str, list[str]]] = {}  # locale -> table -> rows
     durations: dict[str, list[str]] = {}
     n = 0
-    for rec, utts in utterances(dataset, options, view, ""):
+    for rec, utts in utterances(dataset, options, view, "", transcribed=True):
         paths = []
         for utt in utts:
             n += 1

@@ -1,5 +1,6 @@
 """What corpus layouts share: one utterance per segment, with its speaker, split,
-attributes and clip, walked recording by recording so clips stream out in order."""
+attributes and clip, walked recording by recording so clips stream out in order.
+An utterance's text is the segment's transcript on one line, never its label values."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from audino.formats.files import OutputFile
 from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection, file_safe
 from audino.formats.records import Dataset, Recording, SegmentRecord
+from audino.formats.report import NO_TRANSCRIPT
 
 ATTRIBUTES = ("gender", "age", "accent", "locale", "emotion", "language")
 
@@ -54,18 +56,29 @@ class Numbering:
 
 
 def utterances(
-    dataset: Dataset, options: ExportOptions, view: Projection, default_split: str
+    dataset: Dataset,
+    options: ExportOptions,
+    view: Projection,
+    default_split: str,
+    *,
+    transcribed: bool = False,
 ) -> Iterator[tuple[Recording, list[Utterance]]]:
+    """Each recording with its utterances; with `transcribed` (a corpus of transcripts),
+    segments without a transcript are left out and counted in the export's report."""
+    report = options.counts
     for item in dataset.items:
         rec = item.recording
         out = []
         for seg in item.segments:
             if seg.end <= seg.start:
                 continue  # an instant has no audio to cut
+            text = " ".join(seg.transcript.split())
+            if transcribed and not text:
+                report.skip(NO_TRANSCRIPT)
+                continue
             speaker = view.speaker(seg, rec)
             key = speaker if speaker is not None else f"rec-{rec.id or rec.name}"
             split_key = key if options.split_by == "speaker" else f"rec-{rec.id or rec.name}"
-            text = " ".join(view.caption(seg).split())
             out.append(
                 Utterance(rec, seg, speaker, key, options.split_of(split_key, default_split), text)
             )

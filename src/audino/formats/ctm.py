@@ -3,12 +3,24 @@
     words.ctm: <recording> <channel> <start> <duration> <word> [<confidence>]
 
 Word timings come from a segment's `attributes["words"]` ([{word, start, end,
-confidence?}], times in seconds from the recording's start); a segment without them is
-written only when its transcript is a single word. Import makes each word a segment.
+confidence?}], times in seconds from the recording's start), each word with its own
+confidence when it has one. A one-word segment without them is that word, with the
+segment's confidence.
+
+Every other transcribed segment is still written word by word, with estimated times: the
+segment's span is shared out among its words in proportion to their length in letters
+(marks and punctuation do not count), and in scripts written without spaces between words
+(Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) each character, with its marks, is a
+word. An estimated line has the confidence `0.0000` (ESTIMATED), so tools that weigh or
+filter words by confidence do not trust its times, and the export report counts these
+lines. A segment without a transcript has no words: it is left out, and counted.
+
+Import makes each word a segment.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,39 +30,132 @@ from audino.formats.options import ExportOptions
 from audino.formats.projection import Projection
 from audino.formats.records import Dataset, FormatError, SegmentRecord
 from audino.formats.registry import Format, register
+from audino.formats.report import NO_TRANSCRIPT, ExportReport
 
 NAME = "ctm"
+ESTIMATED = 0.0  # the confidence written on a line whose times were estimated
+ESTIMATED_LINES = "CTM words with estimated times (confidence 0.0000)"
+NO_WORDS = "a transcript of punctuation only: no words"
+# Scripts that do not put spaces between words: (first, last) code points.
+UNSPACED = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F),  # half-width Katakana
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+Word = tuple[float, float, str, Any]  # start, end, word, confidence (None: none)
 
 
-def words(seg: SegmentRecord) -> list[tuple[float, float, str, Any]]:
-    timed = seg.attributes.get("words")
-    out = []
-    if isinstance(timed, list) and timed:
-        for w in timed:
-            if isinstance(w, dict) and {"word", "start", "end"} <= w.keys():
-                out.append(
-                    (float(w["start"]), float(w["end"]), str(w["word"]), w.get("confidence"))
-                )
-        return out
-    tokens = seg.transcript.split()
-    if len(tokens) == 1:
-        out.append((seg.start, seg.end, tokens[0], seg.confidence))
+_ASCII_PUNCTUATION = frozenset(
+    c for c in map(chr, range(128)) if unicodedata.category(c).startswith("P")
+)
+
+
+def _unspaced(char: str) -> bool:
+    point = ord(char)
+    return point >= 0x0E00 and any(first <= point <= last for first, last in UNSPACED)
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a transcript: split on spaces, and in scripts without spaces into
+    characters. Marks stay on their character, punctuation on the word it touches (an
+    opening one on the next), and punctuation standing alone is no word."""
+    out: list[str] = []
+    for chunk in text.split():
+        if chunk.isascii():  # the common case, without a look-up per character
+            if not _ASCII_PUNCTUATION.issuperset(chunk):
+                out.append(chunk)
+            continue
+        piece = ""
+        alone = False  # whether `piece` holds one character of an unspaced script
+        for char in chunk:
+            kind = unicodedata.category(char)
+            if kind[0] not in "MP":
+                unspaced = _unspaced(char)
+                if (unspaced or alone) and _letters(piece):
+                    out.append(piece)
+                    piece = ""
+                alone = unspaced
+            elif kind in ("Ps", "Pi") and alone and _letters(piece):
+                out.append(piece)  # an opening bracket or quote goes with the next word
+                piece = ""
+            piece += char
+        if _letters(piece):
+            out.append(piece)
     return out
+
+
+def _letters(word: str) -> int:
+    """Characters that are neither marks nor punctuation."""
+    if word.isalnum():
+        return len(word)
+    if word.isascii():
+        return sum(1 for c in word if c not in _ASCII_PUNCTUATION)
+    return sum(1 for c in word if unicodedata.category(c)[0] not in "MP")
+
+
+def estimated(seg: SegmentRecord) -> list[Word]:
+    """The transcript's words over the segment's span, in proportion to their lengths;
+    times on the millisecond grid the file is written on, so words tile the segment."""
+    found = tokens(seg.transcript)
+    sizes = [_letters(w) for w in found]
+    total = sum(sizes)
+    start_ms, span_ms = round(seg.start * 1000), round((seg.end - seg.start) * 1000)
+    out: list[Word] = []
+    done = 0
+    at = start_ms
+    for word, size in zip(found, sizes, strict=True):
+        done += size
+        end = start_ms + round(span_ms * done / total)
+        out.append((at / 1000, end / 1000, word, ESTIMATED))
+        at = end
+    return out
+
+
+def words(seg: SegmentRecord) -> tuple[list[Word], bool]:
+    """The segment's words, and whether their times are estimated."""
+    timed = seg.attributes.get("words")
+    if isinstance(timed, list) and timed:
+        out = [
+            (float(w["start"]), float(w["end"]), str(w["word"]), w.get("confidence"))
+            for w in timed
+            if isinstance(w, dict) and "word" in w and "start" in w and "end" in w
+        ]
+        return out, False
+    found = tokens(seg.transcript)
+    if len(found) == 1:
+        return [(seg.start, seg.end, found[0], seg.confidence)], False
+    return estimated(seg), True
+
+
+def _lines(dataset: Dataset, view: Projection, report: ExportReport) -> Iterator[str]:
+    for item in dataset.items:
+        reco = view.recording_id(item.recording)
+        for seg in item.segments:
+            channel = 1 if seg.channel is None else seg.channel + 1
+            found, guessed = words(seg)
+            if not found:
+                report.skip(NO_TRANSCRIPT if not seg.transcript.strip() else NO_WORDS)
+            elif guessed:
+                report.estimate(ESTIMATED_LINES, len(found))
+            head = f"{reco} {channel}"
+            for start, end, word, conf in found:
+                if conf is None:
+                    yield f"{head} {start:.3f} {end - start:.3f} {word}"
+                else:
+                    yield f"{head} {start:.3f} {end - start:.3f} {word} {float(conf):.4f}"
 
 
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     view = Projection(dataset, options)
-
-    def lines() -> Iterator[str]:
-        for item in dataset.items:
-            reco = view.recording_id(item.recording)
-            for seg in item.segments:
-                channel = 1 if seg.channel is None else seg.channel + 1
-                for start, end, word, conf in words(seg):
-                    line = f"{reco} {channel} {start:.3f} {end - start:.3f} {word}"
-                    yield line if conf is None else f"{line} {float(conf):.4f}"
-
-    yield lines_file("words.ctm", lines())
+    yield lines_file("words.ctm", _lines(dataset, view, options.counts))
 
 
 def import_(files: list[InputFile]) -> Dataset:

@@ -2,10 +2,13 @@
 
     <recording>.eaf: TIME_ORDER of TIME_SLOTs in integer milliseconds; a TIER per speaker
     (one tier "segments" when nobody is named) of ALIGNABLE_ANNOTATIONs holding the
-    transcript (else the label values); the audio linked by a MEDIA_DESCRIPTOR.
+    transcripts (empty where a segment has none), and beside it a TIER per label,
+    "<speaker>: <label>", holding its values (see `formats.tiers`); the audio linked by a
+    MEDIA_DESCRIPTOR.
 
 Overlapping segments of one speaker go to a tier "<speaker> (2)", as ELAN tiers may not
-overlap. Import takes the recording's name from the media descriptor, else the file name.
+overlap. Import takes the recording's name from the media descriptor, else the file name;
+label tiers add their values to the segments of their speaker's tier.
 """
 
 from __future__ import annotations
@@ -20,12 +23,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from audino.formats.annotations import Annotations
 from audino.formats.files import InputFile, OutputFile, lines_file
-from audino.formats.lanes import tier_base
 from audino.formats.options import ExportOptions
 from audino.formats.projection import Projection
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
 from audino.formats.registry import Format, register
-from audino.formats.textgrid import DEFAULT_TIER, tiers
+from audino.formats.tiers import TierReader, tiers
 
 NAME = "eaf"
 MIME = {"wav": "audio/x-wav", "mp3": "audio/mpeg", "flac": "audio/flac", "ogg": "audio/ogg"}
@@ -128,9 +130,8 @@ def import_(files: list[InputFile]) -> Dataset:
         eaf = _read(file)
         recording = _media_name(eaf, file.stem)
         out.recording(recording)
+        reader = TierReader(str(tier) for tier in eaf.get_tier_names())
         for tier in eaf.get_tier_names():
-            name = tier_base(str(tier))
-            speaker = None if name == DEFAULT_TIER else name
             try:
                 rows = eaf.get_annotation_data_for_tier(tier)
             except KeyError as exc:
@@ -142,22 +143,16 @@ def import_(files: list[InputFile]) -> Dataset:
                 start, end, value = row[0], row[1], row[2]
                 if start is None or end is None:
                     continue  # an unaligned slot: ELAN interpolates it, we skip it
-                out.add(
-                    recording,
-                    start / 1000,
-                    end / 1000,
-                    speaker=speaker,
-                    text=str(value or ""),
-                    path=file.name,
-                )
+                reader.add(str(tier), start / 1000, end / 1000, str(value or ""))
+        reader.into(out, recording, file.name)
     return out.dataset()
 
 
 FORMAT = register(
     Format(
         name=NAME,
-        description="ELAN annotation document per recording: a tier per speaker, times in "
-        "milliseconds, audio linked (ELAN, pympi-ling).",
+        description="ELAN annotation document per recording: a tier per speaker and one per "
+        "label, times in milliseconds, audio linked (ELAN, pympi-ling).",
         export=export,
         speakers=True,
         import_=import_,

@@ -8,6 +8,11 @@
 Space-separated, sorted as with LC_ALL=C; utterance ids start with the speaker id
 (`<speaker>-<recording>-<start cs>-<end cs>`), so sorting by either keeps them together.
 Audio is whole recordings as 16 kHz mono WAV unless the options say otherwise.
+
+`text` holds transcripts only, never label values. When some segments have a transcript,
+those without one are left out (and counted in the export report); when none has, every
+segment stays with an empty `text` entry (a speaker or diarization data dir, which
+lhotse's loader reads as utterances with empty text).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection, ident
 from audino.formats.records import Dataset, FormatError, Recording, SegmentRecord
 from audino.formats.registry import Format, register
+from audino.formats.report import NO_TRANSCRIPT
 
 NAME = "kaldi"
 AUDIO = AudioSpec(16000, 1, "wav")
@@ -40,8 +46,8 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     tables: dict[str, list[str]] = {
         k: [] for k in ("wav.scp", "segments", "text", "utt2spk", "reco2dur", "utt2dur")
     }
-    spk2utt: dict[str, list[str]] = {}
-    spk2gender: dict[str, str] = {}
+    # Held until the end: whether untranscribed segments stay depends on every segment.
+    utts: list[tuple[str, str, str, float, float, str, str | None]] = []
     for item in dataset.items:
         rec = item.recording
         reco = view.recording_id(rec)
@@ -58,14 +64,23 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
                 n += 1
                 utt = f"{utt.rsplit('~', 1)[0]}~{n}"
             used.add(utt)
-            tables["segments"].append(f"{utt} {reco} {seg.start:.3f} {seg.end:.3f}")
-            tables["text"].append(f"{utt} {' '.join(view.caption(seg).split())}".rstrip())
-            tables["utt2spk"].append(f"{utt} {spk}")
-            tables["utt2dur"].append(f"{utt} {seg.end - seg.start:.3f}")
-            spk2utt.setdefault(spk, []).append(utt)
-            found = gender(seg, rec)
-            if found:
-                spk2gender.setdefault(spk, found)
+            text = " ".join(seg.transcript.split())
+            utts.append((utt, reco, spk, seg.start, seg.end, text, gender(seg, rec)))
+    transcribed = any(u[5] for u in utts)
+    spk2utt: dict[str, list[str]] = {}
+    spk2gender: dict[str, str] = {}
+    report = options.counts
+    for utt, reco, spk, start, end, text, found in utts:
+        if transcribed and not text:
+            report.skip(NO_TRANSCRIPT)
+            continue
+        tables["text"].append(f"{utt} {text}".rstrip())
+        tables["segments"].append(f"{utt} {reco} {start:.3f} {end:.3f}")
+        tables["utt2spk"].append(f"{utt} {spk}")
+        tables["utt2dur"].append(f"{utt} {end - start:.3f}")
+        spk2utt.setdefault(spk, []).append(utt)
+        if found:
+            spk2gender.setdefault(spk, found)
     for name, lines in tables.items():
         lines.sort()
         yield lines_file(name, lines)

@@ -2,11 +2,13 @@
 
     <subset>/<spk>/<chap>/<spk>_<chap>_<para>_<sent>.wav
     <subset>/<spk>/<chap>/<spk>_<chap>_<para>_<sent>.original.txt    the transcript
-    <subset>/<spk>/<chap>/<spk>_<chap>_<para>_<sent>.normalized.txt  lower case, no punctuation
+    <subset>/<spk>/<chap>/<spk>_<chap>_<para>_<sent>.normalized.txt  lower case, no
+                                                        punctuation (formats.normalize)
     <subset>/<spk>/<chap>/<spk>_<chap>.trans.tsv    utt<TAB>original<TAB>normalized
     <subset>/segments.txt    MLS-style `utt<TAB><source file><TAB><start><TAB><end>`
 
 Speakers and chapters (recordings) are numbered; <para> is 000001, <sent> the segment.
+Segments without a transcript are left out and counted in the export report.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from collections.abc import Iterator
 from audino.formats.corpus import Numbering, clips, utterances
 from audino.formats.files import OutputFile, lines_file
 from audino.formats.librispeech import SUBSETS
+from audino.formats.normalize import normalized_text
 from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection
 from audino.formats.records import Dataset
 from audino.formats.registry import Format, register
-from audino.formats.voxpopuli import normalized
 
 NAME = "librivox"
 AUDIO = AudioSpec(24000, 1, "wav")
@@ -32,7 +34,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     speakers = Numbering()
     chapters = Numbering()
     segments: dict[str, list[str]] = {}
-    for rec, utts in utterances(dataset, options, view, "train"):
+    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
         groups: dict[tuple[str, int, int], list[str]] = {}
         paths = []
         texts = []
@@ -42,7 +44,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
             rows = groups.setdefault((subset, spk, chap), [])
             utt_id = f"{spk}_{chap}_000001_{len(rows):06d}"
             folder = f"{subset}/{spk}/{chap}"
-            norm = normalized(utt.text)
+            norm = normalized_text(utt.text)
             rows.append(f"{utt_id}\t{utt.text}\t{norm}")
             paths.append(f"{folder}/{utt_id}.{spec.codec}")
             texts.append(lines_file(f"{folder}/{utt_id}.original.txt", [utt.text]))

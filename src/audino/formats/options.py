@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from audino.formats.records import Recording
+from audino.formats.report import ExportReport
 
 SPLIT_BY = ("recording", "speaker")
 CODECS = ("flac", "wav", "mp3", "ogg")
@@ -55,6 +56,14 @@ class ExportOptions:
     # Keep one annotator's segments per datapoint (see selection.one_annotator), not all.
     one_annotator: bool = False
     clips: ClipSource | None = field(default=None, compare=False)
+    # Where the format counts what it could not carry; `Format.output_files` sets a fresh
+    # one per export, so a format always finds one there.
+    report: ExportReport | None = field(default=None, compare=False)
+
+    @property
+    def counts(self) -> ExportReport:
+        """The export's report, or a throwaway one when the format is called directly."""
+        return self.report if self.report is not None else ExportReport()
 
     def audio(self, default: AudioSpec) -> AudioSpec:
         return AudioSpec(

@@ -1,7 +1,9 @@
-"""How formats see a segment: its speaker, its label values as tags, its text, its ids.
+"""How formats see a segment: its speaker, its label values as tags, its ids.
 
 Formats with speakers take them from a label (the export option, else a segment label
 named "speaker"), else a segment attribute "speaker", else the recording's metadata.
+A segment's text is its transcript and nothing else: label values go where a format has
+a place for them (tiers, columns, speaker fields) or nowhere, never into the text.
 """
 
 from __future__ import annotations
@@ -70,23 +72,19 @@ class Projection:
         return ident(found) if found is not None else ident(self.recording_id(rec))
 
     def tags(self, seg: SegmentRecord) -> list[str]:
-        out: list[str] = []
-        values = seg.values
-        for name in self.tag_labels:
-            value = values.get(name)
-            if isinstance(value, list):
-                out.extend(str(v) for v in value)
-            elif value not in (None, ""):
-                out.append(str(value))
-        return out
+        """Every single- and multi-choice value of the segment, label by label."""
+        return [v for name in self.tag_labels for v in self.values_of(seg, name)]
+
+    @staticmethod
+    def values_of(seg: SegmentRecord, label: str) -> list[str]:
+        """The segment's values of one label as texts (none, one, or a multi label's)."""
+        value = seg.values.get(label)
+        if isinstance(value, list):
+            return [str(v) for v in value if v not in (None, "")]
+        return [] if value in (None, "") else [str(value)]
 
     def fields(self, seg: SegmentRecord) -> dict[str, Any]:
         return {name: seg.values[name] for name in self.field_labels if name in seg.values}
-
-    def caption(self, seg: SegmentRecord) -> str:
-        """The transcript, else the label values joined by ", "."""
-        text = seg.transcript.strip()
-        return text if text else ", ".join(self.tags(seg))
 
     def recording_id(self, rec: Recording) -> str:
         """The recording's file name without its suffix and spaces, unique in the export

@@ -10,6 +10,7 @@ the same way a third-party one would be: `register(...)`.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 from audino.formats.files import InputFile, OutputFile
 from audino.formats.options import ExportOptions
 from audino.formats.records import Dataset, FormatError
+from audino.formats.report import ExportReport
 
 Exporter = Callable[[Dataset], Iterator[bytes]]
 Importer = Callable[[bytes], Dataset]
@@ -70,10 +72,17 @@ class Format:
     def download_media_type(self) -> str:
         return "application/zip" if self.files and not self.single_file else self.media_type
 
-    def output_files(self, dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
-        """The export as files, whatever kind of exporter the format has."""
+    def output_files(
+        self, dataset: Dataset, options: ExportOptions, report: ExportReport | None = None
+    ) -> Iterator[OutputFile]:
+        """The export as files, whatever kind of exporter the format has. What the format
+        could not carry is counted in `report` (a fresh one when not given) and, for a
+        multi-file format, written last as `export-report.json` when there is anything."""
         if self.files:
-            yield from self.export(dataset, options)
+            report = ExportReport() if report is None else report
+            yield from self.export(dataset, dataclasses.replace(options, report=report))
+            if not report.empty and not self.single_file:
+                yield report.file(self.name)
         else:
             yield OutputFile(f"{self.name}{self.extension}", self.export(dataset))
 

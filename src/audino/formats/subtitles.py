@@ -4,7 +4,8 @@
                      text is the transcript, the speaker as a voice span `<v Name>`
     <recording>.srt: numbered cues `HH:MM:SS,mmm --> HH:MM:SS,mmm` with the transcript
 
-A segment without a transcript is captioned with its label values.
+A cue's text is the transcript; a segment without one has nothing to caption and is left
+out (counted in the export report). Label values have no place in captions.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from audino.formats.annotations import Annotations
 from audino.formats.files import InputFile, OutputFile, lines_file
 from audino.formats.options import ExportOptions
 from audino.formats.projection import Projection
-from audino.formats.records import AnnotatedRecording, Dataset, FormatError
+from audino.formats.records import AnnotatedRecording, Dataset, FormatError, SegmentRecord
 from audino.formats.registry import Format, register
+from audino.formats.report import NO_TRANSCRIPT, ExportReport
 
 _TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _CUE = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(\s.*)?$")
@@ -41,35 +43,47 @@ def _text_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _vtt(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
+def _cues(item: AnnotatedRecording, report: ExportReport) -> Iterator[tuple[SegmentRecord, str]]:
+    """The segments that have a transcript, with it as cue lines."""
+    for seg in item.segments:
+        text = _text_lines(seg.transcript)
+        if text:
+            yield seg, text
+        else:
+            report.skip(NO_TRANSCRIPT)
+
+
+def _vtt(item: AnnotatedRecording, view: Projection, report: ExportReport) -> Iterator[str]:
     rec = item.recording
     yield "WEBVTT"
-    for seg in item.segments:
-        text = html.escape(_text_lines(view.caption(seg)), quote=False)
+    for seg, lines in _cues(item, report):
+        text = html.escape(lines, quote=False)
         speaker = view.speaker(seg, rec)
         if speaker:
             text = f"<v {html.escape(speaker.replace('>', ''), quote=False)}>{text}"
         yield ""
         yield f"{_clock(seg.start, '.', False)} --> {_clock(seg.end, '.', False)}"
-        yield text or "&nbsp;"
+        yield text
 
 
-def _srt(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
-    for k, seg in enumerate(item.segments, 1):
+def _srt(item: AnnotatedRecording, view: Projection, report: ExportReport) -> Iterator[str]:
+    for k, (seg, text) in enumerate(_cues(item, report), 1):
         if k > 1:
             yield ""
         yield str(k)
         yield f"{_clock(seg.start, ',', True)} --> {_clock(seg.end, ',', True)}"
-        yield _text_lines(view.caption(seg)) or " "
+        yield text
 
 
 def _exporter(
-    suffix: str, body: Callable[[AnnotatedRecording, Projection], Iterator[str]]
+    suffix: str, body: Callable[[AnnotatedRecording, Projection, ExportReport], Iterator[str]]
 ) -> Callable[[Dataset, ExportOptions], Iterator[OutputFile]]:
     def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         view = Projection(dataset, options)
+        report = options.counts
         for item in dataset.items:
-            yield lines_file(f"{view.recording_id(item.recording)}{suffix}", body(item, view))
+            name = f"{view.recording_id(item.recording)}{suffix}"
+            yield lines_file(name, body(item, view, report))
 
     return export
 

@@ -4,6 +4,9 @@ sclite read them.
     <split>/stm/<talk>.stm   `<talk> 1 <speaker> <start> <end> <o,f0,gender> words…`,
                              gaps as `ignore_time_segment_in_scoring`
     <split>/wav/<talk>.wav   16 kHz mono (TED-LIUM ships SPH; WAV is what we can write)
+
+The words are the transcript; a segment without one is written as
+`ignore_time_segment_in_scoring` (readers skip it) and counted in the export report.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection, ident
 from audino.formats.records import AnnotatedRecording, Dataset
 from audino.formats.registry import Format, register
+from audino.formats.report import ExportReport
 
 NAME = "tedlium"
 AUDIO = AudioSpec(16000, 1, "wav")
-GAP = "<o,f0,unknown> ignore_time_segment_in_scoring"
+IGNORE = "ignore_time_segment_in_scoring"
+GAP = f"<o,f0,unknown> {IGNORE}"
+UNTRANSCRIBED = f"no transcript (written as {IGNORE})"
 
 
-def stm(item: AnnotatedRecording, view: Projection, talk: str) -> Iterator[str]:
+def stm(
+    item: AnnotatedRecording, view: Projection, talk: str, report: ExportReport
+) -> Iterator[str]:
     rec = item.recording
     at = 0.0
     for seg in sorted(item.segments, key=lambda s: (s.start, s.end)):
@@ -30,7 +38,10 @@ def stm(item: AnnotatedRecording, view: Projection, talk: str) -> Iterator[str]:
             yield f"{talk} 1 {talk} {at:.2f} {seg.start:.2f} {GAP}"
         gender = str(seg.attributes.get("gender") or rec.metadata.get("gender") or "")
         gender = {"m": "male", "f": "female"}.get(gender[:1].lower(), "unknown")
-        words = " ".join(view.caption(seg).split()) or "ignore_time_segment_in_scoring"
+        words = " ".join(seg.transcript.split())
+        if not words:
+            report.skip(UNTRANSCRIBED)
+            words = IGNORE
         speaker = ident(view.speaker(seg, rec) or talk)
         yield f"{talk} 1 {speaker} {seg.start:.2f} {seg.end:.2f} <o,f0,{gender}> {words}"
         at = max(at, seg.end)
@@ -45,7 +56,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         talk = view.recording_id(item.recording)
         split = options.split_of(f"rec-{item.recording.id or item.recording.name}", "train")
         yield from whole_file(options, spec, item.recording, f"{split}/wav/{talk}.{spec.codec}")
-        yield lines_file(f"{split}/stm/{talk}.stm", stm(item, view, talk))
+        yield lines_file(f"{split}/stm/{talk}.stm", stm(item, view, talk, options.counts))
 
 
 FORMAT = register(

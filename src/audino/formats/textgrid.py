@@ -1,11 +1,17 @@
 """Praat TextGrid, one per recording (long text form), read back with praatio.
 
-    <recording>.TextGrid: an IntervalTier per speaker (one tier "segments" when nobody is
-    named); intervals tile [0, duration], gaps as empty text; overlapping segments of one
-    speaker spill into a tier "<speaker> (2)"; `"` is written `""`.
+    <recording>.TextGrid: an IntervalTier of transcripts per speaker (one tier "segments"
+    when nobody is named) and beside it one per label, "<speaker>: <label>", holding the
+    label's values (see `formats.tiers`); intervals tile [0, duration], gaps as empty
+    text; overlapping segments of one speaker spill into a tier "<speaker> (2)"; `"` is
+    written `""`.
 
-Import reads long and short forms in UTF-8 or UTF-16: every non-empty interval becomes a
-segment, its tier name the speaker (unless "segments"), its text the transcript.
+An empty interval is a gap, so a segment with neither a transcript nor a label value has
+no place in a TextGrid: it is left out and counted in the export report.
+
+Import reads long and short forms in UTF-8 or UTF-16: every non-empty interval of a
+transcript tier becomes a segment, its tier name the speaker (unless "segments"), its text
+the transcript; label tiers add their values to those segments.
 """
 
 from __future__ import annotations
@@ -15,14 +21,15 @@ from typing import Any
 
 from audino.formats.annotations import Annotations
 from audino.formats.files import InputFile, OutputFile, lines_file
-from audino.formats.lanes import lanes, tier_base, tier_names
 from audino.formats.options import ExportOptions
 from audino.formats.projection import Projection
 from audino.formats.records import AnnotatedRecording, Dataset, FormatError
 from audino.formats.registry import Format, register
+from audino.formats.report import ExportReport
+from audino.formats.tiers import TierReader, carried, tiers
 
 NAME = "textgrid"
-DEFAULT_TIER = "segments"
+UNCARRIED = "no transcript or label value (an empty interval is a gap)"
 
 
 def _num(x: float) -> str:
@@ -33,24 +40,11 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def tiers(
-    item: AnnotatedRecording, view: Projection
-) -> list[tuple[str, list[tuple[float, float, str]]]]:
-    """(tier name, non-overlapping (start, end, text) in order) per speaker lane."""
-    rec = item.recording
-    by_speaker: dict[str, list[tuple[float, float, str]]] = {}
-    for seg in item.segments:
-        speaker = view.speaker(seg, rec) or DEFAULT_TIER
-        by_speaker.setdefault(speaker, []).append((seg.start, seg.end, view.caption(seg)))
-    out: list[tuple[str, list[tuple[float, float, str]]]] = []
-    for speaker, spans in by_speaker.items():
-        split = lanes(spans)
-        out.extend(zip(tier_names(speaker, len(split)), split, strict=True))
-    return out
-
-
-def _grid(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
+def _grid(item: AnnotatedRecording, view: Projection, report: ExportReport) -> Iterator[str]:
     layers = tiers(item, view)
+    lost = sum(1 for seg in item.segments if not carried(seg, view))
+    if lost:
+        report.skip(UNCARRIED, lost)
     xmax = max([item.recording.duration, *(s.end for s in item.segments)])
     yield from ('File type = "ooTextFile"', 'Object class = "TextGrid"', "")
     yield from ("xmin = 0", f"xmax = {_num(xmax)}", "tiers? <exists>", f"size = {len(layers)}")
@@ -80,8 +74,10 @@ def _grid(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
 
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     view = Projection(dataset, options)
+    report = options.counts
     for item in dataset.items:
-        yield lines_file(f"{view.recording_id(item.recording)}.TextGrid", _grid(item, view))
+        name = f"{view.recording_id(item.recording)}.TextGrid"
+        yield lines_file(name, _grid(item, view, report))
 
 
 def _parse(file: InputFile) -> dict[str, Any]:
@@ -107,22 +103,15 @@ def import_(files: list[InputFile]) -> Dataset:
         if not file.name.lower().endswith(".textgrid") and len(files) > 1:
             continue
         out.recording(file.stem)
-        for tier in _parse(file)["tiers"]:
-            if tier.get("class") != "IntervalTier":
-                continue  # point tiers mark instants, not segments
-            name = tier_base(str(tier["name"]))
-            speaker = None if name == DEFAULT_TIER else name
+        # Point tiers mark instants, not segments.
+        intervals = [t for t in _parse(file)["tiers"] if t.get("class") == "IntervalTier"]
+        reader = TierReader(str(t["name"]) for t in intervals)
+        for tier in intervals:
             for entry in tier["entries"]:
                 start, end, text = entry[0], entry[1], entry[2]
                 if text.strip():
-                    out.add(
-                        file.stem,
-                        float(start),
-                        float(end),
-                        speaker=speaker,
-                        text=text,
-                        path=file.name,
-                    )
+                    reader.add(str(tier["name"]), float(start), float(end), text)
+        reader.into(out, file.stem, file.name)
     return out.dataset()
 
 
@@ -130,7 +119,7 @@ FORMAT = register(
     Format(
         name=NAME,
         description="Praat TextGrid per recording: an interval tier per speaker with the "
-        "transcripts (Praat, praatio, Montreal Forced Aligner).",
+        "transcripts and one per label (Praat, praatio, Montreal Forced Aligner).",
         export=export,
         speakers=True,
         import_=import_,

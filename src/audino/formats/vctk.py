@@ -30,7 +30,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     numbers = Numbering()
     counts: dict[str, int] = {}
     info: dict[str, tuple[str, str, str, str]] = {}
-    for rec, utts in utterances(dataset, options, view, ""):
+    for rec, utts in utterances(dataset, options, view, "", transcribed=True):
         paths = []
         texts = []
         for utt in utts:

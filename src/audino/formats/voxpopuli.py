@@ -4,18 +4,19 @@
         id raw_text normalized_text speaker_id split gender is_gold_transcript accent
     transcribed_data/<lang>/<year>/<id>.ogg
 
-`normalized_text` is the transcript lower-cased without punctuation; the year is the
-recording's creation year (2000 when unknown).
+`normalized_text` is the transcript lower-cased without punctuation, by Unicode's rules
+(`formats.normalize`); the year is the recording's creation year (2000 when unknown).
+Segments without a transcript are left out and counted in the export report.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from audino.formats.commonvoice import cell
 from audino.formats.corpus import Numbering, clips, utterances
 from audino.formats.files import OutputFile, lines_file
+from audino.formats.normalize import normalized_text
 from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection, file_safe
 from audino.formats.records import Dataset
@@ -24,11 +25,6 @@ from audino.formats.registry import Format, register
 NAME = "voxpopuli"
 AUDIO = AudioSpec(16000, 1, "ogg")
 COLUMNS = "id raw_text normalized_text speaker_id split gender is_gold_transcript accent"
-_PUNCT = re.compile(r"[^\w\s']+")
-
-
-def normalized(text: str) -> str:
-    return " ".join(_PUNCT.sub(" ", text.lower()).split())
 
 
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
@@ -36,7 +32,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     spec = options.audio(AUDIO)
     numbers = Numbering()
     tables: dict[tuple[str, str], list[str]] = {}
-    for rec, utts in utterances(dataset, options, view, "train"):
+    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
         year = rec.created_at.year if rec.created_at else 2000
         base = file_safe(view.recording_id(rec))
         paths = []
@@ -49,7 +45,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
             row = [
                 utt_id,
                 utt.text,
-                normalized(utt.text),
+                normalized_text(utt.text),
                 str(numbers(utt.speaker_key)),
                 utt.split,
                 utt.gender(),

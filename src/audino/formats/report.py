@@ -1,0 +1,50 @@
+"""What an export could not carry as it was, counted while it streams: segments a format
+left out and why, and lines whose values the format had to estimate.
+
+`Format.output_files` gives every export a fresh report through `ExportOptions.report`;
+a format counts into it, and when anything was counted a multi-file export ends with
+`export-report.json` in its zip or folder. A caller that passes its own report (to show it
+in the export dialog, or for a single-file format, whose one file cannot hold it) reads
+the counts there once the files are written. Formats count as their files' contents are
+read, so the report is complete once every file before it has been read through, as
+`zip_stream` and `write_tree` do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from audino.formats.files import OutputFile
+
+REPORT_FILE = "export-report.json"
+NO_TRANSCRIPT = "no transcript"  # the reason formats of transcripts give most
+
+
+@dataclass(slots=True)
+class ExportReport:
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> segments left out
+    estimated: dict[str, int] = field(default_factory=dict)  # what -> lines estimated
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+    def estimate(self, what: str, count: int = 1) -> None:
+        self.estimated[what] = self.estimated.get(what, 0) + count
+
+    @property
+    def empty(self) -> bool:
+        return not (self.skipped or self.estimated)
+
+    def as_dict(self, format_name: str) -> dict[str, Any]:
+        return {
+            "format": format_name,
+            "segments_skipped": dict(sorted(self.skipped.items())),
+            "lines_estimated": dict(sorted(self.estimated.items())),
+        }
+
+    def file(self, format_name: str) -> OutputFile:
+        data = orjson.dumps(self.as_dict(format_name), option=orjson.OPT_INDENT_2) + b"\n"
+        return OutputFile(REPORT_FILE, [data])
