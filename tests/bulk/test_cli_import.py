@@ -139,3 +139,33 @@ def test_import_from_bucket(data_dir: Path, bucket: Bucket) -> None:
     assert result.exit_code == 0, result.output
     assert "3 imported" in result.output
     assert count(data_dir, Datapoint) == 3
+
+
+def test_a_rerun_queues_what_a_killed_run_saved_but_never_queued(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from audino.db.models import Job
+    from audino.jobs import queue
+    from audino.storage.blobs import BlobStore
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"clip_{i}.wav").write_bytes(tone_wav(i))
+    assert run(data_dir, str(folder), "-p", "Calls").exit_code == 0
+    settings = Settings(data_dir=data_dir)
+    database = Database(settings)
+    huey = queue.JobQueue(settings, database, BlobStore.from_settings(settings)).huey
+    try:
+        with database.session(write=False) as db:
+            ingest = sorted(db.scalars(select(Job.id).where(Job.kind == "ingest")))
+        assert len(ingest) == 2 and sorted(m.args[0] for m in huey.pending()) == ingest
+        # Killed between saving the jobs and queueing them: the jobs are in no queue, so
+        # their datapoints would say "processing" until a server restart.
+        huey.flush()
+        assert huey.pending() == []
+        again = run(data_dir, str(folder), "-p", "Calls")
+        assert again.exit_code == 0 and "2 already there" in again.output, again.output
+        assert sorted(m.args[0] for m in huey.pending()) == ingest  # queued again, once each
+    finally:
+        database.dispose()

@@ -242,3 +242,61 @@ def test_jobs_queued_before_any_queue_ran_are_run_when_one_starts(tmp_path: Path
     finally:
         job_queue.stop_consumer()
         database.dispose()
+
+
+def _lost_job(database: Database, say: str, age_seconds: float = 60) -> int:
+    """A job saved by a process killed before it reached the queue (committed, never sent)."""
+    with database.session() as db:
+        job = jobs.enqueue(db, "test.echo", {"say": say})
+        db.info.pop(jobs._PENDING)  # the process dies between the commit and the dispatch
+        job_id = job.id
+    with database.session() as db:
+        past = utcnow() - timedelta(seconds=age_seconds)
+        db.execute(update(Job).where(Job.id == job_id).values(updated_at=past))
+    return job_id
+
+
+def test_the_reaper_queues_a_job_that_was_saved_but_never_queued(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, secret_key="s")
+    database = Database(settings)
+    upgrade(database.engine)
+    storage = BlobStore(settings.resolved_storage_url, "s")
+    job_queue = queue.install(settings, database, storage)
+    job_queue.start_consumer(1)
+    try:
+        lost = _lost_job(database, "lost")
+        fresh = _lost_job(database, "fresh", age_seconds=0)  # its process may still send it
+        assert job_queue.hand_over_lost() == [lost]  # what the periodic reaper runs
+        assert _wait_done(database, lost).result == {"echo": "lost", "job": lost}
+        assert _job_status(database, fresh) == "queued"
+    finally:
+        job_queue.stop_consumer()
+        database.dispose()
+
+
+def test_a_job_waiting_in_the_queue_is_not_queued_twice(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, secret_key="s")
+    database = Database(settings)
+    upgrade(database.engine)
+    storage = BlobStore(settings.resolved_storage_url, "s")
+    job_queue = queue.install(settings, database, storage)  # no consumer: jobs wait
+    try:
+        with database.session() as db:
+            waiting = jobs.enqueue(db, "test.echo", {"say": "waiting"}).id
+        with database.session() as db:
+            past = utcnow() - timedelta(seconds=600)
+            db.execute(update(Job).where(Job.id == waiting).values(updated_at=past))
+        lost = _lost_job(database, "lost")
+        assert job_queue.pending_job_ids() == {waiting}
+        assert job_queue.hand_over_lost() == [lost]
+        assert sorted(m.args[0] for m in job_queue.huey.pending()) == [waiting, lost]
+        assert job_queue.hand_over_lost() == []
+    finally:
+        database.dispose()
+
+
+def _job_status(database: Database, job_id: int) -> str:
+    with database.session(write=False) as db:
+        job = db.get(Job, job_id)
+        assert job is not None
+        return job.status

@@ -126,8 +126,8 @@ def import_audio(
     database = open_database(settings)
     storage = BlobStore.from_settings(settings)
     # Each new datapoint's ingest job goes to the queue the server (or `audino worker`)
-    # consumes.
-    queue.install(settings, database, storage)
+    # consumes; jobs an interrupted earlier run saved but never queued go there too.
+    queue.install(settings, database, storage).hand_over_lost(older_than=0)
     with database.session(write=False) as db:
         found = find_project(db, project)
         if found is None:

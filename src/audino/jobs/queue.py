@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("audino.jobs")
 REAP_EVERY_MINUTES = 1
+# A job saved but in no queue this long was lost by a process that died between saving it
+# and queueing it (a killed `audino import`); queueing it twice is harmless (a run claims it).
+LOST_AFTER_SECONDS = 30.0
+RUN_JOB = "audino.run_job"
 
 
 def _make_huey(url: str, name: str) -> Huey:
@@ -51,7 +55,7 @@ class JobQueue:
         self.huey = _make_huey(settings.resolved_queue_url, settings.queue_name)
         self._consumer: Any = None
 
-        @self.huey.task(name="audino.run_job")
+        @self.huey.task(name=RUN_JOB)
         def run(job_id: int) -> None:
             outcome = run_job(job_id, database=database, storage=storage, settings=settings)
             log.info("job %s: %s", job_id, outcome)
@@ -63,6 +67,7 @@ class JobQueue:
             @self.huey.periodic_task(crontab(minute=f"*/{REAP_EVERY_MINUTES}"), name="audino.reap")
             def reap() -> None:
                 self.requeue_stale()
+                self.hand_over_lost()
 
     @property
     def immediate(self) -> bool:
@@ -80,6 +85,34 @@ class JobQueue:
         if ids:
             log.warning("queued again after their worker stopped: jobs %s", ids)
         return ids
+
+    def pending_job_ids(self) -> set[int]:
+        """The job ids waiting in the queue itself (not yet taken by a worker)."""
+        ids: set[int] = set()
+        for message in self.huey.pending():
+            if message.name == RUN_JOB and message.args:
+                ids.add(int(message.args[0]))
+        return ids
+
+    def hand_over_lost(self, older_than: float = LOST_AFTER_SECONDS) -> list[int]:
+        """Queues the jobs that wait in the database but in no queue (see LOST_AFTER_SECONDS)."""
+        from datetime import timedelta
+
+        from audino.db.models import utcnow
+        from audino.services import jobs
+
+        if self.immediate:
+            return []
+        with self.database.session(write=False) as db:
+            waiting = jobs.waiting_since_before(db, utcnow() - timedelta(seconds=older_than))
+        if not waiting:
+            return []
+        pending = self.pending_job_ids()
+        lost = [job_id for job_id in waiting if job_id not in pending]
+        if lost:
+            log.warning("queued again, saved but never queued: jobs %s", lost)
+            self.dispatch(lost)
+        return lost
 
     def hand_over_waiting(self) -> list[int]:
         """Queues every job still waiting, including any made while no queue ran (e.g. by

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, event, select, update
@@ -179,6 +179,17 @@ def requeue_stale(db: Session, *, stale_after: float) -> list[int]:
         )
         db.info.setdefault(_PENDING, []).extend(ids)
     return ids
+
+
+def waiting_since_before(db: Session, cutoff: datetime) -> list[int]:
+    """Jobs queued (or queued again) before `cutoff` that no worker has taken yet."""
+    return list(
+        db.scalars(
+            select(Job.id)
+            .where(Job.status == JobStatus.queued.value, Job.updated_at < cutoff)
+            .order_by(Job.id)
+        )
+    )
 
 
 def queued_ids(db: Session) -> list[int]:
