@@ -5,12 +5,19 @@
 
 A multi-valued label's values are joined by "|"; `attributes` holds the segment's
 attributes as JSON. Channels are 0-based, as everywhere in audino; empty cells are None.
+
+Spreadsheets run a cell that starts with = + - @, a tab or a carriage return as a formula
+(`=HYPERLINK(…)` in a transcript would be a link, or worse, when the file is opened). As
+OWASP advises, such text cells are written with a leading apostrophe, which spreadsheets
+show as text; text that already starts with apostrophes before such a character gets one
+more. Reading removes exactly one, so what was written reads back unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,13 +46,28 @@ BASE = (
 )
 
 
+# Text a spreadsheet would take for a formula, behind any apostrophes already there.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _text(value: str) -> str:
+    """Text safe to open in a spreadsheet (see the module's note on formulas)."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def _untext(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA.match(value, 1) else value
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "|".join(str(v) for v in value)
+        return _text("|".join(str(v) for v in value))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return _text(value)
     return value
 
 
@@ -54,8 +76,9 @@ def _rows(dataset: Dataset, options: ExportOptions) -> Iterator[bytes]:
     labels = [s.name for s in dataset.labels if s.scope == "segment" and s.name not in BASE]
     labels = [name for name in labels if name != view.speaker_label]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*BASE, *labels, "attributes"])
+    # CRLF (RFC 4180): a text with a lone carriage return is then quoted, not a new row.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*BASE, *map(_text, labels), "attributes"])
     for item in dataset.items:
         rec = item.recording
         name = rec.name
@@ -63,15 +86,15 @@ def _rows(dataset: Dataset, options: ExportOptions) -> Iterator[bytes]:
             values = s.values
             writer.writerow(
                 [
-                    name,
+                    _text(name),
                     f"{s.start:.6f}",
                     f"{s.end:.6f}",
                     _cell(s.channel),
                     _cell(s.low_hz),
                     _cell(s.high_hz),
-                    view.speaker(s, rec) or "",
-                    s.transcript,
-                    s.author or "",
+                    _cell(view.speaker(s, rec)),
+                    _text(s.transcript),
+                    _cell(s.author),
                     s.source,
                     _cell(s.confidence),
                     *[_cell(values.get(n)) for n in labels],
@@ -100,7 +123,7 @@ def import_(files: list[InputFile]) -> Dataset:
         first = text.split("\n", 1)[0]
         reader = csv.reader(io.StringIO(text), delimiter="\t" if "\t" in first else ",")
         try:
-            header = [h.strip() for h in next(reader)]
+            header = [_untext(h.strip()) for h in next(reader)]
         except StopIteration:
             continue
         missing = [h for h in ("recording", "start", "end") if h not in header]
@@ -114,7 +137,7 @@ def import_(files: list[InputFile]) -> Dataset:
                 k = reader.line_num
                 if not any(row):
                     continue
-                cells = dict(zip(header, row, strict=False))
+                cells = dict(zip(header, map(_untext, row), strict=False))
                 get = cells.get
                 channel = _optional(get("channel", ""), "channel", k, file.name)
                 attributes: dict[str, Any] = {}
