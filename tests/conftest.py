@@ -243,8 +243,9 @@ class Factory:
         assert r.status_code == 201, r.text
         return r.json()  # type: ignore[no-any-return]
 
-    def api_key(self, project_id: int) -> str:
-        r = self.admin.post(f"/api/projects/{project_id}/api-keys", json={"name": "test"})
+    def api_key(self, project_id: int, scope: str = "upload") -> str:
+        body = {"name": "test", "scope": scope}
+        r = self.admin.post(f"/api/projects/{project_id}/api-keys", json=body)
         assert r.status_code == 201, r.text
         return r.json()["key"]  # type: ignore[no-any-return]
 

@@ -48,8 +48,14 @@ def test_user_and_project_commands(tmp_path: Path) -> None:
     assert code == 0
     key = out.splitlines()[0]
     assert key.startswith("aud_k_")
+    code, out = run(tmp_path, "project", "api-key", "Birds", "--scope", "export")
+    assert code == 0 and out.splitlines()[0].startswith("aud_k_") and "export key" in out
+    code, out = run(tmp_path, "project", "api-key", "Birds", "--scope", "owner")
+    assert code == 2 and "owner" in out
     code, out = run(tmp_path, "project", "api-key", "Birds", "--list")
     assert "active" in out and key not in out
+    scopes = [line.split("\t")[3] for line in out.splitlines()]
+    assert scopes == ["upload", "export"]
     key_id = out.split()[0]
     code, out = run(tmp_path, "project", "api-key", "Birds", "--revoke", key_id)
     assert code == 0
@@ -124,6 +130,7 @@ def test_serve_first_start_prints_one_time_password_and_demo(tmp_path: Path) -> 
     ]
     at = [out.find(step) for step in steps]
     assert -1 not in at and at == sorted(at), out
+    assert "AUDINO_COOKIE_SECURE" not in out  # on loopback the plain cookie is expected
     demo = re.search(r"assigned to 'annotator' with password (\S+)", out)
     assert demo, out
     # Restart: nothing is created again and the passwords still work.
@@ -173,3 +180,41 @@ def test_serve_on_a_taken_port_says_so_first_and_exits(tmp_path: Path) -> None:
     assert proc.returncode == 1, out
     assert out.splitlines() == [f"Port {port} is already in use; pick another with --port."], out
     assert not (tmp_path / "data").exists()  # nothing was created before it said so
+
+
+@pytest.mark.parametrize("secure", ["false", "true"])
+def test_serve_on_a_network_address_warns_while_the_cookie_is_not_secure(
+    tmp_path: Path, secure: str
+) -> None:
+    port = _free_port()
+    proc = _serve(tmp_path, port, "--host", "0.0.0.0", env={"AUDINO_COOKIE_SECURE": secure})
+    try:
+        _wait_healthy(port, proc)
+    finally:
+        out = _stop(proc)
+    warned = "set AUDINO_COOKIE_SECURE=true" in out
+    assert warned == (secure == "false"), out
+    if warned:
+        assert "serving on 0.0.0.0, reachable from other machines" in out
+        assert out.index("Warning: serving on") < out.index("audino is serving"), out
+
+
+@pytest.mark.parametrize(
+    ("host", "warns"),
+    [
+        ("127.0.0.1", False),
+        ("127.8.0.1", False),
+        ("::1", False),
+        ("[::1]", False),
+        ("localhost", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("192.168.1.20", True),
+        ("audino.lab.example", True),
+    ],
+)
+def test_which_addresses_warn_about_the_cookie(host: str, warns: bool) -> None:
+    from audino.cli.serve import insecure_cookie_warning
+
+    assert (insecure_cookie_warning(host, cookie_secure=False) is not None) == warns
+    assert insecure_cookie_warning(host, cookie_secure=True) is None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,8 +40,15 @@ class Settings(BaseSettings):
     max_duration_hours: float = 24.0
     session_lifetime_hours: float = 24 * 14
     cookie_secure: bool = False
+    # Failed logins (services/auth.py LoginLimiter): an account from one address is locked
+    # after this many, an address alone after ten times as many; counts are forgotten after
+    # login_window_seconds without a failure or a lock.
     login_max_failures: int = 5
     login_window_seconds: int = 300
+    # Reverse proxies (IPs or CIDRs, separated by commas) whose X-Forwarded-For is believed
+    # when they are the direct peer: the client is the right-most address in it that is not
+    # one of them. Empty: the direct peer is the client and the header is ignored.
+    trusted_proxies: str = ""
     admin_username: str | None = None
     admin_password: str | None = None
     log_level: str = "info"
@@ -89,6 +97,23 @@ class Settings(BaseSettings):
     def resolved_import_roots(self) -> list[str]:
         return [root.strip() for root in self.import_roots.split(",") if root.strip()]
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        for entry in _split(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"AUDINO_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                    "(such as 10.0.0.5 or 10.0.0.0/8)."
+                ) from None
+        return value
+
+    @property
+    def resolved_trusted_proxies(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(entry, strict=False) for entry in _split(self.trusted_proxies)]
+
     @property
     def temp_dir(self) -> Path:
         return self.resolved_data_dir / "tmp"
@@ -105,6 +130,10 @@ class Settings(BaseSettings):
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 @lru_cache

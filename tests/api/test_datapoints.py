@@ -229,12 +229,19 @@ def test_non_member_sees_nothing(factory: Factory, team: dict[str, Any], as_user
     assert r.status_code == 404 and r.json()["code"] == "not_found"
 
 
-def test_annotator_cannot_read_unassigned_datapoint(
+def test_annotator_cannot_tell_an_unassigned_datapoint_from_a_missing_one(
     factory: Factory, team: dict[str, Any], as_user: Any
 ) -> None:
     ann = as_user("ann")
-    r = ann.get(f"/api/datapoints/{team['c']['id']}")
-    assert r.status_code == 403 and r.json()["code"] == "not_assigned"
+    unassigned = ann.get(f"/api/datapoints/{team['c']['id']}")
+    missing = ann.get("/api/datapoints/999999")
+    assert unassigned.status_code == missing.status_code == 404
+    assert unassigned.json()["code"] == missing.json()["code"] == "not_found"
+    assert unassigned.json()["detail"].replace(str(team["c"]["id"]), "N") == missing.json()[
+        "detail"
+    ].replace("999999", "N")
+    for path in ("audio", "segments", "peaks"):
+        assert ann.get(f"/api/datapoints/{team['c']['id']}/{path}").status_code == 404, path
     assert ann.get(f"/api/datapoints/{team['b']['id']}").status_code == 200
 
 
@@ -426,7 +433,7 @@ def test_assign_and_unassign(
     ann_id = team["ann"]["id"]
     assert factory.admin.delete(f"{url}/{ann_id}").status_code == 204
     assert factory.admin.delete(f"{url}/{ann_id}").status_code == 404
-    assert as_user("ann").get(f"/api/datapoints/{c['id']}").status_code == 403
+    assert as_user("ann").get(f"/api/datapoints/{c['id']}").status_code == 404
     with app_env.database.session(write=False) as db:
         actions = list(db.scalars(select(AuditEvent.action)))
     assert "datapoint.unassign" in actions and "datapoint.assign" in actions

@@ -71,6 +71,9 @@ def test_formats_listed_with_download_shape(app_env: AppEnv, admin: Any) -> None
     assert formats["rttm"]["can_import"] and formats["rttm"]["matches_files"]
     assert formats["csv"]["media_type"] == "text/csv" and not formats["csv"]["multi_file"]
     assert formats["kaldi"]["audio"]
+    assert formats["kaldi"]["genders"] and formats["kaldi"]["audio_root"]
+    assert formats["tedlium"]["genders"] and not formats["tedlium"]["audio_root"]
+    assert not formats["rttm"]["genders"]
 
 
 def test_text_exports(app_env: AppEnv, factory: Factory, admin: Any) -> None:
@@ -95,6 +98,14 @@ def test_kaldi_export_carries_audio(app_env: AppEnv, factory: Factory, admin: An
         wav = zf.read("wav/en_us_1.wav")
     assert wav[:4] == b"RIFF"
     assert 7.4 * 32000 < len(wav) < 7.5 * 32000  # 16 kHz mono 16-bit
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        assert zf.read("wav.scp").decode().splitlines()[0] == "de_1 wav/de_1.wav"
+    # Told where the zip will be unpacked, wav.scp paths are absolute: lhotse and Kaldi
+    # recipes then find the audio from any working directory.
+    r = get(admin, pid, format="kaldi", audio_root="/corpora/speech/")
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        scp = zf.read("wav.scp").decode().splitlines()
+    assert scp[0] == "de_1 /corpora/speech/wav/de_1.wav" and len(scp) == 3
 
 
 def test_bad_options_are_4xx(app_env: AppEnv, factory: Factory, admin: Any) -> None:
@@ -103,6 +114,8 @@ def test_bad_options_are_4xx(app_env: AppEnv, factory: Factory, admin: Any) -> N
         {"codec": "aac"},
         {"splits": "train=x"},
         {"speaker_label": "nope"},
+        {"gender_label": "nope"},
+        {"audio_root": "not/absolute"},
         {"sample_rate": 1},
         {"split_by": "day"},
     ):
@@ -152,6 +165,17 @@ def test_textgrid_zip_round_trip_through_the_api(
     assert r.json()["segments"] == 6
     rows = [line for line in get(admin, other, format="csv").text.splitlines()[1:]]
     assert len(rows) == 12  # the builder's six and the imported six, by alice
+    # A TextGrid cut short is refused, saying so, and nothing of it is imported.
+    with zipfile.ZipFile(io.BytesIO(grids)) as zf:
+        grid = zf.read(zf.namelist()[0])
+    cut = grid[: grid.rindex(b"intervals [")]
+    r = admin.post(
+        f"/api/projects/{other}/import",
+        params={"format": "textgrid", "filename": "en_us_1.TextGrid", "author": "alice"},
+        content=cut,
+    )
+    assert r.status_code == 422 and "ends early" in r.json()["detail"], r.text
+    assert len(get(admin, other, format="csv").text.splitlines()[1:]) == 12
 
 
 def test_unparseable_file_is_a_422_with_the_line(

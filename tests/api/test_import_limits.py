@@ -142,6 +142,10 @@ def test_zip_bombs_and_big_bodies_are_refused_with_flat_memory(live: Server) -> 
             assert "AUDINO_MAX_IMPORT_BYTES" in r.json()["detail"]
 
         growth = peak_rss(live) - baseline
+        print(  # the audit's figure, for the record
+            f"zip bombs and big bodies: peak RSS {baseline / MiB:.0f} MiB, "
+            f"grew {growth / MiB:.1f} MiB"
+        )
         assert growth < ALLOWED_GROWTH, f"peak memory grew by {growth / MiB:.0f} MiB"
         assert segments(client, pid) == before
         assert [p["name"] for p in client.get("/api/projects").json()] == ["Calls"]

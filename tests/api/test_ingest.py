@@ -169,7 +169,7 @@ def test_a_datapoint_from_before_ingest_is_processed_on_request(
         db.execute(update(Datapoint).where(Datapoint.id == dp["id"]).values(ingest_job_id=None))
     r = factory.admin.get(f"/api/datapoints/{dp['id']}/peaks")
     assert r.status_code == 404 and r.json()["code"] == "no_peaks"
-    assert as_user("ann").post(f"/api/datapoints/{dp['id']}/ingest").status_code == 403
+    assert as_user("ann").post(f"/api/datapoints/{dp['id']}/ingest").status_code == 404
     r = factory.admin.post(f"/api/datapoints/{dp['id']}/ingest")
     assert r.status_code == 202 and r.json()["kind"] == "ingest"
     got = factory.admin.get(f"/api/datapoints/{dp['id']}").json()

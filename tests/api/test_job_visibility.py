@@ -80,7 +80,7 @@ def test_jobs_list_and_read_follow_one_rule(app_env: AppEnv, factory: Factory) -
 def test_project_key_sees_its_project_jobs_only(app_env: AppEnv, factory: Factory) -> None:
     first = factory.project("First")
     second = factory.project("Second")
-    key = app_env.bearer(factory.api_key(first["id"]))
+    key = app_env.bearer(factory.api_key(first["id"], "manage"))
     a = _upload(key, first["id"], "a.wav")
     b = _upload(factory.admin, second["id"], "b.wav")
     assert _listed(key) == {a["ingest_job_id"]}

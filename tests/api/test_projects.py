@@ -106,7 +106,7 @@ def test_project_key_is_scoped_to_its_project(
 ) -> None:
     p1 = factory.project("One")
     p2 = factory.project("Two")
-    key = factory.api_key(p1["id"])
+    key = factory.api_key(p1["id"], "manage")
     scripted = app_env.bearer(key)
     assert [p["name"] for p in scripted.get("/api/projects").json()] == ["One"]
     assert scripted.get(f"/api/projects/{p1['id']}/labels").status_code == 200

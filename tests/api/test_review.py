@@ -171,7 +171,7 @@ def test_values_of_others_only_for_reviewers(app_env: AppEnv, team: Team) -> Non
 
 
 def test_project_key_must_name_the_user(app_env: AppEnv, team: Team, factory: Factory) -> None:
-    keyed = app_env.bearer(factory.api_key(team.project["id"]))
+    keyed = app_env.bearer(factory.api_key(team.project["id"], "manage"))
     r = keyed.post(f"/api/datapoints/{team.dp}/complete")
     assert r.status_code == 403 and r.json()["code"] == "user_required"
     r = keyed.post(f"/api/datapoints/{team.dp}/complete", json={"user_id": team.ann_id})
@@ -184,4 +184,4 @@ def test_unassigned_annotator_is_refused(app_env: AppEnv, team: Team, factory: F
     carl = app_env.login("carl")
     for path in ("review", "complete", "reopen"):
         body = {"marked": True} if path == "review" else {}
-        assert carl.post(f"/api/datapoints/{team.dp}/{path}", json=body).status_code == 403
+        assert carl.post(f"/api/datapoints/{team.dp}/{path}", json=body).status_code == 404

@@ -28,7 +28,7 @@ def test_own_password_change_revokes_personal_tokens(app_env: AppEnv, factory: F
     project = factory.project("Keys", carol="manager")
     carol = app_env.login("carol")
     token = _token(carol)
-    project_key = factory.api_key(project["id"])
+    project_key = factory.api_key(project["id"], "export")
     dans = _token(app_env.login("dan"))
     assert _works(app_env, token)
 

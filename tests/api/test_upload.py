@@ -395,7 +395,7 @@ def test_non_member_cannot_upload(factory: Factory, as_user: Any) -> None:
 
 def test_project_key_uploads_only_to_its_project(app_env: AppEnv, factory: Factory) -> None:
     own, other = factory.project("Own"), factory.project("Other")
-    client = app_env.bearer(factory.api_key(own["id"]))
+    client = app_env.bearer(factory.api_key(own["id"], "manage"))
     r = upload(client, own["id"], WAV)
     assert r.status_code == 201, r.text
     assert upload(client, other["id"], WAV).status_code == 404

@@ -1,16 +1,22 @@
 """Reads an exported corpus with lhotse's own loaders and prints what it found as JSON.
 
 Run by tests/formats/test_lhotse_readers.py in a separate environment that has lhotse
-(and its CPU-only torch): `python lhotse_read.py FORMAT DIR`. Prints one JSON object:
-`{"supervisions": [{id, recording_id, text, speaker, start, duration, words}],
-"recordings": {id: duration}}`; `words` ([symbol, start, duration, score]) are a CTM's
-word alignments (format `kaldi+ctm`: a Kaldi data dir with its `words.ctm`).
+(and its CPU-only torch): `python lhotse_read.py FORMAT DIR [--no-audio]`. Prints one
+JSON object: `{"supervisions": [{id, recording_id, text, speaker, gender, start, duration,
+words}], "recordings": {id: duration}, "samples": {id: samples loaded}, "parts": {part:
+supervisions}}`; `words` ([symbol, start, duration, score]) are a CTM's word alignments
+(format `kaldi+ctm`: a Kaldi data dir with its `words.ctm`). Every reader runs from an
+empty working directory, so relative paths in the export's files fail as they would for
+a user elsewhere; `samples` is what loading each recording's audio gave (Kaldi: through
+wav.scp), unless `--no-audio` (an export without audio). SPHERE audio (TED-LIUM) is read
+through sph2pipe, or bin/sph2pipe where it is not installed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +26,6 @@ from typing import Any
 def kaldi(root: Path) -> tuple[Any, Any]:
     from lhotse.kaldi import load_kaldi_data_dir
 
-    os.chdir(root)  # wav.scp paths are relative to the data dir
     recordings, supervisions, _ = load_kaldi_data_dir(root, sampling_rate=16000)
     return recordings, supervisions
 
@@ -35,16 +40,37 @@ def librispeech(root: Path) -> tuple[Any, Any]:
     from lhotse.recipes import prepare_librispeech
 
     parts = prepare_librispeech(root, dataset_parts="auto")
-    return _merged(parts.values())
+    return _merged(parts)
+
+
+def librivox(root: Path) -> tuple[Any, Any]:
+    """`prepare_libritts` on the subsets written (its default asks for all seven)."""
+    from lhotse.recipes import prepare_libritts
+
+    parts = sorted(p.name for p in root.iterdir() if p.is_dir())
+    return _merged(prepare_libritts(root, dataset_parts=parts))
 
 
 def commonvoice(root: Path) -> tuple[Any, Any]:
+    """Each language's validated.tsv."""
     from lhotse.recipes import prepare_commonvoice
 
     languages = sorted(p.name for p in root.iterdir() if (p / "validated.tsv").is_file())
     with tempfile.TemporaryDirectory() as out:
         found = prepare_commonvoice(root, out, languages=languages, splits=["validated"])
     return _merged(parts["validated"] for parts in found.values())
+
+
+def commonvoice_default(root: Path) -> tuple[Any, Any]:
+    """`prepare_commonvoice` as its docs call it: train, dev and test of each language."""
+    from lhotse.recipes import prepare_commonvoice
+
+    languages = sorted(p.name for p in root.iterdir() if (p / "validated.tsv").is_file())
+    with tempfile.TemporaryDirectory() as out:
+        found = prepare_commonvoice(root, out, languages=languages)
+    return _merged(
+        {f"{lang}/{split}": part for lang, parts in found.items() for split, part in parts.items()}
+    )
 
 
 def vctk(root: Path) -> tuple[Any, Any]:
@@ -55,29 +81,43 @@ def vctk(root: Path) -> tuple[Any, Any]:
 
 
 def tedlium(root: Path) -> tuple[Any, Any]:
-    # prepare_tedlium wants TED-LIUM 3's legacy/<split>/sph/ folders; its STM parser and
-    # Recording.from_file are what read the files.
-    from lhotse import RecordingSet, SupervisionSet
-    from lhotse.recipes.tedlium import _parse_stm_file
+    """`prepare_tedlium` on the legacy/<split>/ folders the export wrote (all three, its
+    default, when the export has train, dev and test)."""
+    from lhotse.recipes import prepare_tedlium
 
-    recordings, supervisions = [], []
-    for split in sorted(p for p in root.iterdir() if p.is_dir()):
-        recordings.extend(RecordingSet.from_dir(split / "wav", "*.wav"))
-        for stm in sorted((split / "stm").glob("*.stm")):
-            supervisions.extend(_parse_stm_file(stm))
-    return RecordingSet.from_recordings(recordings), SupervisionSet.from_segments(supervisions)
+    written = sorted(p.name for p in (root / "legacy").iterdir() if p.is_dir())
+    if written == ["dev", "test", "train"]:
+        return _merged(prepare_tedlium(root))
+    return _merged(prepare_tedlium(root, dataset_parts=written))
+
+
+def _sph2pipe() -> None:
+    """lhotse reads SPHERE through the sph2pipe binary; without it (`lhotse
+    install-sph2pipe` needs the network), bin/sph2pipe answers with libsndfile."""
+    if shutil.which("sph2pipe") is None:
+        here = Path(__file__).resolve().parent / "bin"
+        python = Path(sys.executable).parent  # bin/sph2pipe runs on this python3
+        os.environ["PATH"] = os.pathsep.join([str(here), str(python), os.environ["PATH"]])
 
 
 def voxceleb(root: Path) -> tuple[Any, Any]:
     # prepare_voxceleb also downloads the trials list; its VoxCeleb1 reader runs offline.
     from lhotse.recipes.voxceleb import _prepare_voxceleb_v1
 
-    return _merged(_prepare_voxceleb_v1(root, num_jobs=1).values())
+    return _merged(_prepare_voxceleb_v1(root, num_jobs=1))
+
+
+PARTS: dict[str, int] = {}  # part -> supervisions, when a recipe names its parts
 
 
 def _merged(parts: Any) -> tuple[Any, Any]:
+    """One recording and supervision set from a recipe's parts (a dict of them: their
+    sizes are kept in PARTS)."""
     from lhotse import RecordingSet, SupervisionSet
 
+    if isinstance(parts, dict):
+        PARTS.update({name: len(part["supervisions"]) for name, part in parts.items()})
+        parts = parts.values()
     recordings, supervisions = [], []
     for part in parts:
         recordings.extend(part["recordings"])
@@ -89,7 +129,9 @@ READERS = {
     "kaldi": kaldi,
     "kaldi+ctm": kaldi_ctm,
     "librispeech": librispeech,
+    "librivox": librivox,
     "commonvoice": commonvoice,
+    "commonvoice:default": commonvoice_default,
     "vctk": vctk,
     "tedlium": tedlium,
     "voxceleb": voxceleb,
@@ -98,15 +140,23 @@ READERS = {
 
 def main() -> None:
     name, root = sys.argv[1], Path(sys.argv[2]).resolve()
-    recordings, supervisions = READERS[name](root)
+    audio = "--no-audio" not in sys.argv[3:]
+    _sph2pipe()
+    with tempfile.TemporaryDirectory() as elsewhere:
+        os.chdir(elsewhere)  # not the export's folder: its paths must work from anywhere
+        recordings, supervisions = READERS[name](root)
+        samples = {r.id: int(r.load_audio().shape[-1]) for r in recordings if audio}
     out = {
         "recordings": {r.id: r.duration for r in recordings},
+        "samples": samples,
+        "parts": PARTS,
         "supervisions": [
             {
                 "id": s.id,
                 "recording_id": s.recording_id,
                 "text": s.text,
                 "speaker": s.speaker,
+                "gender": s.gender,
                 "start": s.start,
                 "duration": s.duration,
                 "words": [

@@ -187,7 +187,7 @@ def test_kaldi_and_nemo_with_whole_recordings(tmp_path: Path) -> None:
         ("voxceleb", "wav/*/*/*.wav", 16000),
         ("voxpopuli", "transcribed_data/*/*/*.ogg", 48000),
         ("librivox", "*/*/*/*.wav", 24000),
-        ("tedlium", "train/wav/*.wav", 16000),
+        ("tedlium", "legacy/train/sph/*.sph", 16000),
     ],
 )
 def test_other_corpora_write_clips_and_tables(
@@ -204,7 +204,8 @@ def test_other_corpora_write_clips_and_tables(
         assert text.read_text().strip() in {t for t, _ in all_segments()}
         assert (root / "speaker-info.txt").read_text().startswith("ID  AGE  GENDER")
     if name == "tedlium":
-        stm = (root / "train/stm" / clips[0].with_suffix(".stm").name).read_text().splitlines()
+        stm = (root / "legacy/train/stm" / clips[0].with_suffix(".stm").name).read_text()
+        stm = stm.splitlines()
         assert stm[0].endswith("ignore_time_segment_in_scoring") and "<o,f0," in stm[1]
     if name == "voxpopuli":
         table = next(root.glob("transcribed_data/*/asr_train.tsv")).read_text().splitlines()

@@ -233,8 +233,9 @@ def test_label_formats_round_trip_labels_and_boxes(name: str) -> None:
     segs = sorted(s.start for item in back.items for s in item.segments)
     assert len(segs) == 6
     first = next(iter(back.items)).segments[0]
-    # Audacity's labels come back under their own name (see test_audacity.py).
-    assert first.values["kind" if name == "audacity" else "label"] == "bird"
+    # Audacity's and Raven's labels come back under their own name (see test_audacity.py,
+    # test_raven.py).
+    assert first.values["label" if name == "prodigy" else "kind"] == "bird"
     if name != "prodigy":
         assert (first.low_hz, first.high_hz) == (200.0, 4000.0)
 
@@ -252,7 +253,7 @@ def test_raven_layout_and_views_deduplicated() -> None:
         "End Time (s)",
         "Low Freq (Hz)",
         "High Freq (Hz)",
-        "Annotation",
+        "kind",
     ]
     waveform = lines[1].replace("Spectrogram 1", "Waveform 1")
     data = "\n".join([lines[0], lines[1], waveform, *lines[2:]]).encode()

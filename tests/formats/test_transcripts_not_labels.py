@@ -60,7 +60,9 @@ UNTRANSCRIBED = sum(1 for item in DATA.items for s in item.segments if not s.tra
 
 def export(name: str, root: Path, *, clips: bool = False) -> dict[str, Any]:
     """Writes the export into `root`; returns its report file (empty when none)."""
-    options = ExportOptions(clips=local_clips if clips else None)
+    options = ExportOptions(
+        clips=local_clips if clips else None, audio_root=str(root) if clips else None
+    )
     write_tree(registry.get(name).output_files(DATA, options), root)
     report = root / REPORT_FILE
     return orjson.loads(report.read_bytes()) if report.is_file() else {}

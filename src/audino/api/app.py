@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from audino import __version__
-from audino.api import errors, web
+from audino.api import errors, openapi, web
 from audino.api.routes import (
     assignments,
     audio,
@@ -23,6 +25,8 @@ from audino.api.routes import (
     labels,
     peaks,
     projects,
+    quality,
+    reviews,
     segments,
     users,
     windows,
@@ -33,6 +37,11 @@ from audino.db.engine import Database
 from audino.jobs import queue
 from audino.services.auth import LoginLimiter
 from audino.storage.blobs import BlobStore
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
@@ -68,6 +77,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         settings.login_max_failures, settings.login_window_seconds
     )
     errors.install(app)
+    openapi.install(app)  # every error answer in the schema, in our body
     # The busiest routes first: each request is matched against the routes in order.
     for module in (
         segments,
@@ -84,10 +94,12 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         compat,
         bulk,
         windows,
+        reviews,
+        quality,
     ):
         app.include_router(module.router)
 
-    @app.get("/api/health", tags=["meta"])
+    @app.get("/api/health", tags=["meta"], response_model=HealthOut)
     def health() -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
 

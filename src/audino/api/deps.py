@@ -198,8 +198,11 @@ def datapoint_access(need: Can) -> Callable[..., DatapointAccess]:
 ProjectReader = Annotated[ProjectAccess, Depends(project_access(Can.read))]
 ProjectManager = Annotated[ProjectAccess, Depends(project_access(Can.manage))]
 ProjectReviewer = Annotated[ProjectAccess, Depends(project_access(Can.review))]
+ProjectUploader = Annotated[ProjectAccess, Depends(project_access(Can.upload))]
+ProjectExporter = Annotated[ProjectAccess, Depends(project_access(Can.export))]
 DatapointReader = Annotated[DatapointAccess, Depends(datapoint_access(Can.read))]
 DatapointAnnotator = Annotated[DatapointAccess, Depends(datapoint_access(Can.annotate))]
+DatapointReviewer = Annotated[DatapointAccess, Depends(datapoint_access(Can.review))]
 DatapointManager = Annotated[DatapointAccess, Depends(datapoint_access(Can.manage))]
 
 

@@ -1,7 +1,8 @@
 """Every error leaves the API as JSON `{"detail": str, "code": str}` — never a bare 500.
 
 Request validation errors are sentences a person understands ("Give a name.", "The limit
-must be at most 500."), with the machine-readable list beside them in `errors`.
+must be at most 500."), with the machine-readable list beside them in `errors`. `ErrorOut` is
+that body as the OpenAPI schema shows it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -32,6 +35,39 @@ _STATUS_CODES = {
     422: "validation_error",
     429: "too_many_requests",
 }
+
+
+class FieldError(BaseModel):
+    """One problem with one part of the request."""
+
+    loc: list[str] = Field(description='Where it is, e.g. ["body", "name"].')
+    field: str = Field(description="Where it is, in words.")
+    type: str = Field(description="What is wrong, for programs (pydantic's error type).")
+    msg: str = Field(description="What is wrong, as a sentence.")
+
+
+def _optional_fields(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)  # left out when they do not apply, never null
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer; some errors add fields of their own (a conflict's
+    `usage`, an upload's `limit`, a failed batch's `results`)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_optional_fields)
+
+    detail: str = Field(description="What went wrong and what to do, as a sentence.")
+    code: str = Field(description="What went wrong, for programs: not_found, conflict, ….")
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        default=None, description="validation_error: each problem with the request."
+    )
+    current: dict[str, Any] | SkipJsonSchema[None] = Field(
+        default=None, description="A stale version (409): the record as it is now."
+    )
+    retry_after: int | SkipJsonSchema[None] = Field(
+        default=None, description="too_many_requests: seconds to wait before trying again."
+    )
 
 
 def error_response(status: int, detail: str, code: str, **extra: Any) -> JSONResponse:

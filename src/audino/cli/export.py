@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from audino.cli.common import DataDir, fail, find_project, load_settings, open_database
+
+if TYPE_CHECKING:
+    from audino.formats.report import ExportReport
 
 
 def export_project(
@@ -29,12 +32,20 @@ def export_project(
         str | None,
         typer.Option(
             help="Only datapoints that are todo, in_progress, done, review (marked for review) "
-            "or reviewed (completed by a reviewer or manager)."
+            "or reviewed (a reviewer accepted someone's work on it, or a reviewer or manager "
+            "completed it)."
         ),
     ] = None,
     author: Annotated[str | None, typer.Option(help="Only this user's annotations.")] = None,
     speaker_label: Annotated[
         str | None, typer.Option(help="The label whose values name speakers (default: speaker).")
+    ] = None,
+    gender_label: Annotated[
+        str | None,
+        typer.Option(
+            help="The label whose values are speakers' genders: female/f/woman, male/m/man "
+            "(default: a label named gender or sex)."
+        ),
     ] = None,
     splits: Annotated[
         str | None, typer.Option(help="Splits by ratio, e.g. train=0.8,dev=0.1,test=0.1.")
@@ -46,6 +57,13 @@ def export_project(
     channels: Annotated[int | None, typer.Option(help="Audio channels.")] = None,
     codec: Annotated[str | None, typer.Option(help="Audio codec: flac, wav, mp3, ogg.")] = None,
     locale: Annotated[str | None, typer.Option(help="Language code for corpus layouts.")] = None,
+    audio_root: Annotated[
+        str | None,
+        typer.Option(
+            help="Absolute folder the export will be unpacked into: Kaldi's wav.scp paths "
+            "start there (default: the output folder; relative paths in a zip)."
+        ),
+    ] = None,
     one_annotator: Annotated[
         bool,
         typer.Option("--one-annotator", help="Keep one annotator's segments per datapoint."),
@@ -68,27 +86,33 @@ def export_project(
     if not project:
         fail("Name the project to export (or use --list-formats).")
         return
-    from audino.formats.options import ExportOptions, parse_splits
+    from audino.formats.report import ExportReport
     from audino.services.errors import AudinoError
     from audino.services.exports import dataset as exports
+    from audino.services.exports.options import options_from
     from audino.storage.blobs import BlobStore
 
+    # The API's own conversion, so every option means the same from both.
+    chosen = {
+        "speaker_label": speaker_label,
+        "gender_label": gender_label,
+        "splits": splits,
+        "split_by": split_by,
+        "sample_rate": sample_rate,
+        "channels": channels,
+        "codec": codec,
+        "locale": locale,
+        "audio_root": audio_root,
+        "one_annotator": one_annotator,
+    }
+    try:
+        options = options_from(chosen)
+    except AudinoError as exc:
+        fail(exc.detail)
+        return
     settings = load_settings(data_dir)
     database = open_database(settings)
     storage = BlobStore.from_settings(settings)
-    try:
-        options = ExportOptions(
-            speaker_label=speaker_label,
-            splits=parse_splits(splits),
-            split_by=split_by,
-            sample_rate=sample_rate,
-            channels=channels,
-            codec=codec,
-            locale=locale,
-        )
-    except ValueError as exc:
-        fail(str(exc))
-        return
     try:
         with database.session(write=False) as db:
             found = find_project(db, project)
@@ -103,6 +127,7 @@ def export_project(
         fail(exc.detail)
         return
     fmt = plan.format
+    report = ExportReport()
     to_folder = (
         fmt.files
         and not fmt.single_file
@@ -112,19 +137,28 @@ def export_project(
     with typer.progressbar(length=total, label="Exporting", file=sys.stderr, show_pos=True) as bar:
         if to_folder:
             count = exports.write_export(
-                database, plan, Path(str(output)), storage=storage, progress=bar.update
+                database,
+                plan,
+                Path(str(output)),
+                storage=storage,
+                progress=bar.update,
+                report=report,
             )
             typer.echo(
                 f"Exported {plan.project_name!r} as {fmt.name}: {count} files in {output}.",
                 err=True,
             )
+            _say(report)
             return
-        chunks = exports.stream_export(database, plan, storage=storage, progress=bar.update)
+        chunks = exports.stream_export(
+            database, plan, storage=storage, progress=bar.update, report=report
+        )
         if output == "-":
             stream = typer.get_binary_stream("stdout")
             for chunk in chunks:
                 stream.write(chunk)
             stream.flush()
+            _say(report)
             return
         target = Path(output or plan.filename)
         partial = target.with_name(target.name + ".partial")
@@ -136,3 +170,11 @@ def export_project(
         finally:
             partial.unlink(missing_ok=True)
     typer.echo(f"Exported {plan.project_name!r} as {fmt.name} to {target}.", err=True)
+    _say(report)
+
+
+def _say(report: ExportReport) -> None:
+    """What the format could not carry, on stderr: the only place a single-file format
+    (CTM, CSV, …) can report it."""
+    for line in report.summary():
+        typer.echo(f"Not carried: {line}.", err=True)

@@ -1,7 +1,8 @@
-"""`audino project`: create projects and issue their upload keys."""
+"""`audino project`: create projects and issue their API keys."""
 
 from __future__ import annotations
 
+import enum
 from typing import Annotated
 
 import typer
@@ -9,6 +10,13 @@ import typer
 from audino.cli.common import DataDir, fail, load_settings, open_database
 
 app = typer.Typer(help="Manage projects.", no_args_is_help=True)
+
+
+class KeyScope(enum.StrEnum):
+    # The values of db.models.ApiKeyScope, kept here so the CLI starts without the models.
+    upload = "upload"
+    export = "export"
+    manage = "manage"
 
 
 @app.command("create")
@@ -36,10 +44,17 @@ def project_api_key(
     label: Annotated[str, typer.Option("--name", help="A name to recognise the key by.")] = "cli",
     revoke: Annotated[int | None, typer.Option(help="Revoke the key with this id.")] = None,
     list_keys: Annotated[bool, typer.Option("--list", help="List the project's keys.")] = False,
+    scope: Annotated[
+        KeyScope,
+        typer.Option(
+            help="upload: add audio only; export: read everything and export; "
+            "manage: everything a project manager may do."
+        ),
+    ] = KeyScope.upload,
     data_dir: DataDir = None,
 ) -> None:
-    """Issue an upload key for project NAME (printed once), or list/revoke keys."""
-    from audino.db.models import ApiKeyKind
+    """Issue a key for project NAME (printed once; upload-only by default), or list/revoke."""
+    from audino.db.models import ApiKeyKind, ApiKeyScope
     from audino.services import auth, projects
     from audino.services.errors import AudinoError
 
@@ -53,16 +68,23 @@ def project_api_key(
             if list_keys:
                 for k in auth.list_api_keys(db, project_id=project.id):
                     state = "revoked" if k.revoked_at else "active"
-                    typer.echo(f"{k.id}\t{k.prefix}…\t{k.name}\t{state}")
+                    typer.echo(f"{k.id}\t{k.prefix}…\t{k.name}\t{k.scope}\t{state}")
                 return
             if revoke is not None:
                 auth.revoke_api_key(db, revoke, project_id=project.id)
                 typer.echo(f"Revoked key {revoke}.")
                 return
             new = auth.issue_api_key(
-                db, kind=ApiKeyKind.project, name=label, created_by_id=None, project_id=project.id
+                db,
+                kind=ApiKeyKind.project,
+                name=label,
+                created_by_id=None,
+                project_id=project.id,
+                scope=ApiKeyScope(scope.value),
             )
             typer.echo(new.key)
-            typer.secho(f"(key id {new.row.id}; shown only now — store it safely)", err=True)
+            typer.secho(
+                f"({scope.value} key, id {new.row.id}; shown only now — store it safely)", err=True
+            )
     except AudinoError as exc:
         fail(exc.detail)

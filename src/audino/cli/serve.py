@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import ipaddress
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -34,6 +35,24 @@ def _listen(host: str, port: int) -> socket.socket:
 def _step(message: str) -> None:
     """What a slow first start is doing, before it goes quiet."""
     typer.secho(message, dim=True)
+
+
+def insecure_cookie_warning(host: str, cookie_secure: bool) -> str | None:
+    """What to say when others can reach the server and its login cookie may travel in clear."""
+    if cookie_secure:
+        return None
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return None
+    return (
+        f"Warning: serving on {host}, reachable from other machines, while the login cookie "
+        "is sent without Secure (over plain HTTP too). Put audino behind HTTPS and set "
+        "AUDINO_COOKIE_SECURE=true; without HTTPS, passwords and sessions cross the network "
+        "readable."
+    )
 
 
 @ctrl_c_stops
@@ -73,6 +92,9 @@ def serve(
             )
         else:
             typer.echo(f"Created the first administrator {first.username!r}.")
+    warning = insecure_cookie_warning(host, settings.cookie_secure)
+    if warning:
+        typer.secho(warning, fg=typer.colors.YELLOW, err=True)
     application = create_app(settings, database)  # first: it sets up the job queue
     if demo:
         from audino.services import projects

@@ -93,6 +93,13 @@ class AssignmentStatus(enum.StrEnum):
     done = "done"
 
 
+class ReviewStatus(enum.StrEnum):
+    """A reviewer's verdict on a user's submitted work (None: not reviewed since submitted)."""
+
+    accepted = "accepted"
+    rejected = "rejected"
+
+
 class SegmentSource(enum.StrEnum):
     human = "human"
     model = "model"
@@ -108,6 +115,14 @@ class IngestStatus(enum.StrEnum):
 class ApiKeyKind(enum.StrEnum):
     personal = "personal"
     project = "project"
+
+
+class ApiKeyScope(enum.StrEnum):
+    """What a project key may do: add audio, read and export, or everything a manager does."""
+
+    upload = "upload"
+    export = "export"
+    manage = "manage"
 
 
 class User(Base):
@@ -155,9 +170,29 @@ class ApiKey(Base):
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Project keys only (personal tokens act as their user): an ApiKeyScope value.
+    scope: Mapped[str | None] = mapped_column(String(16), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LoginFailure(Base):
+    """Failed logins counted under one throttle key, shared by every process on the database.
+
+    Times are Unix seconds from the limiter's clock (services/auth.py); the key is a hash,
+    so neither usernames (passwords typed into that field) nor addresses are kept.
+    """
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Logins under this key are refused before their password is checked until then; 0: not.
+    locked_until: Mapped[float] = mapped_column(Double, default=0.0)
+    # From then on the count is forgotten and the row may be pruned.
+    expires_at: Mapped[float] = mapped_column(Double, index=True)
+    updated_at: Mapped[float] = mapped_column(Double)
 
 
 class Project(Base):
@@ -271,6 +306,10 @@ class Datapoint(Base):
     ingest_status: Mapped[str] = mapped_column(String(16), default=IngestStatus.ready.value)
     ingest_error: Mapped[str | None] = mapped_column(Text, default=None)
     ingest_job_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # A gold item: this user's segments on it are the reference annotators are scored on.
+    gold_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -300,6 +339,8 @@ class Assignment(Base):
     __table_args__ = (
         UniqueConstraint("datapoint_id", "user_id"),
         Index("ix_assignments_user_status_datapoint", "user_id", "status", "datapoint_id"),
+        # The review queue: submitted work not yet reviewed, oldest first.
+        Index("ix_assignments_review_queue", "status", "review_status", "completed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -313,8 +354,16 @@ class Assignment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A ReviewStatus value; cleared when the user submits (completes) the work again.
+    review_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Seconds the user spent working on the item in the editor, idle time left out.
+    active_seconds: Mapped[float] = mapped_column(Double, default=0.0)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
 
 
 class Segment(Base):
@@ -385,15 +434,52 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class Comment(Base):
+    """A note on an item or one of its segments: threaded, resolvable, mentioning members."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_datapoint_resolved", "datapoint_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    datapoint_id: Mapped[int] = mapped_column(ForeignKey("datapoints.id", ondelete="CASCADE"))
+    # A comment on a segment; kept (on the item) when the segment is deleted.
+    segment_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True, default=None
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The annotator whose work it is about (a rejection names them), when there is one.
+    about_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="comment")  # comment | rejection
+    body: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[int]] = mapped_column(JSON, default=list)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity_type", "entity_id"),
+        Index("ix_audit_events_datapoint", "datapoint_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
+    # The item an event is about (segments, assignments, comments), for its history.
+    datapoint_id: Mapped[int | None] = mapped_column(Integer, default=None)
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))

@@ -111,6 +111,7 @@ FORMAT = register(
         media_type="text/tab-separated-values",
         extension=".tsv",
         matches_files=True,
+        genders=True,
         files=True,
         clips=True,
     )

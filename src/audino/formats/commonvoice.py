@@ -1,14 +1,20 @@
 """Common Voice layout (one MP3 per segment), as lhotse's Common Voice recipe and
 Hugging Face's loaders read it.
 
-    <locale>/validated.tsv, and train.tsv/dev.tsv/test.tsv when split: tab-separated,
-        header `client_id path sentence up_votes down_votes age gender accents variant
-        locale segment`, no quoting
+    <locale>/validated.tsv, train.tsv, dev.tsv, test.tsv (and any other split named):
+        tab-separated, header `client_id path sentence up_votes down_votes age gender
+        accents variant locale segment`, no quoting
     <locale>/clips/common_voice_<locale>_<N>.mp3   48 kHz mono
     <locale>/clip_durations.tsv   `clip  duration[ms]`
 
-`client_id` is a hash of the speaker; the locale comes from the options, else the
-segment's or recording's `locale`/`language`, else "und".
+Every locale has all of validated, train, dev and test, as Common Voice ships them, a
+split without clips as its header alone; an export without splits puts every clip in
+train. lhotse's `prepare_commonvoice` reads train, dev and test by default and asserts
+that each holds a clip: split the export so every locale gets some of each, or name the
+splits to read (`splits=["validated"]`).
+
+`client_id` is a hash of the speaker (of the audio when nobody is named); the locale
+comes from the options, else the segment's or recording's `locale`/`language`, else "und".
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from audino.formats.registry import Format, register
 
 NAME = "commonvoice"
 AUDIO = AudioSpec(48000, 1, "mp3")
+TABLES = ("validated", "train", "dev", "test")  # written for every locale
 COLUMNS = [
     "client_id",
     "path",
@@ -55,7 +62,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     tables: dict[str, dict[str, list[str]]] = {}  # locale -> table -> rows
     durations: dict[str, list[str]] = {}
     n = 0
-    for rec, utts in utterances(dataset, options, view, "", transcribed=True):
+    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
         paths = []
         for utt in utts:
             n += 1
@@ -77,10 +84,9 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
                 "",
             ]
             line = "\t".join(cell(v) if i != 2 else v for i, v in enumerate(row))
-            by_table = tables.setdefault(locale, {})
-            by_table.setdefault("validated", []).append(line)
-            if utt.split:
-                by_table.setdefault(utt.split, []).append(line)
+            by_table = tables.setdefault(locale, {name: [] for name in TABLES})
+            by_table["validated"].append(line)
+            by_table.setdefault(utt.split, []).append(line)
             durations.setdefault(locale, []).append(f"{clip}\t{round(utt.duration * 1000)}")
         yield from clips(options, spec, rec, utts, paths)
     header = "\t".join(COLUMNS)
@@ -97,6 +103,7 @@ FORMAT = register(
         "train/dev/test.tsv per locale, clip_durations.tsv.",
         export=export,
         speakers=True,
+        genders=True,
         splits=True,
         locale=True,
         files=True,

@@ -14,6 +14,7 @@ from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection, file_safe
 from audino.formats.records import Dataset, Recording, SegmentRecord
 from audino.formats.report import NO_TRANSCRIPT
+from audino.formats.splits import speaker_key
 
 ATTRIBUTES = ("gender", "age", "accent", "locale", "emotion", "language")
 
@@ -23,16 +24,21 @@ class Utterance:
     recording: Recording
     segment: SegmentRecord
     speaker: str | None  # as annotated (None: nobody named)
-    speaker_key: str  # the speaker, else the recording: never spans splits
+    speaker_key: str  # the speaker, else the recording's audio (formats.splits)
     split: str
     text: str
+    gender_value: str | None = None  # as annotated (see Projection.gender_value)
+    sex: str | None = None  # "f" or "m", when the format asked (utterances' `genders`)
 
     @property
     def duration(self) -> float:
         return self.segment.end - self.segment.start
 
     def attribute(self, name: str) -> Any:
-        """A segment attribute, else a segment label of that name, else recording metadata."""
+        """A segment attribute, else a segment label of that name, else recording metadata;
+        the gender is the export's (its `gender_label`)."""
+        if name == "gender":
+            return self.gender_value
         seg = self.segment
         for source in (seg.attributes, seg.values, self.recording.metadata):
             value = source.get(name)
@@ -41,8 +47,8 @@ class Utterance:
         return None
 
     def gender(self) -> str:
-        value = str(self.attribute("gender") or "").lower()
-        return {"m": "male", "f": "female"}.get(value[:1], "") if value else ""
+        """ "female", "male", or "" (unknown, or not asked for)."""
+        return {"m": "male", "f": "female"}.get(self.sex or "", "")
 
 
 class Numbering:
@@ -62,9 +68,12 @@ def utterances(
     default_split: str,
     *,
     transcribed: bool = False,
+    genders: bool = False,
 ) -> Iterator[tuple[Recording, list[Utterance]]]:
     """Each recording with its utterances; with `transcribed` (a corpus of transcripts),
-    segments without a transcript are left out and counted in the export's report."""
+    segments without a transcript are left out and counted in the export's report; with
+    `genders` (a format that knows only male and female), genders are mapped to m/f and
+    other values counted as left out."""
     report = options.counts
     for item in dataset.items:
         rec = item.recording
@@ -77,11 +86,11 @@ def utterances(
                 report.skip(NO_TRANSCRIPT)
                 continue
             speaker = view.speaker(seg, rec)
-            key = speaker if speaker is not None else f"rec-{rec.id or rec.name}"
-            split_key = key if options.split_by == "speaker" else f"rec-{rec.id or rec.name}"
-            out.append(
-                Utterance(rec, seg, speaker, key, options.split_of(split_key, default_split), text)
-            )
+            key = speaker_key(speaker, rec)
+            gender = view.gender_value(seg, rec)
+            sex = view.gender_code(gender) if genders else None
+            split = view.split_of(rec, seg, default_split)
+            out.append(Utterance(rec, seg, speaker, key, split, text, gender, sex))
         yield rec, out
 
 

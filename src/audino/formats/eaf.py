@@ -8,7 +8,9 @@
 
 Overlapping segments of one speaker go to a tier "<speaker> (2)", as ELAN tiers may not
 overlap. Import takes the recording's name from the media descriptor, else the file name;
-label tiers add their values to the segments of their speaker's tier.
+label tiers add their values to the segments of their speaker's tier. A dependent tier
+(PARENT_REF: a translation, gloss or word tier) is no speaker: its values go to the label
+named by its linguistic type, on the segment of its root tier that they fall within.
 """
 
 from __future__ import annotations
@@ -122,6 +124,15 @@ def _media_name(eaf: Any, fallback: str) -> str:
     return fallback
 
 
+def _root(tier: str, parent: dict[str, Any]) -> str:
+    """The independent tier a dependent one hangs from (its speaker)."""
+    seen = {tier}
+    while parent.get(tier) and parent[tier] not in seen:
+        tier = str(parent[tier])
+        seen.add(tier)
+    return tier
+
+
 def import_(files: list[InputFile]) -> Dataset:
     out = Annotations()
     for file in files:
@@ -130,8 +141,10 @@ def import_(files: list[InputFile]) -> Dataset:
         eaf = _read(file)
         recording = _media_name(eaf, file.stem)
         out.recording(recording)
-        reader = TierReader(str(tier) for tier in eaf.get_tier_names())
-        for tier in eaf.get_tier_names():
+        names = [str(tier) for tier in eaf.get_tier_names()]
+        parent = {name: eaf.tiers[name][2].get("PARENT_REF") for name in names}
+        reader = TierReader(name for name in names if not parent[name])
+        for tier in names:
             try:
                 rows = eaf.get_annotation_data_for_tier(tier)
             except KeyError as exc:
@@ -143,7 +156,12 @@ def import_(files: list[InputFile]) -> Dataset:
                 start, end, value = row[0], row[1], row[2]
                 if start is None or end is None:
                     continue  # an unaligned slot: ELAN interpolates it, we skip it
-                reader.add(str(tier), start / 1000, end / 1000, str(value or ""))
+                if parent[tier]:  # a dependent tier: values of its speaker's segments
+                    label = eaf.tiers[tier][2].get("LINGUISTIC_TYPE_REF") or tier
+                    speaker = _root(tier, parent)
+                    reader.add_within(speaker, str(label), start / 1000, end / 1000, str(value))
+                else:
+                    reader.add(str(tier), start / 1000, end / 1000, str(value or ""))
         reader.into(out, recording, file.name)
     return out.dataset()
 

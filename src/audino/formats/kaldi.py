@@ -1,13 +1,26 @@
 """A Kaldi data directory, as lhotse's `load_kaldi_data_dir` and Kaldi recipes read it.
 
-    wav.scp   <recording> wav/<recording>.wav     (audio written when the export has it)
+    wav.scp   <recording> <audio root>/wav/<recording>.wav   (audio written when the
+              export has it)
     segments  <utterance> <recording> <start> <end>
     text      <utterance> <transcript>
-    utt2spk, spk2utt, reco2dur, utt2dur, spk2gender (when genders are known)
+    utt2spk, spk2utt, reco2dur, utt2dur
+    spk2gender <speaker> m|f   (when genders are known: see below)
 
 Space-separated, sorted as with LC_ALL=C; utterance ids start with the speaker id
 (`<speaker>-<recording>-<start cs>-<end cs>`), so sorting by either keeps them together.
 Audio is whole recordings as 16 kHz mono WAV unless the options say otherwise.
+
+wav.scp paths are absolute, as Kaldi recipes and lhotse's `load_kaldi_data_dir` expect,
+when the export knows where it will live: `audio_root` (the folder a zip will be unpacked
+into), which a folder export (`audino export -o DIR`) sets to that folder. Without it they
+are relative to the data dir, which then works only from inside it.
+
+spk2gender holds each speaker's first gender that maps to f or m (the `gender_label`
+option, else a label named gender or sex, else the gender attribute; female/f/woman and
+male/m/man in any case); other values are counted in the export report as left out.
+Kaldi's validate_data_dir.sh and lhotse's loader need every speaker in it, so when some
+speakers have no f or m the file is left out, and those speakers counted.
 
 `text` holds transcripts only, never label values. When some segments have a transcript,
 those without one are left out (and counted in the export report); when none has, every
@@ -18,26 +31,27 @@ lhotse's loader reads as utterances with empty text).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from audino.formats.annotations import Annotations, number
 from audino.formats.clipping import whole_file
 from audino.formats.files import InputFile, OutputFile, lines_file
 from audino.formats.options import AudioSpec, ExportOptions
 from audino.formats.projection import Projection, ident
-from audino.formats.records import Dataset, FormatError, Recording, SegmentRecord
+from audino.formats.records import Dataset, FormatError
 from audino.formats.registry import Format, register
 from audino.formats.report import NO_TRANSCRIPT
 
 NAME = "kaldi"
+NO_SPK2GENDER = "speakers neither f nor m, so no spk2gender (Kaldi needs every speaker in it)"
 AUDIO = AudioSpec(16000, 1, "wav")
 
 
-def gender(seg: SegmentRecord, rec: Recording) -> str | None:
-    value: Any = seg.attributes.get("gender") or rec.metadata.get("gender")
-    if isinstance(value, str) and value[:1].lower() in ("m", "f"):
-        return value[:1].lower()
-    return None
+def wav_path(options: ExportOptions, relative: str) -> str:
+    """The audio's path as wav.scp gives it: under `audio_root` when known."""
+    if not options.audio_root:
+        return relative
+    root = options.audio_root.replace("\\", "/").rstrip("/")
+    return f"{root}/{relative}"
 
 
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
@@ -53,7 +67,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         reco = view.recording_id(rec)
         audio = f"wav/{reco}.{spec.codec}"
         yield from whole_file(options, spec, rec, audio)
-        tables["wav.scp"].append(f"{reco} {audio}")
+        tables["wav.scp"].append(f"{reco} {wav_path(options, audio)}")
         tables["reco2dur"].append(f"{reco} {rec.duration:.3f}")
         used: set[str] = set()
         for seg in item.segments:
@@ -65,15 +79,16 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
                 utt = f"{utt.rsplit('~', 1)[0]}~{n}"
             used.add(utt)
             text = " ".join(seg.transcript.split())
-            utts.append((utt, reco, spk, seg.start, seg.end, text, gender(seg, rec)))
+            utts.append((utt, reco, spk, seg.start, seg.end, text, view.gender_value(seg, rec)))
     transcribed = any(u[5] for u in utts)
     spk2utt: dict[str, list[str]] = {}
     spk2gender: dict[str, str] = {}
     report = options.counts
-    for utt, reco, spk, start, end, text, found in utts:
+    for utt, reco, spk, start, end, text, gender in utts:
         if transcribed and not text:
             report.skip(NO_TRANSCRIPT)
             continue
+        found = view.gender_code(gender)
         tables["text"].append(f"{utt} {text}".rstrip())
         tables["segments"].append(f"{utt} {reco} {start:.3f} {end:.3f}")
         tables["utt2spk"].append(f"{utt} {spk}")
@@ -86,7 +101,11 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         yield lines_file(name, lines)
     yield lines_file("spk2utt", (f"{s} {' '.join(sorted(u))}" for s, u in sorted(spk2utt.items())))
     if spk2gender:
-        yield lines_file("spk2gender", (f"{s} {g}" for s, g in sorted(spk2gender.items())))
+        unknown = sum(1 for spk in spk2utt if spk not in spk2gender)
+        if unknown:  # Kaldi and lhotse need every speaker in it, or no file at all
+            report.leave_out(NO_SPK2GENDER, unknown)
+        else:
+            yield lines_file("spk2gender", (f"{s} {g}" for s, g in sorted(spk2gender.items())))
 
 
 def _table(file: InputFile | None, columns: int) -> dict[str, tuple[list[str], int]]:
@@ -158,6 +177,8 @@ FORMAT = register(
         "durations, genders; 16 kHz WAV (Kaldi, lhotse, ESPnet, k2).",
         export=export,
         speakers=True,
+        genders=True,
+        audio_root=True,
         import_=import_,
         media_type="text/plain",
         extension="",

@@ -30,7 +30,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     speakers = Numbering()
     chapters = Numbering()
     info: dict[int, list[str | float]] = {}  # id -> [sex, subset, minutes, name]
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
+    for rec, utts in utterances(dataset, options, view, "train", transcribed=True, genders=True):
         groups: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
         paths = []
         for utt in utts:
@@ -69,6 +69,7 @@ FORMAT = register(
         export=export,
         speakers=True,
         splits=True,
+        genders=True,
         files=True,
         clips=True,
     )

@@ -5,7 +5,16 @@
     <subset>/<spk>/<chap>/<spk>_<chap>_<para>_<sent>.normalized.txt  lower case, no
                                                         punctuation (formats.normalize)
     <subset>/<spk>/<chap>/<spk>_<chap>.trans.tsv    utt<TAB>original<TAB>normalized
+    <subset>/<spk>/<chap>/<spk>_<chap>.book.tsv     utt<TAB>original<TAB>normalized<TAB>
+                                    aligned<TAB>start<TAB>end<TAB>SNR  (LibriTTS's columns)
     <subset>/segments.txt    MLS-style `utt<TAB><source file><TAB><start><TAB><end>`
+    SPEAKERS.txt    ";"-comments, then `ID |SEX| SUBSET |MINUTES| NAME`, as LibriTTS's
+
+As lhotse's `prepare_libritts` reads it: name the subsets written (`dataset_parts=
+["train-clean-100"]`), as its default asks for all seven. In book.tsv, aligned is `true`
+(the times are the segment's own), start and end are the segment's span in the recording,
+and the SNR, which audino does not measure, is `nan`. SEX is F or M from the speaker's
+gender (see Projection.gender), else U.
 
 Speakers and chapters (recordings) are numbered; <para> is 000001, <sent> the segment.
 Segments without a transcript are left out and counted in the export report.
@@ -15,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audino.formats.corpus import Numbering, clips, utterances
+from audino.formats.corpus import Numbering, clips, speaker_name, utterances
 from audino.formats.files import OutputFile, lines_file
 from audino.formats.librispeech import SUBSETS
 from audino.formats.normalize import normalized_text
@@ -34,8 +43,9 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     speakers = Numbering()
     chapters = Numbering()
     segments: dict[str, list[str]] = {}
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
-        groups: dict[tuple[str, int, int], list[str]] = {}
+    info: dict[int, list[str | float]] = {}  # speaker -> [sex, subset, minutes, name]
+    for rec, utts in utterances(dataset, options, view, "train", transcribed=True, genders=True):
+        groups: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
         paths = []
         texts = []
         for utt in utts:
@@ -45,28 +55,42 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
             utt_id = f"{spk}_{chap}_000001_{len(rows):06d}"
             folder = f"{subset}/{spk}/{chap}"
             norm = normalized_text(utt.text)
-            rows.append(f"{utt_id}\t{utt.text}\t{norm}")
+            span = f"{utt.segment.start:.3f}\t{utt.segment.end:.3f}"
+            rows.append((f"{utt_id}\t{utt.text}\t{norm}", f"true\t{span}\tnan"))
             paths.append(f"{folder}/{utt_id}.{spec.codec}")
             texts.append(lines_file(f"{folder}/{utt_id}.original.txt", [utt.text]))
             texts.append(lines_file(f"{folder}/{utt_id}.normalized.txt", [norm]))
-            segments.setdefault(subset, []).append(
-                f"{utt_id}\t{rec.name}\t{utt.segment.start:.3f}\t{utt.segment.end:.3f}"
-            )
+            segments.setdefault(subset, []).append(f"{utt_id}\t{rec.name}\t{span}")
+            entry = info.setdefault(spk, ["", subset, 0.0, speaker_name(utt)])
+            entry[0] = entry[0] or {"male": "M", "female": "F"}.get(utt.gender(), "")
+            entry[2] = float(entry[2]) + utt.duration / 60
         yield from clips(options, spec, rec, utts, paths)
         yield from texts
         for (subset, spk, chap), rows in groups.items():
-            yield lines_file(f"{subset}/{spk}/{chap}/{spk}_{chap}.trans.tsv", rows)
-    for subset, rows in segments.items():
-        yield lines_file(f"{subset}/segments.txt", rows)
+            base = f"{subset}/{spk}/{chap}/{spk}_{chap}"
+            yield lines_file(f"{base}.trans.tsv", (trans for trans, _ in rows))
+            yield lines_file(f"{base}.book.tsv", (f"{trans}\t{more}" for trans, more in rows))
+    for subset, lines in segments.items():
+        yield lines_file(f"{subset}/segments.txt", lines)
+    header = [
+        "; Speakers exported from audino; NAME is the speaker as annotated.",
+        ";ID  |SEX| SUBSET           |MINUTES| NAME",
+    ]
+    speakers_rows = (
+        f"{spk:<5}| {sex or 'U'} | {subset:<17}| {minutes:6.2f}| {name}"
+        for spk, (sex, subset, minutes, name) in sorted(info.items())
+    )
+    yield lines_file("SPEAKERS.txt", [*header, *speakers_rows])
 
 
 FORMAT = register(
     Format(
         name=NAME,
         description="LibriVox as LibriTTS/MLS: a 24 kHz WAV per segment with original and "
-        "normalised text, trans.tsv, segments.txt.",
+        "normalised text, trans.tsv and book.tsv per chapter, segments.txt, SPEAKERS.txt.",
         export=export,
         speakers=True,
+        genders=True,
         splits=True,
         files=True,
         clips=True,

@@ -5,7 +5,9 @@
        "text": "…", "speaker": "A", "lang": "en"}
 
 Segments point into whole recordings (`offset`), written as 16 kHz mono WAV under
-`audio/` when the export has audio. Splits go by recording, or by speaker.
+`audio/` when the export has audio. Splits go by recording, or by speaker. `lang` is the
+`locale` option, else the segment's `language` attribute, else the recording's; on import
+it becomes the segment's `language` attribute, so it round-trips.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         reco = view.recording_id(rec)
         audio = f"audio/{reco}.{spec.codec}"
         yield from whole_file(options, spec, rec, audio)
-        lang = options.locale or rec.metadata.get("language") or rec.metadata.get("locale")
+        default_lang = options.locale or rec.metadata.get("language") or rec.metadata.get("locale")
         for seg in item.segments:
+            lang = options.locale or seg.attributes.get("language") or default_lang
             entry: dict[str, Any] = {
                 "audio_filepath": audio if options.clips else rec.name,
                 "offset": round(seg.start, 3),
@@ -49,8 +52,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
                 entry["speaker"] = speaker
             if lang:
                 entry["lang"] = lang
-            key = view.speaker_id(seg, rec) if options.split_by == "speaker" else reco
-            split = options.split_of(key, "")
+            split = view.split_of(rec, seg, "")
             manifests.setdefault(split, []).append(orjson.dumps(entry).decode())
     for split, lines in manifests.items():
         yield lines_file(f"{split}_manifest.json" if split else "manifest.json", lines)
@@ -78,13 +80,14 @@ def import_(files: list[InputFile]) -> Dataset:
                     "offset and duration must be numbers", line=k, path=file.name
                 ) from None
             name = str(entry["audio_filepath"]).replace("\\", "/").rsplit("/", 1)[-1]
-            speaker = entry.get("speaker")
+            speaker, lang = entry.get("speaker"), entry.get("lang")
             out.add(
                 name,
                 offset,
                 offset + duration,
                 text=str(entry.get("text") or ""),
                 speaker=None if speaker is None else str(speaker),
+                attributes={"language": str(lang)} if lang not in (None, "") else None,
                 line=k,
                 path=file.name,
             )

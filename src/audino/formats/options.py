@@ -6,13 +6,14 @@ caller provides, so formats cut clips without knowing where audio is stored.
 
 from __future__ import annotations
 
-import hashlib
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from audino.formats.records import Recording
 from audino.formats.report import ExportReport
+from audino.formats.splits import SplitPlan
 
 SPLIT_BY = ("recording", "speaker")
 CODECS = ("flac", "wav", "mp3", "ogg")
@@ -45,14 +46,24 @@ class AudioSpec:
 class ExportOptions:
     # The segment label whose value names the speaker; None: a label called "speaker".
     speaker_label: str | None = None
+    # The segment label whose value is the speaker's gender (female/f/woman, male/m/man,
+    # any case); None: a label called "gender" or "sex", else the "gender" attribute.
+    gender_label: str | None = None
     # (name, ratio) pairs, e.g. (("train", 0.8), ("dev", 0.1), ("test", 0.1)); empty: one
     # split, named by the format's default.
     splits: tuple[tuple[str, float], ...] = ()
     split_by: str = "recording"  # a speaker never spans splits with "speaker"
+    # Which split each key goes to (formats.splits): `Format.output_files` makes it from a
+    # list of records; a caller that streams records from elsewhere gives it.
+    split_plan: SplitPlan | None = field(default=None, compare=False)
     sample_rate: int | None = None  # None: the format's default
     channels: int | None = None
     codec: str | None = None
     locale: str | None = None  # Common Voice and friends; None: from the recording metadata
+    # The absolute folder the export will be unpacked into (or was written to): Kaldi's
+    # wav.scp paths start with it, so readers find the audio from any working directory.
+    # None: paths relative to the data dir.
+    audio_root: str | None = None
     # Keep one annotator's segments per datapoint (see selection.one_annotator), not all.
     one_annotator: bool = False
     clips: ClipSource | None = field(default=None, compare=False)
@@ -72,20 +83,6 @@ class ExportOptions:
             self.codec or default.codec,
         )
 
-    def split_of(self, key: str, default: str = "train") -> str:
-        """The split for a recording or speaker key: stable across runs and machines."""
-        if not self.splits:
-            return default
-        digest = hashlib.sha1(key.encode()).digest()
-        point = int.from_bytes(digest[:8], "big") / 2**64
-        total = sum(ratio for _, ratio in self.splits)
-        running = 0.0
-        for name, ratio in self.splits:
-            running += ratio / total
-            if point < running:
-                return name
-        return self.splits[-1][0]
-
 
 def parse_splits(text: str | None) -> tuple[tuple[str, float], ...]:
     """`train=0.8,dev=0.1,test=0.1` (or `train:8,dev:1,test:1`) as (name, ratio) pairs."""
@@ -98,6 +95,8 @@ def parse_splits(text: str | None) -> tuple[tuple[str, float], ...]:
         try:
             value = float(ratio) if sep else -1.0
         except ValueError:
+            value = -1.0
+        if not math.isfinite(value):
             value = -1.0
         if not name or not name.replace("-", "").replace("_", "").isalnum() or value < 0:
             raise ValueError(f"bad split {part.strip()!r}: use name=ratio, e.g. train=0.8,test=0.2")

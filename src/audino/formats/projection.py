@@ -2,6 +2,9 @@
 
 Formats with speakers take them from a label (the export option, else a segment label
 named "speaker"), else a segment attribute "speaker", else the recording's metadata.
+Genders come the same way (the `gender_label` option, else a label named "gender" or
+"sex", else the "gender" attribute or metadata); formats that know only m/f map
+female/f/woman and male/m/man in any case, and count any other value as left out.
 A segment's text is its transcript and nothing else: label values go where a format has
 a place for them (tiers, columns, speaker fields) or nowhere, never into the text.
 """
@@ -15,8 +18,12 @@ from typing import Any
 from audino.formats.files import stem
 from audino.formats.options import ExportOptions
 from audino.formats.records import AnnotatedRecording, Dataset, Recording, SegmentRecord
+from audino.formats.splits import key_of_recording, speaker_key
 
 SPEAKER_NAMES = ("speaker", "speaker_id", "spk", "talker")
+GENDER_NAMES = ("gender", "sex")
+GENDERS = {"f": "f", "female": "f", "woman": "f", "m": "m", "male": "m", "man": "m"}
+UNMAPPED_GENDER = "gender neither female (f, woman) nor male (m, man)"
 _SPACE = re.compile(r"\s+")
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -45,6 +52,10 @@ class Projection:
         if name is None:
             name = next((s.name for s in labels if s.name.lower() in SPEAKER_NAMES), None)
         self.speaker_label = name
+        gender = options.gender_label
+        if gender is None:
+            gender = next((s.name for s in labels if s.name.lower() in GENDER_NAMES), None)
+        self.gender_label = gender
         self.tag_labels = tuple(
             s.name for s in labels if s.kind in ("single", "multi") and s.name != name
         )
@@ -65,6 +76,46 @@ class Projection:
         if value in (None, "") and rec is not None:
             value = rec.metadata.get("speaker")
         return None if value in (None, "") else str(value)
+
+    def gender_value(self, seg: SegmentRecord, rec: Recording | None = None) -> str | None:
+        """The speaker's gender as annotated: any text, None when nobody said."""
+        value: Any = None
+        if self.gender_label is not None:
+            found = self.values_of(seg, self.gender_label)
+            value = found[0] if found else None
+        if value in (None, ""):
+            value = seg.attributes.get("gender")
+        if value in (None, "") and rec is not None:
+            value = rec.metadata.get("gender")
+        return None if value in (None, "") else str(value)
+
+    def gender_code(self, value: str | None) -> str | None:
+        """ "f" or "m" for a gender value; another value is counted in the report as left
+        out (None: nothing to count)."""
+        if value is None:
+            return None
+        found = GENDERS.get(value.strip().casefold())
+        if found is None:
+            self.options.counts.leave_out(UNMAPPED_GENDER)
+        return found
+
+    def gender(self, seg: SegmentRecord, rec: Recording | None = None) -> str | None:
+        """ "f", "m" or None; counts a value that is neither (see `gender_code`)."""
+        return self.gender_code(self.gender_value(seg, rec))
+
+    def split_of(
+        self, rec: Recording, seg: SegmentRecord | None = None, default: str = "train"
+    ) -> str:
+        """The split of a recording, or of a segment's speaker with `split_by="speaker"`
+        (formats.splits); `default` when the export is not split."""
+        options = self.options
+        if not options.splits:
+            return default
+        if options.split_plan is None:
+            raise ValueError("a split export needs its SplitPlan (Format.output_files)")
+        if options.split_by == "speaker" and seg is not None:
+            return options.split_plan.split(speaker_key(self.speaker(seg, rec), rec))
+        return options.split_plan.split(key_of_recording(rec))
 
     def speaker_id(self, seg: SegmentRecord, rec: Recording) -> str:
         """A speaker id without spaces; the recording's name when nobody is named."""

@@ -2,10 +2,15 @@
 
     <recording>.Table.1.selections.txt, tab-separated with a header:
     Selection  View  Channel  Begin Time (s)  End Time (s)  Low Freq (Hz)  High Freq (Hz)
-    Annotation [Speaker] [Transcript]
+    <label>…  [Speaker] [Transcript]
 
-Channels are 1-based; a segment without a box spans 0 Hz to half the sample rate.
-Raven may list a selection once per view; import keeps the first row of each.
+Channels are 1-based; a segment without a box spans 0 Hz to half the sample rate. Each
+single- or multi-choice label is an annotation column of its own, named by the label
+(values of a multi label ", "-joined; "Label: <name>" when the name is a fixed column's).
+Raven may list a selection once per view; import keeps the first row of each. On import,
+an "Annotation" column holds values of the label "label"; every other column whose name
+carries no unit in parentheses and is none of Raven's own (Begin File, Begin Path, …) is
+an annotation column: its values go to the label of that name.
 """
 
 from __future__ import annotations
@@ -31,8 +36,38 @@ BASE = (
     "End Time (s)",
     "Low Freq (Hz)",
     "High Freq (Hz)",
-    "Annotation",
 )
+ANNOTATION = "Annotation"  # Raven's default annotation column: the label "label"
+OURS = ("Speaker", "Transcript")
+LABEL_PREFIX = "Label: "
+# Raven's measurements without a unit in their name: not annotations.
+RAVEN_COLUMNS = frozenset(
+    c.casefold()
+    for c in (
+        "Begin File", "End File", "Begin Path", "End Path", "File Offset", "Begin Date",
+        "End Date", "Begin Clock Time", "End Clock Time", "Begin Date Time", "Occupancy",
+        "Sound Files", "Selection", "View", "Channel",
+    )
+)  # fmt: skip
+FIXED = frozenset(c.casefold() for c in (*BASE, *OURS, ANNOTATION)) | RAVEN_COLUMNS
+
+
+def column(label: str) -> str:
+    """A label's annotation column: its name, unless that is a fixed column's."""
+    return f"{LABEL_PREFIX}{label}" if label.casefold() in FIXED else label
+
+
+def annotation_columns(header: list[str]) -> dict[int, str]:
+    """Column -> label, for the annotation columns of a header (see the module doc)."""
+    out = {}
+    for i, name in enumerate(h.strip() for h in header):
+        if name == ANNOTATION:
+            out[i] = "label"
+        elif name.startswith(LABEL_PREFIX) and name[len(LABEL_PREFIX) :].strip():
+            out[i] = name[len(LABEL_PREFIX) :].strip()
+        elif name and not name.endswith(")") and name.casefold() not in FIXED:
+            out[i] = name
+    return out
 
 
 def _clean(text: str) -> str:
@@ -43,14 +78,15 @@ def _rows(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
     rec = item.recording
     speakers = view.speaker_label is not None
     transcripts = any(seg.transcript for seg in item.segments)
-    header = list(BASE) + ["Speaker"] * speakers + ["Transcript"] * transcripts
+    labels = view.tag_labels
+    header = [*BASE, *(column(n) for n in labels)]
+    header += ["Speaker"] * speakers + ["Transcript"] * transcripts
     yield "\t".join(header)
     top = rec.sample_rate / 2
     for k, seg in enumerate(item.segments, 1):
         channel = 1 if seg.channel is None else seg.channel + 1
         low = 0.0 if seg.low_hz is None else seg.low_hz
         high = top if seg.high_hz is None else seg.high_hz
-        tags = view.tags(seg)
         row = [
             str(k),
             "Spectrogram 1",
@@ -59,7 +95,7 @@ def _rows(item: AnnotatedRecording, view: Projection) -> Iterator[str]:
             f"{seg.end:.6f}",
             f"{low:.3f}",
             f"{high:.3f}",
-            _clean(", ".join(tags) if tags else ""),
+            *(_clean(", ".join(view.values_of(seg, n))) for n in labels),
         ]
         if speakers:
             row.append(_clean(view.speaker(seg, rec) or ""))
@@ -93,6 +129,7 @@ def import_(files: list[InputFile]) -> Dataset:
                 path=file.name,
             )
         col = {h.strip(): i for i, h in enumerate(header)}
+        annotations = annotation_columns(header)
         default = _recording(file.name)
         out.recording(default)
         seen: set[str] = set()
@@ -118,14 +155,21 @@ def import_(files: list[InputFile]) -> Dataset:
             if channel and not channel.isdigit():
                 raise FormatError(f"channel {channel!r} is not a number", line=k, path=name)
             begin_file = cell("Begin File")
-            annotation = cell("Annotation")
+            labels: dict[str, list[str]] = {}
+            for i, label in annotations.items():
+                text = row[i].strip() if i < len(row) else ""
+                values = [v.strip() for v in text.split(", ") if v.strip()]
+                if values:
+                    labels.setdefault(label, []).extend(values)
+            tags = labels.pop("label", [])
             out.add(
                 _recording(begin_file) if begin_file else default,
                 start,
                 end,
                 speaker=cell("Speaker") or None,
                 text=cell("Transcript"),
-                tags=annotation.split(", ") if annotation else [],
+                tags=tags,
+                labels=labels,
                 channel=None if channel in ("", "1") else int(channel) - 1,
                 low_hz=number(low, "low frequency", line=k, path=name) if low else None,
                 high_hz=number(high, "high frequency", line=k, path=name) if high else None,

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from audino.formats.files import InputFile, OutputFile
 from audino.formats.options import ExportOptions
+from audino.formats.projection import Projection
 from audino.formats.records import Dataset, FormatError
 from audino.formats.report import ExportReport
+from audino.formats.splits import SplitPlan, item_keys
 
 Exporter = Callable[[Dataset], Iterator[bytes]]
 Importer = Callable[[bytes], Dataset]
@@ -54,8 +56,10 @@ class Format:
     clips: bool = False  # the export cuts audio clips (needs ExportOptions.clips)
     # Which export options the format uses (the web app shows only those):
     speakers: bool = False  # ExportOptions.speaker_label
+    genders: bool = False  # ExportOptions.gender_label
     splits: bool = False  # ExportOptions.splits and split_by
     locale: bool = False  # ExportOptions.locale
+    audio_root: bool = False  # ExportOptions.audio_root (absolute paths to the audio)
     # Keeps a long recording's windows as records of their own (parent and offset); other
     # formats get each recording whole, with its windows' annotations.
     windows: bool = False
@@ -80,7 +84,10 @@ class Format:
         multi-file format, written last as `export-report.json` when there is anything."""
         if self.files:
             report = ExportReport() if report is None else report
-            yield from self.export(dataset, dataclasses.replace(options, report=report))
+            options = dataclasses.replace(options, report=report)
+            if self.splits and options.splits and options.split_plan is None:
+                options = dataclasses.replace(options, split_plan=plan_splits(dataset, options))
+            yield from self.export(dataset, options)
             if not report.empty and not self.single_file:
                 yield report.file(self.name)
         else:
@@ -97,6 +104,16 @@ class Format:
         if len(files) != 1:
             raise FormatError(f"the {self.name} format imports one file, not {len(files)}")
         return self.import_(files[0].data)
+
+
+def plan_splits(dataset: Dataset, options: ExportOptions) -> SplitPlan:
+    """The splits of records given as a list (or another sequence): one pass over it. A
+    caller that streams its records plans the splits itself (`SplitPlan.from_keys`)."""
+    if not isinstance(dataset.items, Sequence):
+        raise ValueError("records that stream need their SplitPlan in the options")
+    view = Projection(dataset, options)
+    keys = item_keys(dataset.items, options.split_by == "speaker", view.speaker)
+    return SplitPlan.from_keys(keys, options.splits)
 
 
 class UnknownFormat(KeyError):

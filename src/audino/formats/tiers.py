@@ -8,7 +8,9 @@
 A transcript tier holds transcripts only; each single- or multi-choice label has its own
 tier beside its speaker's. On import, a tier is a label tier when its name is another
 tier's name, ": " and a label name; its intervals join the segment of that speaker with
-the same start and end (to the millisecond), or make one without a transcript.
+the same start and end (to the millisecond), or make one without a transcript. A tier
+that depends on another (ELAN's PARENT_REF) is a label tier of its speaker too, whatever
+its name: its values join the speaker's segment they fall within (`add_within`).
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class TierReader:
                 self._label_of[base] = (owner, base[len(owner) + len(LABEL_SEPARATOR) :])
         self._segments: list[_Read] = []
         self._labels: list[tuple[str, str, float, float, list[str]]] = []
+        self._within: list[tuple[str, str, float, float, str]] = []
 
     def add(self, tier: str, start: float, end: float, text: str) -> None:
         base = tier_base(tier)
@@ -92,7 +95,23 @@ class TierReader:
         if values:
             self._labels.append((*found, start, end, values))
 
+    def add_within(self, speaker: str, label: str, start: float, end: float, text: str) -> None:
+        """A dependent tier's annotation: `text` becomes a value of `label` on the
+        `speaker` tier's segment that holds its middle (a new one when none does)."""
+        if text.strip():
+            self._within.append((tier_base(speaker), label, start, end, text.strip()))
+
     def into(self, out: Annotations, recording: str, path: str) -> None:
+        for speaker, label, start, end, text in self._within:
+            middle = (start + end) / 2
+            owner = next(
+                (s for s in self._segments if s.speaker == speaker and s.start <= middle <= s.end),
+                None,
+            )
+            if owner is None:
+                owner = _Read(speaker, start, end)
+                self._segments.append(owner)
+            owner.labels.setdefault(label, []).append(text)
         at: dict[tuple[str, int, int], list[_Read]] = {}
         for seg in self._segments:
             at.setdefault((seg.speaker, _ms(seg.start), _ms(seg.end)), []).append(seg)

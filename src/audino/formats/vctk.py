@@ -30,7 +30,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     numbers = Numbering()
     counts: dict[str, int] = {}
     info: dict[str, tuple[str, str, str, str]] = {}
-    for rec, utts in utterances(dataset, options, view, "", transcribed=True):
+    for rec, utts in utterances(dataset, options, view, "", transcribed=True, genders=True):
         paths = []
         texts = []
         for utt in utts:
@@ -72,6 +72,7 @@ FORMAT = register(
         "per utterance, speaker-info.txt.",
         export=export,
         speakers=True,
+        genders=True,
         files=True,
         clips=True,
     )

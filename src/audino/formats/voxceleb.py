@@ -28,7 +28,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     spec = options.audio(AUDIO)
     numbers = Numbering()
     meta: dict[str, str] = {}
-    for rec, utts in utterances(dataset, options, view, "dev"):
+    for rec, utts in utterances(dataset, options, view, "dev", genders=True):
         reco = file_safe(view.recording_id(rec))
         counts: dict[str, int] = {}
         paths = []
@@ -56,6 +56,7 @@ FORMAT = register(
         export=export,
         speakers=True,
         splits=True,
+        genders=True,
         files=True,
         clips=True,
     )

@@ -32,7 +32,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     spec = options.audio(AUDIO)
     numbers = Numbering()
     tables: dict[tuple[str, str], list[str]] = {}
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
+    for rec, utts in utterances(dataset, options, view, "train", transcribed=True, genders=True):
         year = rec.created_at.year if rec.created_at else 2000
         base = file_safe(view.recording_id(rec))
         paths = []
@@ -69,6 +69,7 @@ FORMAT = register(
         speakers=True,
         splits=True,
         locale=True,
+        genders=True,
         files=True,
         clips=True,
     )

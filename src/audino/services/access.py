@@ -1,8 +1,9 @@
 """Who may do what: the one place where roles turn into permissions.
 
-Admins may do everything; a project's managers (and its API keys) run that project;
-reviewers see and correct all of its annotations; annotators see only the datapoints
-assigned to them and write only their own segments.
+Admins may do everything; a project's managers run that project; reviewers see and
+correct all of its annotations; annotators see only the datapoints assigned to them and
+write only their own segments. A project API key acts within its scope only: an upload
+key adds audio (the default), an export key reads and exports, a manage key is a manager.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from audino.db.models import (
     ApiKey,
+    ApiKeyScope,
     Assignment,
     Datapoint,
     Job,
@@ -33,16 +35,42 @@ class Can(enum.Enum):
     read = "read"  # see the project, its labels and the datapoints visible to you
     annotate = "annotate"  # write your own segments on datapoints assigned to you
     review = "review"  # see and correct everyone's annotations in the project
-    manage = "manage"  # edit the project, labels, members, keys, upload, assign, export
+    upload = "upload"  # add audio to the project
+    export = "export"  # export the project's data and audio
+    manage = "manage"  # edit the project, labels, members, keys, assign, import
 
 
 ADMIN = "admin"
+EXPORT_JOB_KIND = "export"  # the kind of services.exports.jobs' jobs
+UPLOAD_KEY = "upload key"
+EXPORT_KEY = "export key"
+_EVERYTHING = set(Can)
 _GRANTS: dict[str, set[Can]] = {
-    ADMIN: {Can.read, Can.annotate, Can.review, Can.manage},
-    Role.manager.value: {Can.read, Can.annotate, Can.review, Can.manage},
+    ADMIN: _EVERYTHING,
+    Role.manager.value: _EVERYTHING,
     Role.reviewer.value: {Can.read, Can.annotate, Can.review},
     Role.annotator.value: {Can.read, Can.annotate},
+    # Project API keys, by scope: what a script holding one may do in its project.
+    UPLOAD_KEY: {Can.upload},
+    EXPORT_KEY: {Can.read, Can.review, Can.export},
 }
+_KEY_ROLES = {
+    ApiKeyScope.upload.value: UPLOAD_KEY,
+    ApiKeyScope.export.value: EXPORT_KEY,
+    ApiKeyScope.manage.value: Role.manager.value,
+}
+
+
+# The 2020 upload protocol carries the assigned user's pre-annotations and review mark:
+# the upload writes them for that user with the rights of a manager.
+UPLOAD_WRITES_AS = Role.manager.value
+
+
+def key_role(key: ApiKey | None) -> str | None:
+    """The role a project API key acts with in its own project (upload-only when unset)."""
+    if key is None or key.project_id is None:
+        return None
+    return _KEY_ROLES.get(key.scope or ApiKeyScope.upload.value, UPLOAD_KEY)
 
 
 @dataclass
@@ -72,11 +100,8 @@ class Principal:
             return self._roles[project_id]
         role: str | None
         if self.via == "project_key":
-            role = (
-                Role.manager.value
-                if self.api_key and self.api_key.project_id == project_id
-                else None
-            )
+            in_project = self.api_key is not None and self.api_key.project_id == project_id
+            role = key_role(self.api_key) if in_project else None
         elif self.is_admin:
             role = ADMIN
         else:
@@ -164,14 +189,17 @@ def check_datapoint(
             raise NotFound(f"Datapoint {datapoint_id} does not exist.")
         datapoint = maybe
         role = principal.role_in(db, datapoint.project_id)
-    if role is None:
+    # What the caller may not see is not found: a 403 would tell them the id exists.
+    hidden = (
+        role is None
+        or not allowed(role, Can.read)
+        or (not sees_all_datapoints(role) and assigned is None)
+    )
+    if hidden:
         raise NotFound(f"Datapoint {datapoint_id} does not exist.")
+    assert role is not None
     if not allowed(role, need):
         raise PermissionDenied(f"Your role ({role}) does not allow you to {need.value} here.")
-    if not sees_all_datapoints(role) and assigned is None:
-        raise PermissionDenied(
-            f"Datapoint {datapoint_id} is not assigned to you.", code="not_assigned"
-        )
     return datapoint, role
 
 
@@ -183,7 +211,7 @@ def _projects_where(principal: Principal, roles: list[str]) -> Any:
     """The ids of the projects where the caller holds one of `roles` (a subquery)."""
     if principal.via == "project_key":
         key_project = principal.api_key.project_id if principal.api_key else None
-        ok = Role.manager.value in roles and key_project is not None
+        ok = key_role(principal.api_key) in roles and key_project is not None
         return select(Project.id).where(Project.id == key_project if ok else false())
     user_id = principal.user.id if principal.user else None
     return select(Membership.project_id).where(
@@ -211,12 +239,19 @@ def visible_jobs(principal: Principal, need: Can = Can.read) -> ColumnElement[bo
     )
     datapoints = select(Datapoint.id).where(Datapoint.project_id.in_(sees_all))
     managed = _projects_where(principal, _roles_with(need, Can.manage))
+    exported = _projects_where(principal, _roles_with(need, Can.export))
     return or_(
         and_(
             Job.datapoint_id.is_not(None),
             or_(Job.datapoint_id.in_(datapoints), Job.datapoint_id.in_(assigned)),
         ),
         and_(Job.datapoint_id.is_(None), Job.project_id.in_(managed)),
+        # Export keys follow their exports (not the project's imports).
+        and_(
+            Job.datapoint_id.is_(None),
+            Job.kind == EXPORT_JOB_KIND,
+            Job.project_id.in_(exported),
+        ),
         and_(
             Job.datapoint_id.is_(None),
             Job.project_id.is_(None),

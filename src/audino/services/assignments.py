@@ -86,6 +86,7 @@ def assign(
             entity_type="datapoint",
             entity_id=datapoint.id,
             project_id=datapoint.project_id,
+            datapoint_id=datapoint.id,
             after={"user_ids": added},
         )
         refresh_status(db, datapoint.id)
@@ -115,6 +116,7 @@ def unassign(
         entity_type="datapoint",
         entity_id=datapoint.id,
         project_id=datapoint.project_id,
+        datapoint_id=datapoint.id,
         before=before,
     )
     refresh_status(db, datapoint.id)

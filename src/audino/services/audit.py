@@ -17,6 +17,7 @@ def record(
     entity_type: str,
     entity_id: object,
     project_id: int | None = None,
+    datapoint_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
@@ -24,6 +25,7 @@ def record(
         AuditEvent(
             user_id=user_id,
             project_id=project_id,
+            datapoint_id=datapoint_id,
             action=action,
             entity_type=entity_type,
             entity_id=str(entity_id),

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import math
 import secrets
-import threading
 import time
-from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from audino.db.models import ApiKey, ApiKeyKind, AuthSession, User
+from audino.db.models import ApiKey, ApiKeyKind, ApiKeyScope, AuthSession, LoginFailure, User
 from audino.services.errors import InvalidInput, NotAuthenticated, NotFound, TooManyRequests
 
 _hasher = PasswordHasher()
@@ -64,44 +67,145 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+class LoginLocked(TooManyRequests):
+    """A login refused before its password is checked; `retry_after` is in whole seconds."""
+
+    code = "login_rate_limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class LoginLimiter:
-    """Refuses logins after too many failures per username or client within a window."""
+    """Throttles failed logins per (account, address) pair and, more loosely, per address.
 
-    def __init__(self, max_failures: int, window_seconds: float) -> None:
+    Counts live in the `login_failures` table, so every server process sees the same ones.
+    A pair may fail `max_failures` times, an address `address_factor` times as many, before
+    it is locked for `base_lock` seconds, doubling with each further failure up to
+    `max_lock`; a count is forgotten `window` seconds after its last failure or lock. A
+    success clears its own pair only, so an attacker's pair stays locked while the account's
+    owner signs in from anywhere else. Unknown usernames count exactly like real ones: the
+    answers never tell who exists. A locked login is refused before its password is checked
+    and writes nothing; `now` is the clock (Unix seconds, shared by all processes).
+    """
+
+    def __init__(
+        self,
+        max_failures: int,
+        window_seconds: float,
+        *,
+        address_factor: int = 10,
+        base_lock: float = 30.0,
+        max_lock: float = 900.0,
+        now: Callable[[], float] = time.time,
+    ) -> None:
         self.max_failures = max_failures
+        self.address_max_failures = max_failures * address_factor
         self.window = window_seconds
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        self.base_lock = base_lock
+        self.max_lock = max_lock
+        self.now = now
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and q[0] < now - self.window:
-            q.popleft()
-        return q
+    def check(self, db: Session, username: str, client: str) -> None:
+        """Raises LoginLocked while the pair or the address is locked."""
+        pair, address = _throttle_keys(username, client)
+        now = self.now()
+        # The pair's row stays locked until this login is counted: concurrent guesses at one
+        # account from one address queue up here instead of all slipping past the count.
+        pair_until = db.scalar(
+            select(LoginFailure.locked_until).where(LoginFailure.key == pair).with_for_update()
+        )
+        address_until = db.scalar(
+            select(LoginFailure.locked_until).where(LoginFailure.key == address)
+        )
+        pair_wait = (pair_until or 0.0) - now
+        address_wait = (address_until or 0.0) - now
+        wait = max(pair_wait, address_wait)
+        if wait <= 0:
+            return
+        seconds = max(1, math.ceil(wait))
+        unit = "second" if seconds == 1 else "seconds"
+        whose = "this address for this account" if pair_wait >= address_wait else "this address"
+        raise LoginLocked(
+            f"Too many failed logins from {whose}. Try again in {seconds} {unit}.", seconds
+        )
 
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                q = self._recent(key, now)
-                if len(q) >= self.max_failures:
-                    wait = int(q[0] + self.window - now) + 1
-                    raise TooManyRequests(
-                        f"Too many failed logins. Try again in {wait} seconds.",
-                        code="login_rate_limited",
-                        extra={"retry_after": wait},
-                    )
+    def record_failure(self, db: Session, username: str, client: str) -> None:
+        now = self.now()
+        pair, address = _throttle_keys(username, client)
+        upsert = _upsert_for(db)
+        # Always the pair first, then the address: concurrent failures take row locks in one
+        # order, so they wait for each other but never deadlock.
+        for key, allowed in ((pair, self.max_failures), (address, self.address_max_failures)):
+            stmt = upsert(LoginFailure).values(
+                key=key, failures=1, locked_until=0.0, expires_at=now + self.window, updated_at=now
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[LoginFailure.key],
+                set_={
+                    # A forgotten count starts again from this failure.
+                    "failures": case(
+                        (LoginFailure.expires_at <= now, 1), else_=LoginFailure.failures + 1
+                    ),
+                    "expires_at": now + self.window,
+                    "updated_at": now,
+                },
+            ).returning(LoginFailure.failures)
+            failures = int(db.execute(stmt).scalar_one())
+            if failures >= allowed:
+                lock = min(self.base_lock * 2 ** min(failures - allowed, 32), self.max_lock)
+                db.execute(
+                    update(LoginFailure)
+                    .where(LoginFailure.key == key)
+                    .values(locked_until=now + lock, expires_at=now + lock + self.window)
+                )
+        self._prune(db, now)
 
-    def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+    def record_success(self, db: Session, username: str, client: str) -> None:
+        """Clears the pair; the address keeps its count (an attacker's own account must not
+        wipe the failures it made guessing others)."""
+        pair, _ = _throttle_keys(username, client)
+        db.execute(delete(LoginFailure).where(LoginFailure.key == pair))
 
-    def reset(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    @staticmethod
+    def _prune(db: Session, now: float) -> None:
+        # A few forgotten rows per failure keep the table small; rows another login holds
+        # are skipped, not waited for.
+        expired = (
+            select(LoginFailure.key)
+            .where(LoginFailure.expires_at <= now)
+            .limit(100)
+            .with_for_update(skip_locked=True)
+        )
+        db.execute(delete(LoginFailure).where(LoginFailure.key.in_(expired)))
+
+
+def _upsert_for(db: Session) -> Callable[..., Any]:
+    if db.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
+def _throttle_keys(username: str, client: str) -> tuple[str, str]:
+    """The pair's and the address's keys, hashed: usernames may hold mistyped passwords."""
+    address = _address_group(client)
+    pair = hashlib.sha256(f"{username.casefold()}\n{address}".encode()).hexdigest()
+    return f"pair:{pair}", f"addr:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _address_group(client: str) -> str:
+    """IPv6 clients count per /64, the block one subscriber usually holds: hopping between
+    its addresses gains nothing."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def authenticate(db: Session, username: str, password: str) -> User:
@@ -194,7 +298,9 @@ def issue_api_key(
     created_by_id: int | None,
     user_id: int | None = None,
     project_id: int | None = None,
+    scope: ApiKeyScope = ApiKeyScope.upload,
 ) -> NewApiKey:
+    """A new key; project keys get a scope (upload-only unless asked), personal tokens none."""
     prefix = PERSONAL_PREFIX if kind == ApiKeyKind.personal else PROJECT_PREFIX
     key = prefix + secrets.token_urlsafe(32)
     row = ApiKey(
@@ -205,6 +311,7 @@ def issue_api_key(
         user_id=user_id,
         project_id=project_id,
         created_by_id=created_by_id,
+        scope=scope.value if kind == ApiKeyKind.project else None,
     )
     db.add(row)
     db.flush()

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Membership, Project, Role, User
-from audino.services import audit, windows
-from audino.services.access import Principal
+from audino.services import audit, gold, validation, windows
+from audino.services.access import Can, Principal, allowed, key_role
 from audino.services.errors import Conflict, InvalidInput, NotFound
 from audino.services.ingest import unused_blobs
 
@@ -67,6 +67,8 @@ def create_project(
 
 def _checked(settings: dict[str, Any]) -> dict[str, Any]:
     windows.config_of(settings)  # 400 naming a bad sessions option
+    validation.check_settings(settings)  # 400 naming a bad validation rule
+    gold.settings_of(settings)  # 400 naming a bad gold option
     return settings
 
 
@@ -137,7 +139,11 @@ def visible_projects(db: Session, principal: Principal) -> list[tuple[Project, s
     if principal.via == "project_key":
         assert principal.api_key is not None and principal.api_key.project_id is not None
         project = db.get(Project, principal.api_key.project_id)
-        return [(project, Role.manager.value)] if project else []
+        role = key_role(principal.api_key)
+        # An upload-only key adds audio; it does not read the project.
+        if project is None or role is None or not allowed(role, Can.read):
+            return []
+        return [(project, role)]
     if principal.is_admin:
         return [(p, "admin") for p in db.scalars(select(Project).order_by(Project.id))]
     user = principal.require_user()

@@ -1,11 +1,12 @@
-"""A user's work on a datapoint: started, done or reopened, marked for review, its values."""
+"""A user's work on a datapoint: started, done or reopened, marked for review, its values,
+and a reviewer's verdict on it (accepted, or rejected with a comment back to its author)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
@@ -13,13 +14,16 @@ from sqlalchemy.orm import Session
 from audino.db.models import (
     Assignment,
     AssignmentStatus,
+    Comment,
     Datapoint,
     LabelScope,
+    Project,
+    ReviewStatus,
     Segment,
     User,
     utcnow,
 )
-from audino.services import audit
+from audino.services import audit, comments, gold, validation
 from audino.services.access import Can, Principal, allowed
 from audino.services.assignments import refresh_status
 from audino.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -42,6 +46,9 @@ def assignment_json(
         "user_id": row.user_id,
         "username": row.user.username if row.user else None,
         "status": row.status,
+        "state": work_state(row.status, row.review_status),
+        "review_status": row.review_status,
+        "reviewed_at": iso(row.reviewed_at),
         "marked_for_review": row.marked_for_review,
         "values": row.values or {},
         "version": row.version,
@@ -55,10 +62,28 @@ def assignment_json(
     return out
 
 
+WorkState = Literal["todo", "in_progress", "submitted", "accepted", "rejected"]
+
+
+def work_state(status: str, review_status: str | None) -> WorkState:
+    """What people see: to do, in progress, submitted, accepted or rejected.
+
+    Rejected work is back with its annotator (in progress) until they submit it again;
+    accepted work is done work a reviewer accepted.
+    """
+    done = status == AssignmentStatus.done.value
+    if done:
+        return "accepted" if review_status == ReviewStatus.accepted.value else "submitted"
+    if review_status == ReviewStatus.rejected.value:
+        return "rejected"
+    return "in_progress" if status == AssignmentStatus.in_progress.value else "todo"
+
+
 def _snapshot(row: Assignment) -> dict[str, Any]:
     return {
         "user_id": row.user_id,
         "status": row.status,
+        "review_status": row.review_status,
         "marked_for_review": row.marked_for_review,
         "values": row.values or {},
     }
@@ -210,6 +235,7 @@ def _change(
         entity_type="assignment",
         entity_id=row.id,
         project_id=datapoint.project_id,
+        datapoint_id=datapoint.id,
         before=before,
         after=_snapshot(fresh),
     )
@@ -277,14 +303,20 @@ def complete(
             code="missing_required",
             extra={"missing": missing},
         )
-    return _change(
+    validation.require_valid(db, datapoint, row.user_id)
+    # Submitting again (after a rejection, or after reopening) asks for a new review.
+    done = _change(
         db,
         datapoint,
         row,
-        {"status": AssignmentStatus.done.value, "completed_at": utcnow()},
+        {"status": AssignmentStatus.done.value, "completed_at": utcnow(), "review_status": None},
         actor_id=principal.actor_id,
         action="assignment.complete",
     )
+    project = db.get(Project, datapoint.project_id)
+    if project is not None and datapoint.gold_user_id is None:
+        gold.maybe_assign_gold(db, project, row.user_id)  # due a gold item: it joins the queue
+    return done
 
 
 def reopen(
@@ -296,14 +328,105 @@ def reopen(
     user_id: int | None = None,
 ) -> Assignment:
     row = _target(db, datapoint, principal, role, user_id)
+    changes: dict[str, Any] = {"status": AssignmentStatus.in_progress.value, "completed_at": None}
+    if row.review_status == ReviewStatus.accepted.value:
+        changes["review_status"] = None  # reopened work is no longer what was accepted
+    return _change(
+        db, datapoint, row, changes, actor_id=principal.actor_id, action="assignment.reopen"
+    )
+
+
+def _reviewed(
+    db: Session, datapoint: Datapoint, principal: Principal, role: str, user_id: int
+) -> Assignment:
+    """The annotator's assignment a reviewer (or manager) may give a verdict on."""
+    reviewer = principal.require_user()
+    if not allowed(role, Can.review):
+        raise PermissionDenied(
+            "Only reviewers and managers may accept or reject work.", code="review_required"
+        )
+    if user_id == reviewer.id:
+        raise PermissionDenied(
+            "You cannot review your own work; another reviewer or a manager can.",
+            code="own_work",
+        )
+    row = get_assignment(db, datapoint.id, user_id, principal=principal)
+    if row.status != AssignmentStatus.done.value and not row.marked_for_review:
+        who = row.user.username if row.user else f"User {user_id}"
+        raise Conflict(
+            f"{who!r} has not submitted this item yet (it is {row.status.replace('_', ' ')}); "
+            "work can be reviewed once it is completed or marked for review.",
+            code="not_submitted",
+            extra={"current": assignment_json(row)},
+        )
+    return row
+
+
+def accept(
+    db: Session,
+    datapoint: Datapoint,
+    principal: Principal,
+    role: str,
+    *,
+    user_id: int,
+    version: int | None = None,
+) -> Assignment:
+    """Accepts the user's work: done, reviewed, no longer waiting for review."""
+    row = _reviewed(db, datapoint, principal, role, user_id)
+    now = utcnow()
+    changes: dict[str, Any] = {
+        "status": AssignmentStatus.done.value,
+        "completed_at": row.completed_at or now,
+        "review_status": ReviewStatus.accepted.value,
+        "reviewed_by_id": principal.actor_id,
+        "reviewed_at": now,
+        "marked_for_review": False,
+    }
     return _change(
         db,
         datapoint,
         row,
-        {"status": AssignmentStatus.in_progress.value, "completed_at": None},
+        changes,
         actor_id=principal.actor_id,
-        action="assignment.reopen",
+        action="assignment.accept",
+        version=_version(version),
     )
+
+
+def reject(
+    db: Session,
+    datapoint: Datapoint,
+    principal: Principal,
+    role: str,
+    *,
+    user_id: int,
+    comment: object,
+    version: int | None = None,
+) -> tuple[Assignment, Comment]:
+    """Sends the user's work back to them with a comment saying what to fix."""
+    row = _reviewed(db, datapoint, principal, role, user_id)
+    comments.clean_body(comment)  # refused before anything changes
+    changes: dict[str, Any] = {
+        "status": AssignmentStatus.in_progress.value,
+        "completed_at": None,
+        "review_status": ReviewStatus.rejected.value,
+        "reviewed_by_id": principal.actor_id,
+        "reviewed_at": utcnow(),
+        "marked_for_review": False,
+    }
+    fresh = _change(
+        db,
+        datapoint,
+        row,
+        changes,
+        actor_id=principal.actor_id,
+        action="assignment.reject",
+        version=_version(version),
+    )
+    note = comments.add_comment(
+        db, datapoint, principal, comment, kind="rejection", about_user_id=user_id
+    )
+    return fresh, note
 
 
 def set_values(

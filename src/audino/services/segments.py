@@ -288,6 +288,7 @@ def save_batch(
         return {
             "user_id": principal.actor_id,
             "project_id": datapoint.project_id,
+            "datapoint_id": datapoint.id,
             "action": action,
             "entity_type": "segment",
             "entity_id": sid,

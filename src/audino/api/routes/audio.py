@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from email.utils import format_datetime
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from audino.api import openapi
 from audino.api.deps import DatapointReader, DbDep, SettingsDep, StorageDep
 from audino.api.errors import error_response
 from audino.audio.playback import PLAYBACK_SUFFIX
@@ -69,8 +71,58 @@ class _AudioFile(FileResponse):
         await super().__call__({**scope, "headers": headers}, receive, send)
 
 
+def unsatisfiable(size: int) -> Response:
+    response = error_response(
+        416, f"The range is outside the file ({size} bytes).", "range_not_satisfiable"
+    )
+    response.headers["Content-Range"] = f"bytes */{size}"
+    return response
+
+
+def ranged_file(request: Request, path: str, **kw: Any) -> Response:
+    """A local file answering one byte range (206), or 416 as JSON: FileResponse alone
+    answers a malformed range in plain text and several ranges as multipart."""
+    size = os.path.getsize(path)
+    try:
+        wanted = byte_range(request.headers.get("range"), size)
+    except _Unsatisfiable:
+        return unsatisfiable(size)
+    return _AudioFile(path, byte_range=wanted, **kw)
+
+
+CONTENT_RANGE = {
+    "Content-Range": {
+        "description": "bytes START-END/SIZE of the part sent (bytes */SIZE on a 416).",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+
+
+def ranged(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of a file answered by ranged_file: whole, a part, or 416."""
+    unsatisfiable = openapi.answers(416)
+    unsatisfiable[416]["headers"] = CONTENT_RANGE
+    return {
+        200: openapi.binary(*media_types, description="The whole file."),
+        206: {
+            **openapi.binary(*media_types, description="The part the Range header asked for."),
+            "headers": CONTENT_RANGE,
+        },
+        **unsatisfiable,
+    }
+
+
 @router.head("/datapoints/{datapoint_id}/audio", include_in_schema=False)
-@router.get("/datapoints/{datapoint_id}/audio")
+@router.get(
+    "/datapoints/{datapoint_id}/audio",
+    response_class=Response,
+    responses={
+        **ranged("audio/*", "application/octet-stream"),
+        307: {"description": "The file at a presigned bucket URL (Location)."},
+    },
+    openapi_extra={"parameters": [openapi.RANGE]},
+)
 def get_audio(
     request: Request,
     access: DatapointReader,
@@ -107,11 +159,7 @@ def get_audio(
     try:
         wanted = byte_range(request.headers.get("range"), size)
     except _Unsatisfiable:
-        response = error_response(
-            416, f"The range is outside the file ({size} bytes).", "range_not_satisfiable"
-        )
-        response.headers["Content-Range"] = f"bytes */{size}"
-        return response
+        return unsatisfiable(size)
     if path is not None:
         return _AudioFile(
             str(path),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
+from audino.api import openapi
 from audino.api.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -17,12 +21,14 @@ from audino.api.deps import (
     UserPrincipalDep,
     optional_principal,
 )
+from audino.api.errors import error_response
 from audino.db.models import ApiKeyKind
 from audino.services import auth, projects, users
 from audino.services.access import Principal
 from audino.services.errors import InvalidInput, NotAuthenticated
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+log = logging.getLogger("audino")
 
 
 class LoginIn(BaseModel):
@@ -72,6 +78,65 @@ class SessionOut(BaseModel):
     me: MeOut | None
 
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+_warned_untrusted_forwarding = False
+
+
+def request_client(request: Request, trusted: Sequence[IPNetwork]) -> str:
+    """The address a login counts against (see `client_address`)."""
+    global _warned_untrusted_forwarding
+    forwarded = request.headers.getlist("x-forwarded-for")
+    peer = request.client.host if request.client else None
+    client = client_address(peer, forwarded, trusted)
+    if forwarded and client == peer and not _warned_untrusted_forwarding:
+        _warned_untrusted_forwarding = True
+        log.warning(
+            "X-Forwarded-For from %s is ignored: list the server's reverse proxies in "
+            "AUDINO_TRUSTED_PROXIES, or every login through them counts as one address",
+            peer,
+        )
+    return client
+
+
+def client_address(peer: str | None, forwarded: Sequence[str], trusted: Sequence[IPNetwork]) -> str:
+    """The direct peer; or, when the peer is a trusted proxy, the right-most hop of
+    X-Forwarded-For that is not one. Hops left of that were written by the client itself."""
+    address = _parse_address(peer or "")
+    if address is None:
+        return peer or "unknown"
+    hops = [hop.strip() for value in forwarded for hop in value.split(",")]
+    while _is_trusted(address, trusted) and hops:
+        hop = hops.pop()
+        if not hop:
+            continue
+        parsed = _parse_address(hop)
+        if parsed is None:
+            return hop[:100]  # written by a trusted proxy, so still this client's name
+        address = parsed
+    return str(address)
+
+
+def _is_trusted(address: IPAddress, trusted: Sequence[IPNetwork]) -> bool:
+    return any(address in network for network in trusted)
+
+
+def _parse_address(text: str) -> IPAddress | None:
+    """An IP address, also as some proxies write it ("[::1]:443", "10.0.0.1:80")."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
 def _me(db: DbDep, principal: Principal) -> MeOut:
     roles = {p.id: role for p, role in projects.visible_projects(db, principal)}
     user = principal.user
@@ -85,20 +150,24 @@ def _me(db: DbDep, principal: Principal) -> MeOut:
     )
 
 
-@router.post("/login", response_model=MeOut)
+@router.post("/login", response_model=MeOut, responses=openapi.answers(401, 429))
 def login(
     body: LoginIn, request: Request, response: Response, db: DbDep, settings: SettingsDep
-) -> MeOut:
+) -> MeOut | Response:
     limiter: auth.LoginLimiter = request.app.state.login_limiter
-    client = request.client.host if request.client else "unknown"
-    keys = (f"user:{body.username.lower()}", f"ip:{client}")
-    limiter.check(*keys)
+    client = request_client(request, settings.resolved_trusted_proxies)
     try:
+        limiter.check(db, body.username, client)
         user = auth.authenticate(db, body.username, body.password)
-    except NotAuthenticated:
-        limiter.fail(*keys)
-        raise
-    limiter.reset(keys[0])
+    except auth.LoginLocked as exc:
+        locked = error_response(exc.status, exc.detail, exc.code, retry_after=exc.retry_after)
+        locked.headers["Retry-After"] = str(exc.retry_after)
+        return locked
+    except NotAuthenticated as exc:
+        limiter.record_failure(db, body.username, client)
+        # Answered, not raised: the request's transaction then commits the count.
+        return error_response(exc.status, exc.detail, exc.code, **(exc.extra or {}))
+    limiter.record_success(db, body.username, client)
     new = auth.create_session(db, user, settings.session_lifetime_hours)
     max_age = int(settings.session_lifetime_hours * 3600)
     response.set_cookie(

@@ -11,21 +11,23 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from audino.api import openapi
 from audino.api.deps import DbDep, PrincipalDep, SettingsDep, StorageDep
 from audino.api.errors import error_response
 from audino.api.multipart import ParsedUpload, parse_upload
 from audino.config import Settings
 from audino.db.models import Datapoint, LabelKind, Project, Role, User
 from audino.services import projects, review, segments, users
-from audino.services.access import Can, Principal, check_project
+from audino.services.access import UPLOAD_WRITES_AS, Can, Principal, check_project
 from audino.services.errors import AudinoError, InvalidInput, PermissionDenied
 from audino.services.ingest import uploads
 from audino.services.labels.validation import LabelSchema, check_text, clean_segment, load_schema
@@ -209,7 +211,9 @@ def _create(
             )
         _check_segments(found, schema, datapoint.duration)
         # Pre-annotations count as the assigned user's own work (source human), so they
-        # appear in that user's editor, as they did in the original audino.
+        # appear in that user's editor, as they did in the original audino. Writing them
+        # (and the review mark) for that user is part of the upload the key may make.
+        role = UPLOAD_WRITES_AS
         segments.save_batch(
             db,
             datapoint,
@@ -260,7 +264,24 @@ _FORM = {
 }
 
 
-@router.post("/api/data", status_code=201, openapi_extra=_FORM)
+class LegacyUploadOut(BaseModel):
+    """The 2020 protocol's answer; its errors carry `message` beside `detail`."""
+
+    data_id: int
+    message: str
+    type: Literal["DATA_CREATED", "DATA_EXISTS"]
+
+
+@router.post(
+    "/api/data",
+    status_code=201,
+    responses={
+        200: {"model": LegacyUploadOut, "description": "The file is already there (DATA_EXISTS)."},
+        201: {"model": LegacyUploadOut, "description": "Added and assigned (DATA_CREATED)."},
+        **openapi.answers(400, 404, 413, 422),
+    },
+    openapi_extra=_FORM,
+)
 async def upload_data(
     request: Request,
     principal: PrincipalDep,
@@ -275,7 +296,7 @@ async def upload_data(
             code="project_key_required",
         )
     project_id = principal.api_key.project_id or 0
-    project, role = await run_in_threadpool(check_project, db, principal, project_id, Can.manage)
+    project, role = await run_in_threadpool(check_project, db, principal, project_id, Can.upload)
     # End the auth transaction: on SQLite it would hold the write lock while the body streams.
     await run_in_threadpool(db.commit)
     try:

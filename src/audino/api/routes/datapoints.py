@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -11,13 +11,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from audino.api import openapi
 from audino.api.deps import (
     DatapointManager,
     DatapointReader,
     DbDep,
     ProjectAccess,
-    ProjectManager,
     ProjectReader,
+    ProjectUploader,
     SettingsDep,
     StorageDep,
 )
@@ -25,7 +26,7 @@ from audino.api.multipart import ParsedUpload, parse_upload
 from audino.audio.probe import content_type
 from audino.config import Settings
 from audino.db.models import Assignment, Datapoint
-from audino.services import assignments, datapoints, windows
+from audino.services import assignments, comments, datapoints, review, windows
 from audino.services.access import Principal, sees_all_datapoints
 from audino.services.counts import StatusCounts, status_counts
 from audino.services.errors import AudinoError, InvalidInput, Unprocessable
@@ -42,6 +43,8 @@ class AssignmentPublic(BaseModel):
     user_id: int
     username: str
     status: str
+    # todo, in_progress, submitted, accepted or rejected (see the review workflow).
+    state: Literal["todo", "in_progress", "submitted", "accepted", "rejected"]
     marked_for_review: bool
     completed_at: datetime | None = None
 
@@ -79,6 +82,10 @@ class DatapointPublic(BaseModel):
     ingest_job_id: int | None
     assignments: list[AssignmentPublic]
     my_assignment: AssignmentPublic | None
+    # Open comment threads on the item (replies count with their thread).
+    unresolved_comments: int = 0
+    # Reviewers and managers: whether it is a gold item (annotators are not told: null).
+    gold: bool | None = None
 
 
 class DatapointPage(BaseModel):
@@ -95,10 +102,18 @@ class UploadResult(BaseModel):
     code: str | None = None
 
 
+# Checked by the service (400), shown to clients.
+Transcript = Annotated[str, Field(json_schema_extra={"maxLength": datapoints.MAX_TEXT})]
+
+
 class DatapointUpdate(BaseModel):
     original_name: str | None = Field(default=None, max_length=512)
-    reference_transcript: str | None = None
-    metadata: dict[str, Any] | None = None
+    reference_transcript: Transcript | None = None
+    metadata: dict[str, Any] | None = Field(
+        default=None,
+        description=f"At most {datapoints.MAX_METADATA_BYTES // 1024} KiB as JSON, nested at "
+        f"most {datapoints.MAX_METADATA_DEPTH} levels.",
+    )
 
 
 class AssignIn(BaseModel):
@@ -110,6 +125,7 @@ def _assignment(a: Assignment) -> AssignmentPublic:
         user_id=a.user_id,
         username=a.user.username,
         status=a.status,
+        state=review.work_state(a.status, a.review_status),
         marked_for_review=a.marked_for_review,
         completed_at=a.completed_at,
     )
@@ -123,6 +139,7 @@ def public_many(
     everyone = sees_all_datapoints(role)
     by_dp = assignments.list_assignments(db, [dp.id for dp, _ in rows]) if everyone else {}
     counts = windows.window_counts(db, {dp.parent_id for dp, _ in rows if dp.parent_id})
+    open_threads = comments.unresolved_counts(db, [dp.id for dp, _ in rows])
     out = []
     for dp, mine in rows:
         if everyone:
@@ -163,6 +180,8 @@ def public_many(
                 ingest_job_id=dp.ingest_job_id,
                 assignments=[_assignment(a) for a in assigned],
                 my_assignment=own,
+                unresolved_comments=open_threads.get(dp.id, 0),
+                gold=(dp.gold_user_id is not None) if everyone else None,
             )
         )
     return out
@@ -247,14 +266,50 @@ def _ingest_all(
     return JSONResponse(body, 200)
 
 
+_UPLOAD_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "One part per audio file (also files, file[]).",
+                        },
+                        "assign_to": {
+                            "type": "string",
+                            "description": "Usernames or ids, comma-separated.",
+                        },
+                        "reference_transcript": {"type": "string"},
+                        "metadata": {"type": "string", "description": "A JSON object."},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     "/projects/{project_id}/datapoints",
     status_code=201,
-    responses={200: {"model": list[UploadResult]}, 201: {"model": UploadResult}},
+    responses={
+        200: {
+            "model": list[UploadResult] | UploadResult,
+            "description": "Several files: one result each; one file: already there.",
+        },
+        201: {"model": UploadResult, "description": "One file, added."},
+        **openapi.answers(413),
+    },
+    openapi_extra=_UPLOAD_FORM,
 )
 async def upload_datapoints(
     request: Request,
-    access: ProjectManager,
+    access: ProjectUploader,
     db: DbDep,
     storage: StorageDep,
     settings: SettingsDep,

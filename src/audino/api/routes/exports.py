@@ -12,17 +12,27 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from audino.api import openapi
 from audino.api.deps import (
     AdminDep,
     DbDep,
     PrincipalDep,
+    ProjectExporter,
     ProjectManager,
     SettingsDep,
     StorageDep,
     get_database,
 )
 from audino.api.multipart import FIELDS_ALLOWANCE, parse_upload
-from audino.api.routes.export_jobs import attachment
+from audino.api.routes.export_jobs import (
+    MEDIA_TYPES,
+    Channels,
+    Codec,
+    SampleRate,
+    SplitBy,
+    StatusFilter,
+    attachment,
+)
 from audino.api.routes.export_jobs import router as jobs_router
 from audino.db.engine import Database
 from audino.formats import registry
@@ -50,8 +60,10 @@ class FormatPublic(BaseModel):
     # The export options it uses beyond status, author and one_annotator (audio: sample
     # rate, channels, codec):
     speakers: bool  # speaker_label
+    genders: bool  # gender_label
     splits: bool  # splits, split_by
     locale: bool  # locale
+    audio_root: bool  # audio_root
 
 
 class ImportPublic(BaseModel):
@@ -80,48 +92,62 @@ def list_formats(_: PrincipalDep) -> list[FormatPublic]:
             multi_file=f.files and not f.single_file,
             audio=f.clips,
             speakers=f.speakers,
+            genders=f.genders,
             splits=f.splits,
             locale=f.locale,
+            audio_root=f.audio_root,
         )
         for f in registry.all_formats()
     ]
 
 
-@router.get("/api/projects/{project_id}/export")
+@router.get(
+    "/api/projects/{project_id}/export",
+    response_class=StreamingResponse,
+    responses={200: openapi.binary(*MEDIA_TYPES, description="The export, as it is written.")},
+)
 def export_project(
-    access: ProjectManager,
+    access: ProjectExporter,
     db: DbDep,
     database: DatabaseDep,
     storage: StorageDep,
     format: str = "audino",
-    status: str | None = None,
+    status: StatusFilter | None = None,
     author: str | None = None,
     speaker_label: str | None = None,
+    gender_label: str | None = None,
     splits: str | None = None,
-    split_by: str = "recording",
-    sample_rate: int | None = None,
-    channels: int | None = None,
-    codec: str | None = None,
+    split_by: SplitBy = "recording",
+    sample_rate: SampleRate | None = None,
+    channels: Channels | None = None,
+    codec: Codec | None = None,
     locale: str | None = None,
+    audio_root: str | None = None,
     one_annotator: bool = False,
 ) -> StreamingResponse:
     """Streams the project in `format` (a zip for multi-file formats); `status` (all,
     todo, in_progress, done, review: marked for review, reviewed: completed by a
     reviewer or manager of the project) picks datapoints, `author` keeps one user's
-    annotations, `speaker_label` names the label that holds speakers, `splits`
+    annotations, `speaker_label` names the label that holds speakers and `gender_label`
+    the one that holds their genders (female/f/woman, male/m/man), `splits`
     (`train=0.8,dev=0.1,test=0.1`) assigns splits stable by `split_by` (recording or
     speaker), `one_annotator` keeps one person's segments per datapoint (the furthest
-    along, then the most), and `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
-    set the audio of formats that write it."""
+    along, then the most), `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
+    set the audio of formats that write it, and `audio_root` (the absolute folder the
+    zip will be unpacked into) makes Kaldi's wav.scp paths absolute. A zip ends with
+    export-report.json when the format could not carry everything; a single-file
+    format's report is in the export job's result only."""
     options = export_jobs.options_from(
         {
             "speaker_label": speaker_label,
+            "gender_label": gender_label,
             "splits": splits,
             "split_by": split_by,
             "sample_rate": sample_rate,
             "channels": channels,
             "codec": codec,
             "locale": locale,
+            "audio_root": audio_root,
             "one_annotator": one_annotator,
         }
     )
@@ -189,7 +215,31 @@ def _public(result: imports.ImportResult) -> ImportPublic:
     return ImportPublic.model_validate(result, from_attributes=True)
 
 
-@router.post("/api/projects/import", response_model=ImportPublic, status_code=201)
+# The file as a multipart `file` part or as the whole body (named by `filename`).
+_IMPORT_FILE = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/api/projects/import",
+    response_model=ImportPublic,
+    status_code=201,
+    responses=openapi.answers(413),
+    openapi_extra=_IMPORT_FILE,
+)
 async def import_project(
     data: FileBody,
     principal: AdminDep,
@@ -219,7 +269,12 @@ async def import_project(
     return _public(result)
 
 
-@router.post("/api/projects/{project_id}/import", response_model=ImportPublic)
+@router.post(
+    "/api/projects/{project_id}/import",
+    response_model=ImportPublic,
+    responses=openapi.answers(413),
+    openapi_extra=_IMPORT_FILE,
+)
 async def import_into_project(
     data: FileBody,
     access: ProjectManager,

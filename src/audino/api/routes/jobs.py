@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from audino.api import openapi
 from audino.api.deps import DbDep, JobManager, JobReader, PrincipalDep
 from audino.db.models import Job
 from audino.services import jobs
@@ -38,7 +39,7 @@ def job_public(job: Job) -> JobPublic:
     return JobPublic.model_validate(job, from_attributes=True)
 
 
-@router.get("", response_model=list[JobPublic])
+@router.get("", response_model=list[JobPublic], responses=openapi.answers(403, 404))
 def list_jobs(
     db: DbDep,
     principal: PrincipalDep,

@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from audino.api.deps import DbDep, ProjectManager, ProjectReader
-from audino.db.models import Label
+from audino.db.models import Label, LabelKind, LabelScope
 from audino.services.labels import schema as labels
+from audino.services.labels.schema import COLOR_RE
 from audino.services.labels.usage import Count, InUse, label_usage
 
 router = APIRouter(prefix="/api/projects/{project_id}/labels", tags=["labels"])
 
 
+# Checked by the service (400 bad_kind, bad_scope, bad_color, bad_hotkey), shown to clients.
+Kind = Annotated[str, Field(json_schema_extra={"enum": [k.value for k in LabelKind]})]
+Scope = Annotated[str, Field(json_schema_extra={"enum": [s.value for s in LabelScope]})]
+Color = Annotated[str, Field(json_schema_extra={"pattern": f"^$|{COLOR_RE.pattern}"})]
+Hotkey = Annotated[str, Field(json_schema_extra={"maxLength": 32})]
+
+
 class ValueIn(BaseModel):
     value: str = Field(min_length=1, max_length=200)
-    color: str | None = None
-    hotkey: str | None = None
+    color: Color | None = None
+    hotkey: Hotkey | None = None
 
 
 class ValueUpdate(BaseModel):
     value: str | None = Field(default=None, min_length=1, max_length=200)
-    color: str | None = None
-    hotkey: str | None = None
+    color: Color | None = None
+    hotkey: Hotkey | None = None
 
 
 class ValuePublic(BaseModel):
@@ -37,27 +45,27 @@ class ValuePublic(BaseModel):
 
 class LabelCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    kind: str
-    scope: str = "segment"
+    kind: Kind
+    scope: Scope = "segment"
     required: bool = False
-    color: str | None = None
-    hotkey: str | None = None
+    color: Color | None = None
+    hotkey: Hotkey | None = None
     values: list[ValueIn] = Field(default_factory=list)
 
 
 class LabelUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     required: bool | None = None
-    scope: str | None = None
-    color: str | None = None
-    hotkey: str | None = None
+    scope: Scope | None = None
+    color: Color | None = None
+    hotkey: Hotkey | None = None
 
 
 class LabelPublic(BaseModel):
     id: int
     name: str
-    kind: str
-    scope: str
+    kind: Kind
+    scope: Scope
     required: bool
     color: str | None
     hotkey: str | None

@@ -3,13 +3,14 @@ and processing it again (managers)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from audino.api import openapi
 from audino.api.deps import DatapointManager, DatapointReader, DbDep, SettingsDep, StorageDep
 from audino.api.routes.jobs import JobPublic, job_public
 from audino.audio import spectrogram
@@ -53,6 +54,20 @@ class SpectrogramAxis(BaseModel):
     ticks: list[FrequencyTick]
 
 
+def _derived(media_type: str, what: str) -> dict[str, Any]:
+    """The decorator arguments of a file derived from the audio, sent with an ETag."""
+    etag = {"ETag": {"required": True, "schema": {"type": "string"}}}
+    return {
+        "response_class": Response,
+        "responses": {
+            200: {**openapi.binary(media_type, description=what), "headers": etag},
+            **openapi.NOT_MODIFIED,
+            **openapi.answers(409),  # the audio is still being processed, or that failed
+        },
+        "openapi_extra": {"parameters": [openapi.IF_NONE_MATCH]},
+    }
+
+
 def _cached(request: Request, etag: str) -> Response | None:
     if etag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
@@ -72,7 +87,9 @@ def reingest(access: DatapointManager, db: DbDep) -> JobPublic:
     return job_public(ingest.again(db, access.datapoint, actor_id=actor))
 
 
-@router.get("/datapoints/{datapoint_id}/peaks", response_model=PeaksInfo)
+@router.get(
+    "/datapoints/{datapoint_id}/peaks", response_model=PeaksInfo, responses=openapi.answers(409)
+)
 def get_peaks(access: DatapointReader, db: DbDep) -> PeaksInfo:
     """The levels of the peaks pyramid, finest (about 10 ms per pixel) to coarsest. A
     window's peaks start at the window's start."""
@@ -91,8 +108,7 @@ def get_peaks(access: DatapointReader, db: DbDep) -> PeaksInfo:
 
 @router.get(
     "/datapoints/{datapoint_id}/peaks/{level}",
-    response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    **_derived("application/octet-stream", "int8 min/max pairs."),
 )
 def get_peaks_level(
     request: Request,
@@ -132,11 +148,7 @@ def get_peaks_level(
     )
 
 
-@router.get(
-    "/datapoints/{datapoint_id}/thumbnail",
-    response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
-)
+@router.get("/datapoints/{datapoint_id}/thumbnail", **_derived("image/png", "A PNG."))
 def get_thumbnail(
     request: Request,
     access: DatapointReader,
@@ -160,11 +172,7 @@ def get_thumbnail(
     )
 
 
-@router.get(
-    "/datapoints/{datapoint_id}/spectrogram",
-    response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
-)
+@router.get("/datapoints/{datapoint_id}/spectrogram", **_derived("image/png", "A PNG tile."))
 def get_spectrogram(
     request: Request,
     access: DatapointReader,

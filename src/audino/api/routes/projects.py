@@ -17,8 +17,8 @@ from audino.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from audino.api.routes.auth import NewTokenOut, TokenIn, TokenOut, token_out
-from audino.db.models import ApiKeyKind, Membership, Project
+from audino.api.routes.auth import TokenIn, TokenOut
+from audino.db.models import ApiKeyKind, ApiKeyScope, Membership, Project, Role
 from audino.services import auth, projects, users
 from audino.services.counts import StatusCounts, status_counts
 
@@ -48,21 +48,45 @@ class ProjectPublic(BaseModel):
     counts: StatusCounts
 
 
+# Checked by the service (400 bad_role), listed here for clients.
+ROLE = Field(json_schema_extra={"enum": [r.value for r in Role]})
+
+
 class MemberIn(BaseModel):
     user_id: int | None = None
     username: str | None = None
-    role: str
+    role: str = ROLE
 
 
 class MemberUpdate(BaseModel):
-    role: str
+    role: str = ROLE
 
 
 class MemberPublic(BaseModel):
     user_id: int
     username: str
-    role: str
+    role: str = ROLE
     is_active: bool
+
+
+class ProjectKeyIn(TokenIn):
+    scope: ApiKeyScope = Field(
+        default=ApiKeyScope.upload,
+        description="upload: add audio only (the default); export: read everything and "
+        "export; manage: everything a project manager may do.",
+    )
+
+
+class ProjectKeyOut(TokenOut):
+    scope: ApiKeyScope
+
+
+class NewProjectKeyOut(ProjectKeyOut):
+    key: str
+
+
+def key_out(row: object) -> ProjectKeyOut:
+    return ProjectKeyOut.model_validate(row, from_attributes=True)
 
 
 def public(db: DbDep, project: Project, role: str, user_id: int | None) -> ProjectPublic:
@@ -171,13 +195,14 @@ def remove_member(user_id: int, access: ProjectManager, db: DbDep) -> None:
     projects.remove_member(db, access.project, user_id, actor_id=access.principal.actor_id)
 
 
-@router.get("/{project_id}/api-keys", response_model=list[TokenOut])
-def list_keys(access: ProjectManager, db: DbDep) -> list[TokenOut]:
-    return [token_out(r) for r in auth.list_api_keys(db, project_id=access.project.id)]
+@router.get("/{project_id}/api-keys", response_model=list[ProjectKeyOut])
+def list_keys(access: ProjectManager, db: DbDep) -> list[ProjectKeyOut]:
+    return [key_out(r) for r in auth.list_api_keys(db, project_id=access.project.id)]
 
 
-@router.post("/{project_id}/api-keys", response_model=NewTokenOut, status_code=201)
-def issue_key(body: TokenIn, access: ProjectManager, db: DbDep) -> NewTokenOut:
+@router.post("/{project_id}/api-keys", response_model=NewProjectKeyOut, status_code=201)
+def issue_key(body: ProjectKeyIn, access: ProjectManager, db: DbDep) -> NewProjectKeyOut:
+    """A key for scripts, shown once. Its scope limits what it may do in this project."""
     access.principal.require_user()
     new = auth.issue_api_key(
         db,
@@ -185,8 +210,9 @@ def issue_key(body: TokenIn, access: ProjectManager, db: DbDep) -> NewTokenOut:
         name=body.name,
         created_by_id=access.principal.actor_id,
         project_id=access.project.id,
+        scope=body.scope,
     )
-    return NewTokenOut(**token_out(new.row).model_dump(), key=new.key)
+    return NewProjectKeyOut(**key_out(new.row).model_dump(), key=new.key)
 
 
 @router.delete("/{project_id}/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

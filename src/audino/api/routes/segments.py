@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from audino.api import openapi
 from audino.api.deps import DatapointAnnotator, DatapointReader, DbDep, PrincipalDep
 from audino.db.models import Datapoint, Segment
 from audino.services import review, segments
@@ -86,8 +87,13 @@ class DeleteRef(BaseModel):
 class BatchIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
-    upserts: list[SegmentIn] = Field(default_factory=list)
-    deletes: list[DeleteRef] = Field(default_factory=list)
+    # Capped together, so the cap is a 413 rather than a per-list maxItems.
+    upserts: list[SegmentIn] = Field(
+        default_factory=list, description="With deletes, at most 1000 (413 beyond)."
+    )
+    deletes: list[DeleteRef] = Field(
+        default_factory=list, description="With upserts, at most 1000 (413 beyond)."
+    )
 
 
 class SegmentPublic(BaseModel):
@@ -117,6 +123,11 @@ class AssignmentPublic(BaseModel):
     user_id: int
     username: str | None
     status: str
+    # What people see: todo, in_progress, submitted (done, not reviewed since), accepted, or
+    # rejected (back with its annotator, with a comment, until they submit it again).
+    state: Literal["todo", "in_progress", "submitted", "accepted", "rejected"]
+    review_status: Literal["accepted", "rejected"] | None
+    reviewed_at: str | None
     marked_for_review: bool
     values: dict[str, Any]
     version: int
@@ -193,7 +204,11 @@ def create_segment(body: SegmentIn, access: DatapointAnnotator, db: DbDep) -> Fa
     return Fast(result.segments[0], status_code=201)
 
 
-@router.post("/api/datapoints/{datapoint_id}/segments/batch", response_model=BatchOut)
+@router.post(
+    "/api/datapoints/{datapoint_id}/segments/batch",
+    response_model=BatchOut,
+    responses=openapi.answers(413),
+)
 def save_batch(body: BatchIn, access: DatapointAnnotator, db: DbDep) -> Fast:
     result = segments.save_batch(
         db,
@@ -263,7 +278,7 @@ class ValuesIn(Target):
     version: Version | None = None
 
 
-def _assignment(row: Any, datapoint: Datapoint, *, changed: bool = True) -> Fast:
+def assignment_response(row: Any, datapoint: Datapoint, *, changed: bool = True) -> Fast:
     # Every change to an assignment adds one to its version, atomically.
     previous = row.version - 1 if changed else None
     return Fast(review.assignment_json(row, datapoint, previous_version=previous))
@@ -274,21 +289,21 @@ def mark_for_review(body: ReviewIn, access: DatapointAnnotator, db: DbDep) -> Fa
     row = review.set_marked(
         db, access.datapoint, access.principal, access.role, body.marked, user_id=body.user_id
     )
-    return _assignment(row, access.datapoint)
+    return assignment_response(row, access.datapoint)
 
 
 @router.post("/api/datapoints/{datapoint_id}/complete", response_model=AssignmentPublic)
 def complete(access: DatapointAnnotator, db: DbDep, body: Target | None = None) -> Fast:
     user_id = body.user_id if body else None
     row = review.complete(db, access.datapoint, access.principal, access.role, user_id=user_id)
-    return _assignment(row, access.datapoint)
+    return assignment_response(row, access.datapoint)
 
 
 @router.post("/api/datapoints/{datapoint_id}/reopen", response_model=AssignmentPublic)
 def reopen(access: DatapointAnnotator, db: DbDep, body: Target | None = None) -> Fast:
     user_id = body.user_id if body else None
     row = review.reopen(db, access.datapoint, access.principal, access.role, user_id=user_id)
-    return _assignment(row, access.datapoint)
+    return assignment_response(row, access.datapoint)
 
 
 @router.get("/api/datapoints/{datapoint_id}/values", response_model=AssignmentPublic)
@@ -299,7 +314,7 @@ def get_values(
 ) -> Fast:
     target = review.target_user_id(access.principal, access.role, user_id)
     row = review.get_assignment(db, access.datapoint.id, target, principal=access.principal)
-    return _assignment(row, access.datapoint, changed=False)
+    return assignment_response(row, access.datapoint, changed=False)
 
 
 @router.put("/api/datapoints/{datapoint_id}/values", response_model=AssignmentPublic)
@@ -313,4 +328,4 @@ def set_values(body: ValuesIn, access: DatapointAnnotator, db: DbDep) -> Fast:
         user_id=body.user_id,
         version=body.version,
     )
-    return _assignment(row, access.datapoint)
+    return assignment_response(row, access.datapoint)

@@ -4,6 +4,11 @@
 a JSON error; `stream_export` then opens its own read transaction and yields the format's
 bytes (a zip for multi-file formats), so the first bytes leave before the last rows are
 read and no project is held in memory. `write_export` writes the same into a folder.
+
+What a format could not carry is counted into the caller's `ExportReport` while the files
+stream: a multi-file export also ends with it as `export-report.json`; a single-file one
+(CTM, CSV, …) cannot hold it, so the caller reads the report once the bytes are written
+(the export job keeps it in its result, the CLI prints it).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from sqlalchemy import Connection, exists, func, or_, select
@@ -28,12 +33,14 @@ from audino.db.models import (
     LabelValue,
     Membership,
     Project,
+    ReviewStatus,
     Segment,
     User,
 )
 from audino.formats import registry
 from audino.formats.files import OutputFile, write_tree, zip_stream
 from audino.formats.options import CODECS, SPLIT_BY, ExportOptions
+from audino.formats.projection import Projection
 from audino.formats.records import (
     AnnotatedRecording,
     AssignmentRecord,
@@ -45,15 +52,19 @@ from audino.formats.records import (
     SegmentRecord,
     UserRef,
 )
+from audino.formats.report import ExportReport
 from audino.formats.selection import one_annotator
+from audino.formats.splits import SplitPlan, item_keys, recording_key
 from audino.services.assignments import derived_status
 from audino.services.errors import InvalidInput, NotFound
 from audino.services.exports.audio import StorageClips
 from audino.services.labels.mapping import ValueNames
 from audino.storage.blobs import BlobStore
 
-# "review": marked for review; "reviewed": a reviewer or manager of the project completed it.
+# "review": marked for review; "reviewed": a reviewer accepted someone's work on it, or a
+# reviewer or manager of the project completed it themselves.
 STATUS_FILTERS = ("all", "todo", "in_progress", "done", "review", "reviewed")
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE, MAX_CHANNELS = 4000, 192000, 8  # of exported audio
 REVIEWER_ROLES = ("reviewer", "manager")
 BATCH = 1000
 
@@ -115,25 +126,37 @@ def check_options(db: Session, project: Project, options: ExportOptions) -> Expo
         raise InvalidInput(f"split_by is one of {', '.join(SPLIT_BY)}.", code="bad_option")
     if options.codec is not None and options.codec not in CODECS:
         raise InvalidInput(f"codec is one of {', '.join(CODECS)}.", code="bad_option")
-    if options.sample_rate is not None and not 4000 <= options.sample_rate <= 192000:
-        raise InvalidInput("sample_rate is 4000 to 192000 Hz.", code="bad_option")
-    if options.channels is not None and not 1 <= options.channels <= 8:
-        raise InvalidInput("channels is 1 to 8.", code="bad_option")
+    rate, channels = options.sample_rate, options.channels
+    if rate is not None and not MIN_SAMPLE_RATE <= rate <= MAX_SAMPLE_RATE:
+        raise InvalidInput(
+            f"sample_rate is {MIN_SAMPLE_RATE} to {MAX_SAMPLE_RATE} Hz.", code="bad_option"
+        )
+    if channels is not None and not 1 <= channels <= MAX_CHANNELS:
+        raise InvalidInput(f"channels is 1 to {MAX_CHANNELS}.", code="bad_option")
     opus_rates = (8000, 12000, 16000, 24000, 48000)
     if options.codec == "ogg" and (options.sample_rate or 48000) not in opus_rates:
         raise InvalidInput("Opus (ogg) takes 8, 12, 16, 24 or 48 kHz.", code="bad_option")
-    if options.speaker_label is not None:
+    for name in (options.speaker_label, options.gender_label):
+        if name is None:
+            continue
         found = db.scalar(
-            select(Label.id).where(
-                Label.project_id == project.id, Label.name == options.speaker_label
-            )
+            select(Label.id).where(Label.project_id == project.id, Label.name == name)
         )
         if found is None:
-            raise InvalidInput(
-                f"No label named {options.speaker_label!r} in this project.",
-                code="unknown_label",
-            )
+            raise InvalidInput(f"No label named {name!r} in this project.", code="unknown_label")
+    if options.audio_root is not None and not is_absolute(options.audio_root):
+        raise InvalidInput(
+            "audio_root is an absolute folder on one line, e.g. /data/corpus or C:\\corpus.",
+            code="bad_option",
+        )
     return options
+
+
+def is_absolute(folder: str) -> bool:
+    """A POSIX or Windows absolute folder, on one line (wav.scp is a line per file)."""
+    if "\n" in folder or "\r" in folder or folder != folder.strip():
+        return False
+    return PurePosixPath(folder).is_absolute() or PureWindowsPath(folder).is_absolute()
 
 
 def count_datapoints(db: Session, plan: ExportPlan) -> int:
@@ -147,16 +170,36 @@ def _files(
     storage: BlobStore | None,
     batch: int,
     progress: Callable[[int], None] | None,
+    report: ExportReport | None,
 ) -> Iterator[OutputFile]:
-    dataset = read_dataset(conn, plan, batch=batch)
+    options = plan.options
+    if plan.format.splits and options.splits:
+        options = dataclasses.replace(options, split_plan=_split_plan(conn, plan, batch))
+    dataset = _selected(read_dataset(conn, plan, batch=batch), options)
     if progress is not None:
         dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
-    options = plan.options
-    if options.one_annotator:
-        dataset = dataclasses.replace(dataset, items=one_annotator(dataset.items))
     if plan.format.clips and storage is not None:
         options = dataclasses.replace(options, clips=StorageClips(storage))
-    yield from plan.format.output_files(dataset, options)
+    yield from plan.format.output_files(dataset, options, report)
+
+
+def _selected(dataset: Dataset, options: ExportOptions) -> Dataset:
+    if options.one_annotator:
+        return dataclasses.replace(dataset, items=one_annotator(dataset.items))
+    return dataset
+
+
+def _split_plan(conn: Connection, plan: ExportPlan, batch: int) -> SplitPlan:
+    """The splits, from a first pass over the export's keys (formats.splits): its
+    recordings' audio hashes, or the speakers of the segments it will write."""
+    options = plan.options
+    if options.split_by == "speaker":
+        dataset = _selected(read_dataset(conn, plan, batch=batch), options)
+        speaker = Projection(dataset, options).speaker
+        return SplitPlan.from_keys(item_keys(dataset.items, True, speaker), options.splits)
+    query = select(Datapoint.sha256, Datapoint.original_name).where(*_datapoint_filter(plan))
+    keys = (recording_key(sha, name) for sha, name in conn.execute(query))
+    return SplitPlan.from_keys(keys, options.splits)
 
 
 def _counted(items: Any, progress: Callable[[int], None]) -> Iterator[Any]:
@@ -181,10 +224,11 @@ def stream_export(
     batch: int = BATCH,
     storage: BlobStore | None = None,
     progress: Callable[[int], None] | None = None,
+    report: ExportReport | None = None,
 ) -> Iterator[bytes]:
     """The export's bytes: the file itself, or a zip of a multi-file format's files (with
     clips cut from `storage` when the format has audio). One read transaction, a
-    consistent snapshot on both backends."""
+    consistent snapshot on both backends. `report` is complete once the last byte is out."""
     with _snapshot(database) as conn:
         fmt = plan.format
         if not fmt.files:
@@ -193,10 +237,10 @@ def stream_export(
                 dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
             yield from fmt.export(dataset)
         elif fmt.single_file:
-            for file in _files(conn, plan, storage, batch, progress):
+            for file in _files(conn, plan, storage, batch, progress, report):
                 yield from file.chunks
         else:
-            yield from zip_stream(_files(conn, plan, storage, batch, progress))
+            yield from zip_stream(_files(conn, plan, storage, batch, progress, report))
 
 
 def write_export(
@@ -207,10 +251,15 @@ def write_export(
     batch: int = BATCH,
     storage: BlobStore | None = None,
     progress: Callable[[int], None] | None = None,
+    report: ExportReport | None = None,
 ) -> int:
-    """Writes the export's files into the folder `root`; returns how many."""
+    """Writes the export's files into the folder `root`; returns how many. Paths to the
+    audio inside them start at `root` unless the plan names another `audio_root`."""
+    if plan.format.audio_root and plan.options.audio_root is None:
+        options = dataclasses.replace(plan.options, audio_root=str(root.resolve()))
+        plan = dataclasses.replace(plan, options=options)
     with _snapshot(database) as conn:
-        return write_tree(_files(conn, plan, storage, batch, progress), root)
+        return write_tree(_files(conn, plan, storage, batch, progress, report), root)
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -273,12 +322,19 @@ def _datapoint_filter(plan: ExportPlan) -> list[Any]:
         where.append(Datapoint.marked_for_review.is_(True))
     elif plan.status == "reviewed":
         where.append(
-            exists().where(
-                _within(Assignment.datapoint_id, work),
-                Assignment.status == AssignmentStatus.done.value,
-                Membership.user_id == Assignment.user_id,
-                Membership.project_id == plan.project_id,
-                Membership.role.in_(REVIEWER_ROLES),
+            or_(
+                exists().where(
+                    _within(Assignment.datapoint_id, work),
+                    Assignment.status == AssignmentStatus.done.value,
+                    Assignment.review_status == ReviewStatus.accepted.value,
+                ),
+                exists().where(
+                    _within(Assignment.datapoint_id, work),
+                    Assignment.status == AssignmentStatus.done.value,
+                    Membership.user_id == Assignment.user_id,
+                    Membership.project_id == plan.project_id,
+                    Membership.role.in_(REVIEWER_ROLES),
+                ),
             )
         )
     elif plan.status != "all":

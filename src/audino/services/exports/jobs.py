@@ -5,6 +5,11 @@ writes it chunk by chunk into the export store (beside the audio store, under
 `<its url>-exports`), one blob per job, so running a job again overwrites its own blob.
 Each project keeps its newest `KEEP` finished exports; finishing one deletes the blobs
 of older ones (their jobs stay, marked `expired`).
+
+The job's result carries the export's report (what the format could not carry) under
+`report`, with `file` naming where the download holds it too: `export-report.json` in
+a multi-file export's zip; null for a single-file format (CTM, CSV, …), whose one file
+cannot hold it, and for an export that lost nothing.
 """
 
 from __future__ import annotations
@@ -20,40 +25,19 @@ from sqlalchemy.orm import Session
 
 from audino.config import Settings
 from audino.db.models import Job, JobStatus, Project
-from audino.formats.options import ExportOptions, parse_splits
+from audino.formats.report import REPORT_FILE, ExportReport
 from audino.jobs import JobContext, task
 from audino.services import jobs
-from audino.services.errors import Conflict, InvalidInput, NotFound
+from audino.services.access import EXPORT_JOB_KIND
+from audino.services.errors import Conflict, NotFound
 from audino.services.exports import dataset as exports
+from audino.services.exports.options import OPTION_FIELDS, options_from
 from audino.storage import remote
 from audino.storage.blobs import BlobStore
 
-KIND = "export"
+KIND = EXPORT_JOB_KIND
 KEEP = 5  # finished exports kept per project; older ones' files are deleted
 PRUNE_BATCH = 100
-
-OPTION_FIELDS = (
-    "speaker_label", "splits", "split_by", "sample_rate", "channels", "codec", "locale",
-    "one_annotator",
-)  # fmt: skip
-
-
-def options_from(values: dict[str, Any]) -> ExportOptions:
-    """Export options from request values (`splits` as `train=0.8,dev=0.1,test=0.1`)."""
-    try:
-        splits = parse_splits(values.get("splits") or None)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), code="bad_option") from None
-    return ExportOptions(
-        speaker_label=values.get("speaker_label") or None,
-        splits=splits,
-        split_by=values.get("split_by") or "recording",
-        sample_rate=values.get("sample_rate"),
-        channels=values.get("channels"),
-        codec=values.get("codec") or None,
-        locale=values.get("locale") or None,
-        one_annotator=bool(values.get("one_annotator")),
-    )
 
 
 def start_export(
@@ -170,7 +154,10 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
 
     store = export_store(ctx.settings, ctx.storage)
     key = export_key(project_id, ctx.job_id)
-    chunks = exports.stream_export(ctx.database, plan, storage=ctx.storage, progress=progress)
+    report = ExportReport()
+    chunks = exports.stream_export(
+        ctx.database, plan, storage=ctx.storage, progress=progress, report=report
+    )
     size = write_blob(store, key, chunks)
     with ctx.database.session() as db:
         expired = prune(db, store, project_id, ctx.job_id)
@@ -183,7 +170,15 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
         "datapoints": total,
         "download_url": f"/api/projects/{project_id}/exports/{ctx.job_id}/download",
         "expired_exports": expired,
+        "report": report_result(plan, report),
     }
+
+
+def report_result(plan: exports.ExportPlan, report: ExportReport) -> dict[str, Any]:
+    """The report as a job keeps it: its counts, and where the download holds it."""
+    fmt = plan.format
+    in_file = fmt.files and not fmt.single_file and not report.empty
+    return {**report.as_dict(fmt.name), "file": REPORT_FILE if in_file else None}
 
 
 def prune(db: Session, store: BlobStore, project_id: int, current: int) -> int:
