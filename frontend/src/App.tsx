@@ -18,6 +18,12 @@ const UsersPage = lazy(() => import("./admin/UsersPage").then((m) => ({ default:
 const AccountPage = lazy(() =>
   import("./pages/AccountPage").then((m) => ({ default: m.AccountPage })),
 );
+const ReviewQueuePage = lazy(() =>
+  import("./review/ReviewQueuePage").then((m) => ({ default: m.ReviewQueuePage })),
+);
+const AnalyticsPage = lazy(() =>
+  import("./analytics/AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })),
+);
 const DataListPage = lazy(() =>
   import("./pages/DataListPage").then((m) => ({ default: m.DataListPage })),
 );
@@ -42,6 +48,8 @@ export function App() {
               <Route index element={<ProjectsPage />} />
               <Route path="/account" element={<Screen><AccountPage /></Screen>} />
               <Route path="/projects/:projectId" element={<Screen><DataListPage /></Screen>} />
+              <Route path="/projects/:projectId/review" element={<Screen><ReviewQueuePage /></Screen>} />
+              <Route path="/projects/:projectId/analytics" element={<Screen><AnalyticsPage /></Screen>} />
               <Route
                 path="/projects/:projectId/manage/*"
                 element={<Screen><ProjectManagePage /></Screen>}

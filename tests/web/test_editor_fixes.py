@@ -282,7 +282,7 @@ def test_a_done_item_is_read_only_until_reopened(server: Server, new_page: Any) 
     login(page, server, *ANN)
     _open(page, server, dp)
     bar = page.locator(".annotate-bar")
-    bar.locator(".status", has_text="Done").wait_for()
+    bar.locator(".status", has_text="Submitted").wait_for()
     assert bar.get_by_role("button", name="Complete").count() == 0
     assert bar.get_by_role("button", name="Reopen").is_visible()
     page.get_by_test_id("segment-row").first.click()

@@ -137,3 +137,43 @@ def test_export_dialog_runs_a_job_and_downloads_the_zip(server: Server, new_page
     assert {n.split("/")[0] for n in clips} <= {"train-clean-100", "test-clean"}
     shoot(page, "export-dialog-done")
     assert page.js_errors == []
+
+
+def test_the_dialog_says_what_the_format_could_not_carry(server: Server, new_page: Any) -> None:
+    pid = _speech_project(server)
+    with server.api() as api:
+        dp = api.get(f"/api/projects/{pid}/datapoints").json()["items"][0]["id"]
+        for k in range(2):  # drawn but never transcribed: CTM has no words for them
+            body = {"start": 0.02 * k, "end": 0.02 * k + 0.01}
+            api.post(f"/api/datapoints/{dp}/segments", json=body).raise_for_status()
+    page = new_page(accept_downloads=True)
+    login(page, server, *ADMIN)
+    page.goto(f"{server.url}/projects/{pid}/manage/export")
+    page.get_by_label("Format", exact=True).locator("option").first.wait_for(state="attached")
+
+    ctm = _export(page, "ctm").decode()
+    estimated = sum(1 for line in ctm.splitlines() if line.endswith(" 0.0000"))
+    report = page.get_by_role("status", name="Not carried")
+    report.wait_for()
+    text = report.inner_text()
+    assert "Not carried by ctm:" in text
+    assert "2 segments skipped: no transcript" in text
+    assert f"{estimated} CTM words with estimated times (confidence 0.0000)" in text
+    assert "writes one file" in text  # CTM's one file cannot hold the report
+    shoot(page, "export-dialog-report")
+
+    # A multi-file export says where its zip holds the same report. Kaldi also takes a
+    # gender label and the folder it will be unpacked into (absolute wav.scp paths).
+    page.get_by_label("Format", exact=True).select_option("kaldi")
+    page.get_by_label("Gender label", exact=True).wait_for()
+    page.get_by_label("Audio folder", exact=True).fill("/data/voices")
+    kaldi = _export(page, "kaldi")
+    with zipfile.ZipFile(io.BytesIO(kaldi)) as zf:
+        scp = zf.read("wav.scp").decode().splitlines()
+    assert scp and all(line.split(" ", 1)[1].startswith("/data/voices/wav/") for line in scp)
+    report.get_by_text("export-report.json").wait_for()
+    assert "2 segments skipped: no transcript" in report.inner_text()
+    # An export that lost nothing shows no report.
+    _export(page, "rttm")
+    assert report.count() == 0
+    assert page.js_errors == []

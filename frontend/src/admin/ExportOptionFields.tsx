@@ -53,19 +53,60 @@ export function ExportOptionFields({ projectId, format, choices: c, onChange }: 
           One annotator per datapoint
         </label>
       </div>
-      {format.speakers ? (
+      {format.speakers || format.genders ? (
+        <div className="form-row">
+          {format.speakers ? (
+            <label>
+              Speaker label
+              <select
+                aria-label="Speaker label"
+                value={c.speakerLabel}
+                onChange={(e) => onChange({ speakerLabel: e.target.value })}
+              >
+                <option value="">Automatic (a label named “speaker”)</option>
+                {segmentLabels.map((l) => (
+                  <option key={l.id} value={l.name}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {format.genders ? (
+            <label>
+              Gender label
+              <select
+                aria-label="Gender label"
+                value={c.genderLabel}
+                onChange={(e) => onChange({ genderLabel: e.target.value })}
+              >
+                <option value="">Automatic (a label named “gender” or “sex”)</option>
+                {segmentLabels.map((l) => (
+                  <option key={l.id} value={l.name}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+        </div>
+      ) : null}
+      {format.audio_root ? (
         <div className="form-row">
           <label>
-            Speaker label
-            <select aria-label="Speaker label" value={c.speakerLabel} onChange={(e) => onChange({ speakerLabel: e.target.value })}>
-              <option value="">Automatic (a label named “speaker”)</option>
-              {segmentLabels.map((l) => (
-                <option key={l.id} value={l.name}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
+            Audio folder
+            <input aria-label="Audio folder"
+              value={c.audioRoot}
+              onChange={(e) => onChange({ audioRoot: e.target.value })}
+              placeholder="/data/corpus: where you will unzip it"
+              maxLength={1000}
+              aria-describedby="export-audio-root-about"
+            />
           </label>
+          <p className="hint" id="export-audio-root-about">
+            Makes the audio paths in the export absolute, so tools find the audio from any folder; left empty,
+            they are relative to the unzipped folder.
+          </p>
         </div>
       ) : null}
       {format.splits ? (

@@ -1,5 +1,6 @@
 // Exporting the project: pick a format and the options it uses; one click runs the export
-// as a job with a progress bar and downloads the file it wrote as soon as it is ready.
+// as a job with a progress bar and downloads the file it wrote as soon as it is ready, then
+// says what the format could not carry (segments skipped, lines estimated).
 import { useEffect, useRef, useState } from "react";
 import { api, errorMessage, unwrap } from "../api/client";
 import { ErrorMessage, Loading } from "../components/ui";
@@ -9,6 +10,7 @@ import { ProgressBar } from "../jobs/ProcessingPanel";
 import { useJob } from "../jobs/useJob";
 import { ExportOptionFields } from "./ExportOptionFields";
 import { defaultFormat, exportBody, NO_CHOICES, streamUrl, type Choices } from "./exportOptions";
+import { exportReport } from "./exportReport";
 import { CopyButton } from "./parts";
 import "../jobs/jobs.css";
 import "./export.css";
@@ -42,6 +44,7 @@ export function ExportTab({ projectId }: { projectId: number }) {
   const command = `curl -H "Authorization: Bearer TOKEN" -o export${format?.extension ?? ""} "${window.location.origin}${url}"`;
   const running = job !== null && (job.status === "queued" || job.status === "running");
   const download = job?.status === "done" ? `/api/projects/${projectId}/exports/${job.id}/download` : null;
+  const report = job ? exportReport(job) : null;
   // The export started by a click downloads once, when its job is done.
   const saved = useRef<number | null>(null);
   useEffect(() => {
@@ -122,6 +125,18 @@ export function ExportTab({ projectId }: { projectId: number }) {
                 Download again
               </a>
             </p>
+          ) : null}
+          {report ? (
+            <div className="export-report" role="status" aria-label="Not carried">
+              <p>
+                <strong>Not carried by {report.format}:</strong> {report.lines.join("; ")}.
+              </p>
+              <p className="hint">
+                {report.file
+                  ? `The zip lists the same in ${report.file}.`
+                  : "This format writes one file, which cannot hold this report; the export job keeps it."}
+              </p>
+            </div>
           ) : null}
           {job.status === "failed" ? (
             <div role="alert" className="error">

@@ -1,16 +1,31 @@
-// Project API keys for scripted uploads: issue (shown once), list, revoke.
+// Project API keys for scripts: issue with a scope (shown once), list, revoke.
 import { useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage, Loading } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { ConfirmButton, CopyButton, OneTimeSecret, formatDate, useAction } from "./parts";
 
-// last_used_at is in the database but not (yet) in the API's TokenOut; shown once it is sent.
-type Key = Schemas["TokenOut"] & { last_used_at?: string | null };
-type NewKey = Schemas["NewTokenOut"];
+// last_used_at is in the database but not (yet) in the API's key; shown once it is sent.
+type Key = Schemas["ProjectKeyOut"] & { last_used_at?: string | null };
+type NewKey = Schemas["NewProjectKeyOut"];
+type Scope = Schemas["ApiKeyScope"];
+
+export const SCOPES: { value: Scope; label: string; help: string }[] = [
+  { value: "upload", label: "Upload", help: "adds audio; cannot read, export or change anything" },
+  { value: "export", label: "Export", help: "reads everything and exports; changes nothing" },
+  { value: "manage", label: "Manage", help: "does everything a project manager can" },
+];
+
+function scopeLabel(scope: Scope): string {
+  return SCOPES.find((s) => s.value === scope)?.label ?? scope;
+}
 
 export function uploadCommand(origin: string, projectId: number, key: string): string {
   return `curl -H "Authorization: Bearer ${key}" -F file=@recording.wav ${origin}/api/projects/${projectId}/datapoints`;
+}
+
+export function exportCommand(origin: string, projectId: number, key: string): string {
+  return `curl -H "Authorization: Bearer ${key}" -o export.zip "${origin}/api/projects/${projectId}/export?format=audino"`;
 }
 
 export function KeysTab({ projectId }: { projectId: number }) {
@@ -20,6 +35,7 @@ export function KeysTab({ projectId }: { projectId: number }) {
     [projectId],
   );
   const [name, setName] = useState("");
+  const [scope, setScope] = useState<Scope>("upload");
   const [issued, setIssued] = useState<NewKey | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
   const action = useAction();
@@ -31,12 +47,21 @@ export function KeysTab({ projectId }: { projectId: number }) {
     event.preventDefault();
     await action.run(async () => {
       const key = await unwrap(
-        api.POST("/api/projects/{project_id}/api-keys", { ...path, body: { name: name.trim() } }),
+        api.POST("/api/projects/{project_id}/api-keys", {
+          ...path,
+          body: { name: name.trim(), scope },
+        }),
       );
       setIssued(key);
       setName("");
+      setScope("upload");
       keys.setData([...all, key]);
     });
+  }
+
+  function command(key: NewKey): string {
+    const make = key.scope === "export" ? exportCommand : uploadCommand;
+    return make(window.location.origin, projectId, key.key);
   }
 
   function revoked(key: Key) {
@@ -50,8 +75,8 @@ export function KeysTab({ projectId }: { projectId: number }) {
       <form className="card" onSubmit={issue} aria-label="New API key">
         <h2>New API key</h2>
         <p className="muted">
-          A project key lets a script or a recorder upload audio into this project, without a user’s
-          password.
+          A project key lets a script or a recorder work in this project without a user’s password,
+          within its scope only.
         </p>
         <div className="form-row">
           <label>
@@ -63,10 +88,27 @@ export function KeysTab({ projectId }: { projectId: number }) {
               onChange={(e) => setName(e.target.value)}
             />
           </label>
+          <label>
+            Scope
+            <select
+              value={scope}
+              aria-describedby="key-scope-help"
+              onChange={(e) => setScope(e.target.value as Scope)}
+            >
+              {SCOPES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="submit" className="primary" disabled={action.busy}>
             {action.busy ? "Issuing…" : "Issue key"}
           </button>
         </div>
+        <p className="hint" id="key-scope-help">
+          {scopeLabel(scope)}: {SCOPES.find((s) => s.value === scope)?.help}.
+        </p>
         <ErrorMessage>{action.error}</ErrorMessage>
       </form>
       {issued ? (
@@ -75,20 +117,21 @@ export function KeysTab({ projectId }: { projectId: number }) {
           secret={issued.key}
           onDone={() => setIssued(null)}
         >
-          <p>Upload a file with it:</p>
+          <p>{issued.scope === "export" ? "Export the project with it:" : "Upload a file with it:"}</p>
           <div className="secret-row">
-            <pre className="command">
-              {uploadCommand(window.location.origin, projectId, issued.key)}
-            </pre>
-            <CopyButton
-              text={uploadCommand(window.location.origin, projectId, issued.key)}
-              label="Copy command"
-            />
+            <pre className="command">{command(issued)}</pre>
+            <CopyButton text={command(issued)} label="Copy command" />
           </div>
-          <p className="hint">
-            Add <code>-F assign_to=alice,bob</code> to assign the file, repeat{" "}
-            <code>-F file=@…</code> for several files.
-          </p>
+          {issued.scope === "export" ? (
+            <p className="hint">
+              Change <code>format=audino</code> to any export format.
+            </p>
+          ) : (
+            <p className="hint">
+              Add <code>-F assign_to=alice,bob</code> to assign the file, repeat{" "}
+              <code>-F file=@…</code> for several files.
+            </p>
+          )}
         </OneTimeSecret>
       ) : null}
       <ErrorMessage>{keys.error}</ErrorMessage>
@@ -98,6 +141,7 @@ export function KeysTab({ projectId }: { projectId: number }) {
           <tr>
             <th>Name</th>
             <th>Starts with</th>
+            <th>Scope</th>
             <th>Created</th>
             <th>Last used</th>
             <th>Status</th>
@@ -112,7 +156,7 @@ export function KeysTab({ projectId }: { projectId: number }) {
           ))}
           {keys.data && list.length === 0 ? (
             <tr>
-              <td colSpan={6} className="empty">
+              <td colSpan={7} className="empty">
                 No keys yet.
               </td>
             </tr>
@@ -148,6 +192,9 @@ function KeyRow({
       <td data-title="Name">{k.name || <span className="muted">(no name)</span>}</td>
       <td data-title="Starts with">
         <code>{k.prefix}…</code>
+      </td>
+      <td data-title="Scope" title={SCOPES.find((s) => s.value === k.scope)?.help}>
+        {scopeLabel(k.scope)}
       </td>
       <td data-title="Created">{formatDate(k.created_at)}</td>
       <td data-title="Last used">{k.last_used_at ? formatDate(k.last_used_at) : "–"}</td>

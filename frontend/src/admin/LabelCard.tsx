@@ -155,7 +155,7 @@ function EditLabel(props: {
             id={`${id}-scope`}
             value={scope}
             onChange={(e) => {
-              setScope(e.target.value);
+              setScope(e.target.value as Label["scope"]);
               edited("scope");
             }}
           >

@@ -8,8 +8,9 @@ import { useLoad } from "../components/useLoad";
 import { ConfirmButton, useAction } from "./parts";
 
 type Member = Schemas["MemberPublic"];
+type Role = Schemas["MemberIn"]["role"];
 
-export const ROLES = [
+export const ROLES: { value: Role; label: string; about: string }[] = [
   {
     value: "annotator",
     label: "Annotator",
@@ -100,7 +101,7 @@ function AddMember(props: { projectId: number; members: Member[]; onAdded(m: Mem
     [admin],
   );
   const [username, setUsername] = useState("");
-  const [role, setRole] = useState("annotator");
+  const [role, setRole] = useState<Role>("annotator");
   const action = useAction();
   const taken = new Set(members.map((m) => m.user_id));
   const candidates = (users.data ?? []).filter((u) => u.is_active && !taken.has(u.id));
@@ -163,7 +164,7 @@ function AddMember(props: { projectId: number; members: Member[]; onAdded(m: Mem
         </label>
         <label>
           Role
-          <select value={role} onChange={(e) => setRole(e.target.value)}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {ROLES.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
@@ -206,7 +207,7 @@ function MemberRow(props: {
           value={m.role}
           disabled={action.busy}
           onChange={(e) => {
-            const role = e.target.value;
+            const role = e.target.value as Role;
             void action.run(async () =>
               onChanged(
                 await unwrap(

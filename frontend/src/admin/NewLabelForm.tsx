@@ -3,7 +3,15 @@ import { useRef, useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { ErrorMessage } from "../components/ui";
 import { useFormErrors } from "./labelErrors";
-import { ColorField, KINDS, SCOPES, TextField, hasValues } from "./labelFields";
+import {
+  ColorField,
+  KINDS,
+  SCOPES,
+  TextField,
+  hasValues,
+  type LabelKind,
+  type LabelScope,
+} from "./labelFields";
 import { FieldError, useAction } from "./parts";
 
 type Label = Schemas["LabelPublic"];
@@ -11,8 +19,8 @@ type Label = Schemas["LabelPublic"];
 export function NewLabelForm(props: { projectId: number; onCreated(label: Label): void }) {
   const { projectId, onCreated } = props;
   const [name, setName] = useState("");
-  const [kind, setKind] = useState("single");
-  const [scope, setScope] = useState("segment");
+  const [kind, setKind] = useState<LabelKind>("single");
+  const [scope, setScope] = useState<LabelScope>("segment");
   const [required, setRequired] = useState(false);
   const [color, setColor] = useState<string | null>(null);
   const nameInput = useRef<HTMLInputElement>(null);
@@ -63,7 +71,7 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
             value={kind}
             aria-describedby="new-label-kind-about"
             onChange={(e) => {
-              setKind(e.target.value);
+              setKind(e.target.value as LabelKind);
               edited("kind");
             }}
           >
@@ -81,7 +89,7 @@ export function NewLabelForm(props: { projectId: number; onCreated(label: Label)
             id="new-label-scope"
             value={scope}
             onChange={(e) => {
-              setScope(e.target.value);
+              setScope(e.target.value as LabelScope);
               edited("scope");
             }}
           >

@@ -1,4 +1,5 @@
-// Project settings: name, description, the settings JSON with its keymap, and deleting the project.
+// Project settings: name, description, the settings JSON with its keymap, sessions and validation
+// rules, and deleting the project.
 import { useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
@@ -9,6 +10,8 @@ import { useAction } from "./parts";
 import { SessionsEditor } from "./SessionsEditor";
 import { sessionsErrorField, sessionsProblems, readSessions } from "./sessions";
 import { parseSettings, printSettings, type Settings } from "./settingsJson";
+import { readRules, ruleOfError, rulesProblems } from "../quality/validationRules";
+import { ValidationRulesEditor } from "../quality/ValidationRulesEditor";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -26,9 +29,12 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
   );
   const sessions = readSessions(settings);
   const badSessions = sessions.mode !== "off" && Object.keys(sessionsProblems(sessions)).length > 0;
-  const blocking = Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a)) || badSessions;
-  // A refused sessions option is shown next to its field, not under the form.
+  const badRules = rulesProblems(readRules(settings)).size > 0;
+  const blocking =
+    Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a)) || badSessions || badRules;
+  // A refused sessions option or rule is shown next to its field, not under the form.
   const sessionsError = sessionsErrorField(action.code, action.error) !== null;
+  const rulesError = ruleOfError(action.code, action.error) !== null;
   const dirty =
     name !== project.name ||
     description !== project.description ||
@@ -89,6 +95,13 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
           onChange={changeSettings}
         />
         <KeymapEditor settings={settings} problems={problems} onChange={changeSettings} />
+        <ValidationRulesEditor
+          projectId={project.id}
+          settings={settings}
+          serverCode={action.code}
+          serverError={action.error}
+          onChange={changeSettings}
+        />
         <label>
           Settings (JSON)
           <textarea
@@ -104,7 +117,13 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
             {parsed.ok ? null : parsed.error}
           </span>
         </label>
-        <ErrorMessage>{sessionsError ? "The sessions option was refused: see above." : action.error}</ErrorMessage>
+        <ErrorMessage>
+          {sessionsError
+            ? "The sessions option was refused: see above."
+            : rulesError
+              ? "The validation rules were refused: see above."
+              : action.error}
+        </ErrorMessage>
         {saved && !dirty ? <Notice>Saved.</Notice> : null}
         <div className="actions">
           <button

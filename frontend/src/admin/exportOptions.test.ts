@@ -11,8 +11,10 @@ const format = (over: Partial<Format>): Format => ({
   multi_file: true,
   audio: false,
   speakers: false,
+  genders: false,
   splits: false,
   locale: false,
+  audio_root: false,
   ...over,
 });
 
@@ -22,12 +24,14 @@ const everything = {
   author: "alice",
   oneAnnotator: true,
   speakerLabel: "who",
+  genderLabel: "sex",
   splits: " train=0.8,test=0.2 ",
   splitBy: "speaker",
   sampleRate: "16000",
   channels: "1",
   codec: "wav",
   locale: "de",
+  audioRoot: " /data/corpus ",
 };
 
 describe("exportBody", () => {
@@ -55,6 +59,13 @@ describe("exportBody", () => {
       sample_rate: 16000,
       channels: 1,
       codec: "wav",
+    });
+  });
+  it("sends the gender label and audio root to formats that use them", () => {
+    const body = exportBody(format({ name: "kaldi", speakers: true, genders: true, audio_root: true }), everything);
+    expect(body).toMatchObject({ speaker_label: "who", gender_label: "sex", audio_root: "/data/corpus" });
+    expect(exportBody(format({ name: "kaldi", genders: true, audio_root: true }), NO_CHOICES)).toEqual({
+      format: "kaldi",
     });
   });
   it("sends split_by only with splits", () => {

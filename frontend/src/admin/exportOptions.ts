@@ -11,12 +11,14 @@ export interface Choices {
   author: string;
   oneAnnotator: boolean;
   speakerLabel: string;
+  genderLabel: string;
   splits: string;
   splitBy: string;
   sampleRate: string;
   channels: string;
   codec: string;
   locale: string;
+  audioRoot: string;
 }
 
 export const NO_CHOICES: Choices = {
@@ -24,12 +26,14 @@ export const NO_CHOICES: Choices = {
   author: "",
   oneAnnotator: false,
   speakerLabel: "",
+  genderLabel: "",
   splits: "",
   splitBy: "recording",
   sampleRate: "",
   channels: "",
   codec: "",
   locale: "",
+  audioRoot: "",
 };
 
 export const STATUSES = [
@@ -61,19 +65,22 @@ export function defaultFormat(formats: Format[]): Format | undefined {
 /** The request body for a format: only the options that format uses, defaults left out. */
 export function exportBody(format: Format, c: Choices): ExportBody {
   const body: ExportBody = { format: format.name };
-  if (c.status) body.status = c.status;
+  // The dialog offers only values the server lists (STATUSES, CODECS, recording | speaker).
+  if (c.status) body.status = c.status as ExportBody["status"];
   if (c.author) body.author = c.author;
   if (c.oneAnnotator) body.one_annotator = true;
   if (format.speakers && c.speakerLabel) body.speaker_label = c.speakerLabel;
+  if (format.genders && c.genderLabel) body.gender_label = c.genderLabel;
   if (format.splits && c.splits.trim()) {
     body.splits = c.splits.trim();
-    if (c.splitBy !== "recording") body.split_by = c.splitBy;
+    if (c.splitBy !== "recording") body.split_by = c.splitBy as ExportBody["split_by"];
   }
   if (format.locale && c.locale.trim()) body.locale = c.locale.trim();
+  if (format.audio_root && c.audioRoot.trim()) body.audio_root = c.audioRoot.trim();
   if (format.audio) {
     if (c.sampleRate) body.sample_rate = Number(c.sampleRate);
     if (c.channels) body.channels = Number(c.channels);
-    if (c.codec) body.codec = c.codec;
+    if (c.codec) body.codec = c.codec as ExportBody["codec"];
   }
   return body;
 }

@@ -1,8 +1,12 @@
 // Inputs shared by the label and value forms: colour (or none), hotkey, and the kind names.
 import type { Ref } from "react";
+import type { Schemas } from "../api/client";
 import { FieldError } from "./parts";
 
-export const KINDS = [
+export type LabelKind = Schemas["LabelPublic"]["kind"];
+export type LabelScope = Schemas["LabelPublic"]["scope"];
+
+export const KINDS: { value: LabelKind; label: string; about: string }[] = [
   { value: "single", label: "Single choice", about: "pick one value from a list" },
   { value: "multi", label: "Multiple choice", about: "pick any number of values from a list" },
   { value: "text", label: "Text", about: "free text, such as a transcript or a note" },
@@ -10,7 +14,7 @@ export const KINDS = [
   { value: "boolean", label: "Yes / no", about: "a checkbox" },
 ];
 
-export const SCOPES = [
+export const SCOPES: { value: LabelScope; label: string }[] = [
   { value: "segment", label: "Each segment" },
   { value: "datapoint", label: "Whole recording" },
 ];

@@ -17,7 +17,11 @@ interface Props {
   nextWindow: number | null;
   onWindow(id: number): void;
   status: string | null;
+  /** What the header says: to do, in progress, submitted, accepted, rejected. */
+  state: string | null;
   marked: boolean;
+  /** Someone else's work is on screen: the review bar has its actions, not this one. */
+  reviewing: boolean;
   saveView: SaveView;
   busy: boolean;
   hasPrevious: boolean;
@@ -28,6 +32,10 @@ interface Props {
   onComplete(): void;
   onReopen(): void;
   onHelp(): void;
+  /** Why Complete cannot be used now (the project's rules), or null. */
+  completeBlocked?: string | null;
+  /** More controls before the help button (a manager's gold mark). */
+  tools?: ReactNode;
 }
 
 /** A step to the recording's window before or after, when it is known. */
@@ -48,7 +56,7 @@ function WindowStep(props: {
 }
 
 export function AnnotateHeader(props: Props) {
-  const { projectId, projectName, fileName, window, status, marked, saveView, busy } = props;
+  const { projectId, projectName, fileName, window, status, state, marked, saveView, busy, reviewing } = props;
   return (
     <header className="annotate-bar">
       <Link to={`/projects/${projectId}`} className="back" title="Back to the data list" aria-label={`Back to ${projectName}`}>
@@ -76,7 +84,7 @@ export function AnnotateHeader(props: Props) {
             {fileName}
           </strong>
         )}
-        {status ? <StatusBadge status={status} /> : null}
+        {!reviewing && (state ?? status) ? <StatusBadge status={state ?? status ?? ""} /> : null}
       </div>
       <SaveState view={saveView} />
       <div className="spacer" />
@@ -87,27 +95,39 @@ export function AnnotateHeader(props: Props) {
         <button type="button" onClick={props.onNext} disabled={!props.hasNext || busy} title="Next item">
           <span className="wide-only">Next</span> ›
         </button>
-        <label className="inline review-toggle" title="Mark this item for review">
-          <input type="checkbox" checked={marked} onChange={props.onToggleReview} disabled={busy} />
-          <span>
-            <span className="wide-only">Mark for </span>review
-          </span>
-        </label>
-        {status === "done" ? (
-          <button
-            type="button"
-            className="primary"
-            onClick={props.onReopen}
-            disabled={busy}
-            title="This item is done and read-only: reopen it to change it"
-          >
-            Reopen
-          </button>
-        ) : (
-          <button type="button" className="primary" onClick={props.onComplete} disabled={busy} title="Complete (Ctrl/⌘+Enter)">
-            Complete
-          </button>
+        {reviewing ? null : (
+          <>
+            <label className="inline review-toggle" title="Mark this item for review">
+              <input type="checkbox" checked={marked} onChange={props.onToggleReview} disabled={busy} />
+              <span>
+                <span className="wide-only">Mark for </span>review
+              </span>
+            </label>
+            {status === "done" ? (
+              <button
+                type="button"
+                className="primary"
+                onClick={props.onReopen}
+                disabled={busy}
+                title="This item is done and read-only: reopen it to change it"
+              >
+                Reopen
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="primary"
+                onClick={props.onComplete}
+                disabled={busy || Boolean(props.completeBlocked)}
+                title={props.completeBlocked ?? "Complete (Ctrl/⌘+Enter)"}
+                aria-describedby={props.completeBlocked ? "checks-summary" : undefined}
+              >
+                Complete
+              </button>
+            )}
+          </>
         )}
+        {props.tools}
         <button type="button" className="help" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>

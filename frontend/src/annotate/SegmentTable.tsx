@@ -1,5 +1,7 @@
 // All segments in time order: click a row to select and seek, edit the text in place.
 import { useEffect, useRef } from "react";
+import { CommentCount } from "../components/StatusBadge";
+import type { SegmentFlag } from "../quality/useValidation";
 import {
   describeValues,
   formatTime,
@@ -17,9 +19,26 @@ interface Props {
   onTranscript(id: string, text: string): void;
   /** A Done item: the text is shown, not edited. */
   readOnly?: boolean;
+  /** Open comment threads per segment. */
+  openComments?: ReadonlyMap<string, number>;
+  /** While reviewing: who made the segment, shown when it is not the reviewed person. */
+  correctionBy?(id: string): string | null;
+  /** Segments that break the project's rules (from the last check). */
+  flags?: ReadonlyMap<string, SegmentFlag>;
 }
 
-export function SegmentTable({ segments, labels, selectedId, onSelect, onTranscript, readOnly }: Props) {
+/** A "!" on a row that breaks a rule: red for an error, amber for a warning. */
+function FindingMark({ flag }: { flag: SegmentFlag }) {
+  const words = `${flag.severity === "error" ? "Error" : "Warning"}: ${flag.messages.join(" ")}`;
+  return (
+    <span className={`finding-mark ${flag.severity}`} title={words} aria-label={words} data-testid="finding-mark">
+      !
+    </span>
+  );
+}
+
+export function SegmentTable(props: Props) {
+  const { segments, labels, selectedId, onSelect, onTranscript, readOnly, openComments, correctionBy, flags } = props;
   const selectedRow = useRef<HTMLTableRowElement | null>(null);
   const scroller = useRef<HTMLDivElement | null>(null);
   // Keep the selected row in view by scrolling the list only, never the page.
@@ -61,19 +80,29 @@ export function SegmentTable({ segments, labels, selectedId, onSelect, onTranscr
             {segments.map((seg, i) => {
               const selected = seg.id === selectedId;
               const missing = missingRequired(seg.values, labels, "segment");
+              const flag = flags?.get(seg.id);
+              const classes = ["clickable", selected ? "selected" : "", flag ? `flagged-${flag.severity}` : ""];
               return (
                 <tr
                   key={seg.id}
                   ref={selected ? selectedRow : undefined}
                   data-testid="segment-row"
                   data-segment-id={seg.id}
-                  className={selected ? "clickable selected" : "clickable"}
+                  className={classes.filter(Boolean).join(" ")}
+                  data-finding={flag?.severity}
                   aria-selected={selected}
                   onClick={() => onSelect(seg.id)}
                 >
                   <td>
                     <span className="swatch" style={{ background: segmentColor(seg, labels) }} />
                     {i + 1}
+                    {flag ? <FindingMark flag={flag} /> : null}
+                    {openComments?.get(seg.id) ? <CommentCount count={openComments.get(seg.id) ?? 0} /> : null}
+                    {correctionBy?.(seg.id) ? (
+                      <span className="correction-by" title="A reviewer’s correction">
+                        by {correctionBy(seg.id)}
+                      </span>
+                    ) : null}
                   </td>
                   <td className="num">{formatTime(seg.start)}</td>
                   <td className="num">{formatTime(seg.end)}</td>

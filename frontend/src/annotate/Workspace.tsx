@@ -1,6 +1,7 @@
 // The editor for one datapoint: waveform, transport, segment form, list and labels, wired to
 // the keyboard and to autosave.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useLocation, useSearchParams } from "react-router-dom";
 import { api, unwrap } from "../api/client";
 import { Notice, ErrorMessage } from "../components/ui";
 import { ingestOf } from "../jobs/api";
@@ -26,11 +27,27 @@ import { useShortcuts } from "./useShortcuts";
 import { useStreamSource } from "./useStreamSource";
 import { maxZoom, useWaveform } from "./useWaveform";
 import { useViewport } from "./useViewport";
+import type { NotesTab } from "../review/CommentsAndHistory";
+import { EditorNotes } from "../review/EditorNotes";
+import { RejectDialog } from "../review/RejectDialog";
+import { RejectionNotice } from "../review/RejectionNotice";
+import { ReviewBar } from "../review/ReviewBar";
+import { latestRejection } from "../review/threads";
+import { useComments } from "../review/useComments";
+import { useMembers } from "../review/useMembers";
+import { useOtherSegments } from "../review/useOtherSegments";
+import { useReview } from "../review/useReview";
+import { AgreementPanel } from "../quality/AgreementPanel";
+import { GoldToggle } from "../quality/GoldToggle";
+import { useActiveTime } from "../quality/useActiveTime";
+import { useValidation } from "../quality/useValidation";
+import { ValidationPanel } from "../quality/ValidationPanel";
+import { readRules } from "../quality/validationRules";
 
 const DONE_LOCKED = "This item is done: Reopen it to change it.";
 
 export function Workspace({ data }: { data: Loaded }) {
-  const { project, labels, autosave } = data;
+  const { project, labels, autosave, review, me } = data;
   // Loaded again when processing finishes.
   const [datapoint, setDatapoint] = useState(data.datapoint);
   const segmentLabels = useMemo(() => labels.filter((l) => l.scope === "segment"), [labels]);
@@ -81,11 +98,45 @@ export function Workspace({ data }: { data: Loaded }) {
     memoryKey: String(datapoint.id),
     say: actions.say,
   });
-  const assignment = useAssignment(data, autosave, actions.say);
-  // A Done item is shown as it was handed in, read-only until the annotator reopens it.
-  const readOnly = assignment.status === "done";
+  // The project's rules on the work on screen, checked by the server after every save.
+  const hasRules = readRules(project.settings).length > 0;
+  const validation = useValidation(datapoint.id, review?.user.id ?? null, hasRules, saveView.status);
+  const assignment = useAssignment(data, autosave, actions.say, validation.refused);
+  // A Done item is shown as it was handed in, read-only until the annotator reopens it; a
+  // reviewer corrects submitted work in place.
+  const readOnly = !review && assignment.status === "done";
   const { say } = actions;
   useEffect(() => editor.setLock(readOnly ? DONE_LOCKED : null, say), [editor, readOnly, say]);
+  // Time spent on one's own work, idle time left out (reviewing is not annotating).
+  useActiveTime(datapoint.id, !review && datapoint.my_assignment != null && !readOnly, waveform?.ws ?? null);
+  const completeBlocked = review ? null : validation.blocked;
+  const complete = completeBlocked ? () => say(completeBlocked) : assignment.complete;
+  const [saves, setSaves] = useState(0);
+  useEffect(() => {
+    if (saveView.status === "saved") setSaves((n) => n + 1);
+  }, [saveView.status]);
+  const overlap = review !== null && datapoint.assignments.length >= 2;
+
+  // Review: comments, history, the verdict, other people's segments.
+  const comments = useComments(datapoint.id);
+  const members = useMembers(project.id);
+  const verdict = useReview(data, autosave, assignment.took);
+  const [, setParams] = useSearchParams();
+  const [rejecting, setRejecting] = useState(false);
+  const [notesTab, setNotesTab] = useState<NotesTab>("comments");
+  const others = useOtherSegments(review);
+  const arrival = (useLocation().state as { message?: string } | null)?.message ?? null;
+  useEffect(() => {
+    if (arrival) say(arrival);
+  }, [arrival, say]);
+  const rejection =
+    !review && assignment.state === "rejected" ? latestRejection(comments.comments, me?.id) : null;
+  const correctionBy = review
+    ? (id: string) => {
+        const by = data.authorOf.get(id) ?? me?.username ?? null;
+        return by && by !== review.user.name ? by : null;
+      }
+    : undefined;
 
   useRegionSync({
     waveform,
@@ -99,6 +150,8 @@ export function Workspace({ data }: { data: Loaded }) {
     onChangeTimes: actions.changeTimes,
     onSelect: (id) => actions.select(id, false),
     onPlay: (id) => actions.playSegment(id),
+    others: others.regions,
+    flags: validation.bySegment,
   });
 
   function changeValues(next: Values) {
@@ -115,7 +168,7 @@ export function Workspace({ data }: { data: Loaded }) {
         ...actions.keyActions,
         zoomToSelection: viewport.zoomToSelection,
         zoomToFit: viewport.zoomToFit,
-        complete: assignment.complete,
+        complete,
         help: () => setShowHelp((v) => !v),
       },
       onLabelHotkey: (h) => {
@@ -128,7 +181,7 @@ export function Workspace({ data }: { data: Loaded }) {
       },
       onEscape: () => actions.select(null, false),
     },
-    showHelp,
+    showHelp || rejecting,
   );
 
   // Save at once when the connection comes back or the tab is being left.
@@ -157,6 +210,8 @@ export function Workspace({ data }: { data: Loaded }) {
           nextWindow={data.siblings.next}
           onWindow={(id) => assignment.goTo(id)}
           status={assignment.status}
+          state={assignment.state}
+          reviewing={review !== null}
           marked={assignment.marked}
           saveView={saveView}
           busy={assignment.busy}
@@ -165,10 +220,28 @@ export function Workspace({ data }: { data: Loaded }) {
           onPrevious={() => assignment.goTo(data.neighbours.previous)}
           onNext={() => assignment.goTo(data.neighbours.next)}
           onToggleReview={assignment.toggleReview}
-          onComplete={assignment.complete}
+          onComplete={complete}
           onReopen={assignment.reopen}
           onHelp={() => setShowHelp(true)}
+          completeBlocked={completeBlocked}
+          tools={manages ? <GoldToggle data={data} say={say} /> : null}
         />
+        {review ? (
+          <ReviewBar
+            review={review}
+            state={assignment.state}
+            marked={assignment.marked}
+            submittedAt={data.assignment?.completed_at ?? null}
+            reviewedAt={data.assignment?.reviewed_at ?? null}
+            busy={verdict.busy || assignment.busy}
+            colors={others.colors}
+            showOthers={others.show}
+            onShowOthers={others.setShow}
+            onAuthor={(id) => void assignment.goTo(null).then(() => setParams({ review: String(id) }))}
+            onAccept={() => void verdict.accept()}
+            onReject={() => setRejecting(true)}
+          />
+        ) : null}
         <div className="annotate-messages">
           <SaveProblem
             view={saveView}
@@ -182,7 +255,10 @@ export function Workspace({ data }: { data: Loaded }) {
               if (id) void actions.reloadSegment(id);
             }}
           />
-          <ErrorMessage>{assignment.error ?? audioError}</ErrorMessage>
+          {rejection ? (
+            <RejectionNotice comment={rejection} onShow={() => setNotesTab("comments")} />
+          ) : null}
+          <ErrorMessage>{verdict.error ?? assignment.error ?? audioError}</ErrorMessage>
           {actions.notice ? <Notice>{actions.notice}</Notice> : null}
         </div>
       </div>
@@ -237,9 +313,34 @@ export function Workspace({ data }: { data: Loaded }) {
             onSelect={(id) => actions.select(id, true)}
             onTranscript={actions.setTranscript}
             readOnly={readOnly}
+            openComments={comments.bySegment}
+            correctionBy={correctionBy}
+            flags={validation.bySegment}
+          />
+          {overlap ? <AgreementPanel datapointId={datapoint.id} refreshKey={saves} /> : null}
+          <EditorNotes
+            data={data}
+            editor={editor}
+            autosave={autosave}
+            saveStatus={saveView.status}
+            comments={comments}
+            members={members}
+            selected={selected}
+            onSelect={(id) => actions.select(id, true)}
+            say={say}
+            tab={notesTab}
+            onTab={setNotesTab}
           />
         </div>
         <aside className="annotate-side">
+          {hasRules || validation.findings.length > 0 ? (
+            <ValidationPanel
+              validation={validation}
+              segments={editor.segments}
+              whose={review?.user.name ?? null}
+              onJump={(id) => actions.select(id, true)}
+            />
+          ) : null}
           <SegmentForm
             segment={selected}
             number={number}
@@ -272,6 +373,14 @@ export function Workspace({ data }: { data: Loaded }) {
           </p>
         </aside>
       </div>
+      {rejecting && review ? (
+        <RejectDialog
+          who={review.user.name}
+          members={members}
+          onReject={verdict.reject}
+          onClose={() => setRejecting(false)}
+        />
+      ) : null}
       {showHelp ? (
         <ShortcutsOverlay keymap={keymap} hotkeys={hotkeys} onClose={() => setShowHelp(false)} />
       ) : null}

@@ -153,6 +153,21 @@ describe("Autosave", () => {
     expect(saver.discardRefused()).toBe("a");
     expect(saver.getView().pending).toBe(0);
   });
+
+  it("takes a restored segment's version, so the next edit saves on top of it", async () => {
+    const server = fakeServer();
+    const saver = new Autosave("k", emptyQueue(), server.transport, { storage: memoryStorage() });
+    saver.change("a", seg("a", 1));
+    await vi.advanceTimersByTimeAsync(1000);
+    // Restored from the history elsewhere: the server is at version 2 now.
+    const restored = pub(seg("a", 4), 2);
+    server.rows.set("a", restored);
+    saver.takeServer([restored]);
+    saver.change("a", seg("a", 5));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(server.calls[1].upserts![0].version).toBe(2);
+    expect(saver.getView().status).toBe("saved");
+  });
 });
 
 describe("failedItem", () => {

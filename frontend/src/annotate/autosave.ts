@@ -141,6 +141,17 @@ export class Autosave {
   }
 
   /**
+   * Segments the server changed another way (a version restored from the history): taken as
+   * they now are, with their versions; a change still waiting for one of them is dropped.
+   */
+  takeServer(segments: SegmentPublic[], deleted: string[] = []): void {
+    let state = this.state;
+    for (const seg of segments) state = takeTheirs(state, seg.id, seg);
+    for (const id of deleted) state = takeTheirs(state, id, null);
+    this.update(state);
+  }
+
+  /**
    * Runs a write on the assignment between saves, never beside one, so a review mark and a
    * values save cannot race past each other's version.
    */

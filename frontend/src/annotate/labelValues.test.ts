@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyHotkey, withValue } from "./labelValues";
 import type { Label } from "./segments";
 
-const label = (kind: string, id = 1): Label => ({
+const label = (kind: Label["kind"], id = 1): Label => ({
   id,
   name: kind,
   kind,

@@ -10,6 +10,7 @@ import {
   nextBatch,
   pendingCount,
   storeQueue,
+  storageKey,
   takeTheirs,
   type QueueState,
 } from "./saveQueue";
@@ -149,5 +150,14 @@ describe("reload", () => {
     expect(loadQueue("k", storage).pending.a.segment).toEqual(seg("a"));
     storeQueue("k", emptyQueue(), storage);
     expect(store.has("k")).toBe(false);
+  });
+});
+
+describe("where unsaved changes are kept", () => {
+  it("keeps a reviewer's corrections of someone's work apart from their own work", () => {
+    expect(storageKey(4, 19)).toBe("audino:pending:4:19");
+    expect(storageKey(4, 19, 4)).toBe("audino:pending:4:19");
+    expect(storageKey(4, 19, 7)).toBe("audino:pending:4:19:review:7");
+    expect(storageKey(null, 19)).toBe("audino:pending:anon:19");
   });
 });

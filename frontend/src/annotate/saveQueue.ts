@@ -226,10 +226,12 @@ export function mergeWithServer(
   return { segments: [...segments.values()], state: next };
 }
 
-// Persistence: one localStorage entry per user and datapoint.
+// Persistence: one localStorage entry per user and datapoint, and one more per person whose
+// work that user reviews there (a reviewer's corrections never mix with their own work).
 
-export function storageKey(userId: number | null | undefined, datapointId: number): string {
-  return `audino:pending:${userId ?? "anon"}:${datapointId}`;
+export function storageKey(userId: number | null | undefined, datapointId: number, reviewing?: number | null): string {
+  const own = `audino:pending:${userId ?? "anon"}:${datapointId}`;
+  return reviewing == null || reviewing === userId ? own : `${own}:review:${reviewing}`;
 }
 
 export function loadQueue(key: string, storage: Storage = localStorage): QueueState {

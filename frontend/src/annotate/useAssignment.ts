@@ -1,4 +1,5 @@
-// The annotator's assignment on this datapoint: review mark, complete, reopen, moving on.
+// The assignment on screen: the annotator's own (review mark, complete, reopen, moving on),
+// or, while reviewing, the reviewed person's, whose state the verdict changes.
 import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, ApiError, errorMessage, unwrap } from "../api/client";
@@ -11,12 +12,20 @@ interface Problem {
   untilSaved: boolean;
 }
 
-export function useAssignment(data: Loaded, autosave: Autosave, say: (text: string | null) => void) {
+/** `refused` sees each failed write: a Complete the project's rules refused carries findings. */
+export function useAssignment(
+  data: Loaded,
+  autosave: Autosave,
+  say: (text: string | null) => void,
+  refused?: (err: unknown) => boolean,
+) {
   const navigate = useNavigate();
   const { datapoint, project } = data;
-  const mine = datapoint.my_assignment;
-  const [status, setStatus] = useState<string | null>(mine?.status ?? null);
-  const [marked, setMarked] = useState<boolean>(mine?.marked_for_review ?? datapoint.marked_for_review);
+  const first = data.assignment ?? datapoint.my_assignment;
+  const [status, setStatus] = useState<string | null>(first?.status ?? null);
+  // To do, in progress, submitted, accepted or rejected: what the header says.
+  const [state, setState] = useState<string | null>(first?.state ?? null);
+  const [marked, setMarked] = useState<boolean>(first?.marked_for_review ?? datapoint.marked_for_review);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const path = { datapoint_id: datapoint.id };
@@ -24,6 +33,7 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
   const took = useCallback(
     (row: AssignmentPublic) => {
       setStatus(row.status);
+      setState(row.state);
       setMarked(row.marked_for_review);
       autosave.adopt(row);
     },
@@ -34,7 +44,10 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
   useEffect(
     () =>
       autosave.subscribe((view) => {
-        if (view.assignment) setStatus(view.assignment.status);
+        if (view.assignment) {
+          setStatus(view.assignment.status);
+          setState(view.assignment.state);
+        }
         if (view.status === "saved") setProblem((p) => (p?.untilSaved ? null : p));
       }),
     [autosave],
@@ -46,6 +59,7 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
     try {
       await work();
     } catch (err) {
+      refused?.(err);
       const text =
         err instanceof ApiError && err.code === "missing_required" ? `Cannot complete yet. ${err.message}` : errorMessage(err);
       setProblem({ text, untilSaved: false });
@@ -83,6 +97,10 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
 
   const complete = () => {
     if (busy) return;
+    if (data.review) {
+      say(`This is ${data.review.user.name}’s work: Accept it, or Reject it with a comment.`);
+      return;
+    }
     if (status === "done") {
       setProblem({ text: "This item is done already. Reopen it to change it.", untilSaved: false });
       return;
@@ -120,5 +138,8 @@ export function useAssignment(data: Loaded, autosave: Autosave, say: (text: stri
       say("Reopened: you can change this item again.");
     });
 
-  return { status, marked, busy, error: problem?.text ?? null, toggleReview, complete, reopen, goTo };
+  /** Runs a verdict or another write on the assignment with the busy flag and errors shown. */
+  const act = (work: () => Promise<void>) => run(work);
+
+  return { status, state, marked, busy, error: problem?.text ?? null, toggleReview, complete, reopen, goTo, took, act };
 }

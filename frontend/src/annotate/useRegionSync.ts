@@ -11,6 +11,7 @@ import {
 } from "./segments";
 import { toPlayer, toRecording, type TimeFrame } from "./timeFrame";
 import type { Waveform as WaveformHandle } from "./useWaveform";
+import type { SegmentFlag } from "../quality/useValidation";
 
 /** Times in and out are the recording's; regions are in the player's time (see timeFrame). */
 export interface WaveformEvents {
@@ -22,6 +23,19 @@ export interface WaveformEvents {
   onPlay(id: string): void;
 }
 
+/** Someone else's segment, drawn read-only in its author's colour (while reviewing). */
+export interface OtherRegion {
+  segment: Segment;
+  /** e.g. "bob · hello" */
+  label: string;
+  color: string;
+}
+
+/** Other people's regions have ids of their own, never a segment's. */
+const OTHER = "other:";
+/** Where their band starts, in percent of the height. */
+const OTHERS_TOP = 72;
+
 interface Props extends WaveformEvents {
   waveform: WaveformHandle | null;
   ready: boolean;
@@ -31,6 +45,9 @@ interface Props extends WaveformEvents {
   frame: TimeFrame;
   /** A Done item: regions are drawn but cannot be drawn, moved or resized. */
   readOnly?: boolean;
+  others?: OtherRegion[];
+  /** Segments that break the project's rules: marked along the region's bottom edge. */
+  flags?: ReadonlyMap<string, SegmentFlag>;
 }
 
 /** The player time under a pointer at `clientX` over wavesurfer's wrapper (the whole file). */
@@ -57,10 +74,74 @@ function regionLabel(index: number, seg: Segment, labels: Label[]): HTMLElement 
   return el;
 }
 
+const NONE: OtherRegion[] = [];
+const NO_FLAGS: ReadonlyMap<string, SegmentFlag> = new Map();
+const FLAG_COLOR = { error: "#b42318", warning: "#c98a00" } as const;
+
+/** Other people's segments: fixed regions that let clicks and drawing through. */
+function drawOthers(
+  waveform: WaveformHandle,
+  drawn: Map<string, Region>,
+  others: OtherRegion[],
+  frame: TimeFrame,
+  adding: { current: string | null },
+) {
+  const seen = new Set<string>();
+  const lanes = layoutLanes(others.map((o) => ({ ...o.segment, id: OTHER + o.segment.id })));
+  for (const o of others) {
+    const id = OTHER + o.segment.id;
+    seen.add(id);
+    const start = toPlayer(frame, o.segment.start);
+    const end = toPlayer(frame, o.segment.end);
+    let region = drawn.get(id);
+    if (!region) {
+      const content = document.createElement("div");
+      content.textContent = o.label;
+      Object.assign(content.style, {
+        font: "500 11px/1.3 system-ui, sans-serif",
+        color: "#fff",
+        background: o.color,
+        borderRadius: "3px",
+        padding: "0 4px",
+        margin: "1px",
+        display: "inline-block",
+        maxWidth: "calc(100% - 2px)",
+        whiteSpace: "nowrap",
+        overflow: "hidden",
+        textOverflow: "ellipsis",
+      });
+      adding.current = id;
+      region = waveform.regions.addRegion({ id, start, end, color: withAlpha(o.color, 0.28), content, drag: false, resize: false });
+      adding.current = null;
+      drawn.set(id, region);
+    } else if (region.start !== start || region.end !== end) region.setOptions({ start, end });
+    const el = region.element;
+    if (el) {
+      // A band along the bottom, under the work being reviewed, which keeps the full height.
+      const { lane, of } = lanes.get(id) ?? { lane: 0, of: 1 };
+      Object.assign(el.style, {
+        top: `${OTHERS_TOP + (lane * (100 - OTHERS_TOP)) / of}%`,
+        height: `${(100 - OTHERS_TOP) / of}%`,
+        border: `1px dashed ${o.color}`,
+        pointerEvents: "none",
+        zIndex: "0",
+      });
+      el.setAttribute("data-other-segment-id", o.segment.id);
+    }
+  }
+  for (const [id, region] of drawn) {
+    if (!seen.has(id)) {
+      drawn.delete(id);
+      region.remove();
+    }
+  }
+}
+
 /** Draws segments as regions; drag, resize and clicks come back through the callbacks. */
 export function useRegionSync(props: Props) {
-  const { waveform, ready, segments, labels, selectedId, frame, readOnly = false } = props;
+  const { waveform, ready, segments, labels, selectedId, frame, readOnly = false, others = NONE, flags = NO_FLAGS } = props;
   const managed = useRef(new Map<string, Region>());
+  const ghosts = useRef(new Map<string, Region>());
   // The id being added by the sync below, whose region-created event is not a drawing.
   const adding = useRef<string | null>(null);
   const events = useRef<WaveformEvents & { frame: TimeFrame }>(props);
@@ -101,9 +182,11 @@ export function useRegionSync(props: Props) {
         if (known.get(region.id) === region) events.current.onPlay(region.id);
       }),
     ];
+    const drawnApart = ghosts.current;
     return () => {
       subs.forEach((off) => off());
       known.clear();
+      drawnApart.clear();
     };
   }, [waveform]);
 
@@ -176,6 +259,15 @@ export function useRegionSync(props: Props) {
         el.style.outlineOffset = "-2px";
         el.style.zIndex = selected ? "3" : "1";
         el.setAttribute("data-segment-id", seg.id);
+        const flag = flags.get(seg.id);
+        el.style.boxShadow = flag ? `inset 0 -4px 0 ${FLAG_COLOR[flag.severity]}` : "none";
+        if (flag) {
+          el.setAttribute("data-finding", flag.severity);
+          el.title = flag.messages.join(" ");
+        } else {
+          el.removeAttribute("data-finding");
+          el.removeAttribute("title");
+        }
       }
     }
     for (const [id, region] of known) {
@@ -184,5 +276,6 @@ export function useRegionSync(props: Props) {
         region.remove();
       }
     }
-  }, [waveform, ready, segments, labels, selectedId, frame, readOnly]);
+    drawOthers(waveform, ghosts.current, others, frame, adding);
+  }, [waveform, ready, segments, labels, selectedId, frame, readOnly, others, flags]);
 }

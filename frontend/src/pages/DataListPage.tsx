@@ -4,8 +4,9 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from "reac
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { describeDatapoint } from "../annotate/timeFrame";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
-import { MARKED_FOR_REVIEW, statusText } from "../components/status";
-import { ReviewBadge, StatusBadge } from "../components/StatusBadge";
+import { itemState, MARKED_FOR_REVIEW, statusText } from "../components/status";
+import { CommentCount, ReviewBadge, StatusBadge } from "../components/StatusBadge";
+import { reviews } from "../review/reviewTarget";
 import { useLoad } from "../components/useLoad";
 import { ingestOf, percent, type Job } from "../jobs/api";
 import { useIngestProgress } from "../jobs/useIngestProgress";
@@ -91,6 +92,20 @@ export function DataListPage() {
   }
 
   const manages = project.data?.role === "manager" || project.data?.role === "admin";
+  const reviewer = reviews(project.data?.role);
+  const waiting = useLoad(
+    async () =>
+      reviewer
+        ? (
+            await unwrap(
+              api.GET("/api/projects/{project_id}/review-queue", {
+                params: { path: { project_id: projectId }, query: { limit: 1 } },
+              }),
+            )
+          ).waiting
+        : null,
+    [projectId, reviewer],
+  );
   const counts = page.data?.counts;
   const items = page.data?.items ?? [];
   const processing = items.filter((d) => ingestOf(d).status === "processing").map((d) => d.id);
@@ -114,6 +129,16 @@ export function DataListPage() {
             <button type="button" className="primary" onClick={start}>
               Start annotating
             </button>
+            {reviewer ? (
+              <>
+                <Link className="button" to={`/projects/${projectId}/review`}>
+                  Review queue <span className="badge">{waiting.data ?? "…"}</span>
+                </Link>
+                <Link className="button" to={`/projects/${projectId}/analytics`}>
+                  Analytics
+                </Link>
+              </>
+            ) : null}
             {manages ? (
               <Link className="button" to={`/projects/${projectId}/manage`}>
                 Manage project
@@ -207,6 +232,7 @@ export function DataListPage() {
             <th>Duration</th>
             <th>Status</th>
             <th>Assigned to</th>
+            <th>Comments</th>
           </tr>
         </thead>
         <tbody>
@@ -227,7 +253,7 @@ export function DataListPage() {
           ))}
           {page.data && items.length === 0 ? (
             <tr>
-              <td colSpan={5} className="empty">
+              <td colSpan={6} className="empty">
                 Nothing here.
               </td>
             </tr>
@@ -311,11 +337,30 @@ function Row(props: {
       </td>
       <td>{formatDuration(d.duration)}</td>
       <td>
-        <StatusBadge status={d.status} />
+        {/* One's own work as its state says; a reviewer sees the item's state over everyone's. */}
+        <StatusBadge status={d.my_assignment?.state ?? itemState(d.assignments.map((a) => a.state), d.status)} />
         {d.marked_for_review ? <ReviewBadge /> : null}
+        {/* Annotators are never told (gold is null for them). */}
+        {d.gold ? (
+          <span className="status gold" data-testid="gold-badge" title="A gold item: annotators are scored on it">
+            gold
+          </span>
+        ) : null}
         <IngestBadge datapoint={d} job={job} />
       </td>
-      <td>{d.assignments.map((a) => a.username).join(", ") || "–"}</td>
+      <td className="assignees">
+        {d.assignments.length
+          ? d.assignments.map((a, i) => (
+              <span key={a.user_id} className="assignee">
+                {i > 0 ? ", " : null}
+                {a.username} <span className="muted small">({statusText(a.state).toLowerCase()})</span>
+              </span>
+            ))
+          : "–"}
+      </td>
+      <td>
+        <CommentCount count={d.unresolved_comments ?? 0} />
+      </td>
     </tr>
   );
 }

@@ -1,0 +1,1 @@
+var e=[`#c2410c`,`#7c3aed`,`#0f766e`,`#be185d`,`#4d7c0f`,`#1d4ed8`];function t(t){return e[(t%e.length+e.length)%e.length]}function n(e){let n=new Map;for(let r of e)n.has(r)||n.set(r,t(n.size));return n}export{n,t};
