@@ -110,7 +110,7 @@ def test_audio_streams_from_the_bucket_with_range(s3_env: AppEnv, audio: dict[st
     assert tail.status_code == 206 and tail.content == DATA[-100:]
     past = ann.get(audio["url"], headers={"Range": f"bytes={SIZE}-"})
     assert past.status_code == 416
-    assert s3_env.login("bob").get(audio["url"]).status_code == 404  # not assigned: not known to bob
+    assert s3_env.login("bob").get(audio["url"]).status_code == 404  # not assigned: unknown
     assert s3_env.client().get(audio["url"]).status_code == 401
 
 
