@@ -42,8 +42,10 @@ def test_gold_is_mixed_in_unflagged_and_scored(app_env: AppEnv, factory: Factory
     # Due one gold item after one completed item at rate 0.5: it is now in ann's queue.
     assert listed(ann) == [first, gold]
     item = ann.get(f"/api/datapoints/{gold}").json()
-    assert item["gold"] is None and item["my_assignment"]["state"] == "todo"
-    assert admin.get(f"/api/datapoints/{gold}").json()["gold"] is True
+    assert item["gold"] is None and item["gold_user_id"] is None
+    assert item["my_assignment"]["state"] == "todo"
+    seen = admin.get(f"/api/datapoints/{gold}").json()
+    assert seen["gold"] is True and seen["gold_user_id"] == r.json()["gold_user_id"]
     # Ann sees only her own segments on it, not the reference.
     assert ann.get(f"/api/datapoints/{gold}/segments").json() == []
 
@@ -109,7 +111,9 @@ def test_analytics_charts_and_their_csv(app_env: AppEnv, factory: Factory) -> No
     assert day["annotator"] == "ann" and day["items"] == 1 and day["audio_hours"] == 0.5
     (ann_row,) = [r for r in data["per_annotator"] if r["annotator"] == "ann"]
     assert ann_row["accepted"] == 1 and ann_row["rejected"] == 1
-    assert ann_row["audio_hours_per_active_hour"] == 0.5 / 0.025  # 30 min in 90 s
+    # Both items' time counts, the rejected one's too: 180 s for 30 min of finished audio.
+    assert ann_row["active_hours"] == 0.05
+    assert ann_row["audio_hours_per_active_hour"] == 0.5 / 0.05
     (outcome,) = data["review_outcomes"]
     assert (outcome["accepted"], outcome["rejected"]) == (1, 1)
     assert [(r["value"], r["segments"]) for r in data["labels"]] == [("calm", 1), ("sad", 1)]

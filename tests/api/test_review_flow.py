@@ -248,6 +248,62 @@ def test_history_restores_a_segment(app_env: AppEnv, team: Team) -> None:
     assert r.status_code == 404
 
 
+def test_a_reviewers_correction_stays_the_reviewers(app_env: AppEnv, team: Team) -> None:
+    seg = _segment(team.ann, team, 0.1, "helo wrld")
+    _complete(team.ann, team)
+    # The reviewer corrects ann's segment and adds one she missed, on ann's work.
+    r = team.rev.patch(
+        f"/api/segments/{seg['id']}", json={"transcript": "hello world", "version": seg["version"]}
+    )
+    assert r.status_code == 200, r.text
+    fixed = r.json()
+    assert (fixed["author"], fixed["edited_by"]) == ("ann", "rita")
+    r = team.rev.post(
+        f"/api/datapoints/{team.dp}/segments/batch",
+        json={"user_id": team.ann_id, "upserts": [{"start": 2.0, "end": 2.5, "transcript": "yes"}]},
+    )
+    assert r.status_code == 200, r.text
+    (added,) = r.json()["segments"]
+    assert (added["author"], added["edited_by"]) == ("ann", "rita")
+    # Her work stays submitted: a correction is not the annotator starting again.
+    assert team.ann.get(f"/api/datapoints/{team.dp}/values").json()["state"] == "submitted"
+    # Only reviewers write on someone's behalf, and only for an assignee of the item.
+    batch = {"upserts": [{"start": 3.0, "end": 3.5}]}
+    r = team.bob.post(
+        f"/api/datapoints/{team.dp}/segments/batch", json=batch | {"user_id": team.ann_id}
+    )
+    assert r.status_code == 403 and "reviewers" in r.json()["detail"]
+    rita_id = team.rev.get("/api/auth/me").json()["id"]
+    r = team.rev.post(
+        f"/api/datapoints/{team.dp}/segments/batch", json=batch | {"user_id": rita_id + 100}
+    )
+    assert r.status_code == 404 and "not assigned" in r.json()["detail"]
+    # Read back as anyone sees them: ann's work, each change marked as rita's.
+    listed = team.rev.get(
+        f"/api/datapoints/{team.dp}/segments", params={"author_id": team.ann_id}
+    ).json()
+    assert [(s["transcript"], s["author"], s["edited_by"]) for s in listed] == [
+        ("hello world", "ann", "rita"),
+        ("yes", "ann", "rita"),
+    ]
+    # The original stays in the history, with who changed it.
+    history = team.rev.get(
+        f"/api/datapoints/{team.dp}/history", params={"segment_id": seg["id"]}
+    ).json()
+    update = next(e for e in history if e["action"] == "segment.update")
+    assert update["who"] == "rita"
+    assert (update["before"]["transcript"], update["after"]["transcript"]) == (
+        "helo wrld",
+        "hello world",
+    )
+    # When ann works on it again, it is her hand again.
+    r = team.ann.patch(
+        f"/api/segments/{seg['id']}", json={"transcript": "hello, world", "version": 2}
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["author"], r.json()["edited_by"]) == ("ann", None)
+
+
 def test_agreement_of_two_annotators_on_one_item(app_env: AppEnv, team: Team) -> None:
     speaker = team.rev.get(f"/api/projects/{team.project['id']}/labels").json()
     label = next(lb for lb in speaker if lb["name"] == "speaker")
@@ -281,6 +337,15 @@ def test_agreement_of_two_annotators_on_one_item(app_env: AppEnv, team: Team) ->
     project = team.rev.get(f"/api/projects/{team.project['id']}/agreement").json()
     assert project["items"] == 1 and project["overall"]["wer"]["mean"] == 0.25
     assert [(p["annotator_a"], p["annotator_b"]) for p in project["pairs"]] == [("ann", "bob")]
+
+    # The analytics page's agreement per week follows its annotator filter.
+    for client in (team.ann, team.bob):
+        assert client.post(f"/api/datapoints/{team.dp}/complete").status_code == 200
+    url = f"/api/projects/{team.project['id']}/analytics"
+    (week,) = team.rev.get(url, params={"chart": "agreement"}).json()["agreement"]
+    assert week["items"] == 1 and week["wer"] == 0.25 and week["boundary_f1"] == 1.0
+    assert team.rev.get(url, params={"annotator": "bob"}).json()["agreement"] == [week]
+    assert team.rev.get(url, params={"annotator": "rita"}).json()["agreement"] == []
 
 
 def test_validation_rules_block_complete_until_fixed(
@@ -330,3 +395,33 @@ def test_bad_validation_rules_are_refused_and_not_saved(
     assert r.status_code == 400 and r.json()["code"] == "bad_validation"
     assert r.json()["detail"] == "validation rule 1: seconds must be a number of 0 or more."
     assert factory.admin.get(f"/api/projects/{pid}").json()["settings"] == {}
+
+
+def test_data_list_filters_by_work_state(app_env: AppEnv, team: Team) -> None:
+    pid = team.project["id"]
+
+    def listed(client: Any, **params: Any) -> list[int]:
+        r = client.get(f"/api/projects/{pid}/datapoints", params=params)
+        assert r.status_code == 200, r.text
+        return [d["id"] for d in r.json()["items"]]
+
+    assert listed(team.rev, state="todo") == [team.dp]
+    assert listed(team.rev, state="submitted") == []
+    _segment(team.ann, team, 0.1, "words")
+    _complete(team.ann, team)
+    r = team.rev.post(
+        f"/api/datapoints/{team.dp}/reject", json={"user_id": team.ann_id, "comment": "Redo."}
+    )
+    assert r.status_code == 200, r.text
+    # Any assignment on the item, or the assignee's own with `assignee`.
+    assert listed(team.rev, state="rejected") == [team.dp]
+    assert listed(team.rev, state="todo") == [team.dp]  # bob has not started
+    assert listed(team.rev, state="rejected", assignee="bob") == []
+    assert listed(team.rev, state="todo", assignee="bob") == [team.dp]
+    assert listed(team.rev, state="accepted") == []
+    # An annotator filters their own work only.
+    assert listed(team.ann, state="rejected") == [team.dp]
+    assert listed(team.bob, state="rejected") == []
+    r = team.rev.get(f"/api/projects/{pid}/datapoints", params={"state": "finished"})
+    assert r.status_code == 400
+    assert "Unknown state 'finished'" in r.json()["detail"] and "submitted" in r.json()["detail"]

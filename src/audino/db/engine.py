@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,10 +43,18 @@ def make_engine(settings: Settings, url: str | None = None) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=20,
             max_overflow=40,
+            # JSON columns (segment values) decode several times faster with orjson.
+            json_deserializer=orjson.loads,
         )
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     else:
-        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        engine = create_engine(
+            url,
+            pool_size=20,
+            max_overflow=20,
+            pool_pre_ping=True,
+            json_deserializer=orjson.loads,
+        )
     return engine
 
 

@@ -377,6 +377,10 @@ class Segment(Base):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # Who last created or changed it, when not its author: a reviewer's correction.
+    edited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
     start: Mapped[float] = mapped_column(Double)
     end: Mapped[float] = mapped_column(Double)
     channel: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from audino.quality.items import Category
 
@@ -164,18 +165,21 @@ def krippendorff_alpha(
 
 
 def sorted_items(counts: Mapping[Category, int]) -> tuple[tuple[Category, int], ...]:
-    return tuple(sorted(counts.items(), key=lambda kv: _order(kv[0])))
+    return tuple(sorted(counts.items(), key=_item_key))
 
 
 def sorted_cells(
     cells: Mapping[tuple[Category, Category], float],
 ) -> tuple[tuple[Category, Category, float], ...]:
-    return tuple(
-        (a, b, v)
-        for (a, b), v in sorted(cells.items(), key=lambda kv: (_order(kv[0][0]), _order(kv[0][1])))
-        if v
-    )
+    return tuple((a, b, v) for (a, b), v in sorted(cells.items(), key=_cell_key) if v)
 
 
-def _order(c: Category) -> tuple[bool, str]:
+# Sort keys inlined (no call per category): these run for every label of every item.
+def _item_key(kv: tuple[Category, Any]) -> tuple[bool, str]:
+    c = kv[0]
     return (c is None, c or "")
+
+
+def _cell_key(kv: tuple[tuple[Category, Category], Any]) -> tuple[bool, str, bool, str]:
+    a, b = kv[0]
+    return (a is None, a or "", b is None, b or "")

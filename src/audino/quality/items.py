@@ -74,7 +74,9 @@ def speaker_of(seg: SegmentRecord, label: str) -> str | None:
 
 def category_of(seg: SegmentRecord, label: str) -> Category:
     value = seg.values.get(label)
-    if value is None or value == "" or value == []:
+    if type(value) is str:  # the common case first: called for every segment and label
+        return value or None
+    if value is None or value == []:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"

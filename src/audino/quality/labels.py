@@ -101,9 +101,19 @@ def matched_group(
     label: str, groups: Sequence[Mapping[str, SegmentRecord]], annotators: int
 ) -> GroupTable:
     """Groups of matched segments (annotator -> segment); Fleiss' κ takes the complete ones."""
-    units = [Counter(category_of(seg, label) for seg in g.values()) for g in groups]
-    pairable = [u for u in units if u.total() >= 2]
-    complete = [u for u in pairable if u.total() == annotators]
+    # Plain dicts counted in a loop: Counter's constructor costs more than the counting here.
+    pairable: list[dict[Category, int]] = []
+    complete: list[dict[Category, int]] = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        unit: dict[Category, int] = {}
+        for seg in group.values():
+            c = category_of(seg, label)
+            unit[c] = unit.get(c, 0) + 1
+        pairable.append(unit)
+        if len(group) == annotators:
+            complete.append(unit)
     return group_table(coincidences(pairable), fleiss_counts(complete), len(pairable))
 
 

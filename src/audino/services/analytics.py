@@ -64,7 +64,13 @@ def analytics(
     annotator_id: int | None = None,
     label: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every chart's rows, filtered by date (UTC days, inclusive), annotator and label."""
+    """Every chart's rows, filtered by date (UTC days, inclusive), annotator and label.
+
+    Dates: completed work by its completion day, reviews by their day, active time on
+    unfinished work by its last change, agreement by the week its last annotator finished.
+    The annotator filter keeps their rows (agreement: items they are one of the annotators
+    of); the label filter applies to the charts with labels in them (labels, agreement).
+    """
     if since is not None and until is not None and since > until:
         raise InvalidInput("The start date is after the end date.", code="bad_dates")
     query = (
@@ -93,6 +99,9 @@ def analytics(
             },
         )
         done = a.status == AssignmentStatus.done.value
+        if not done and _in_range(a.updated_at, since, until):
+            # Time on work not handed in (yet, or again after a rejection) is time spent.
+            person["active_hours"] += (a.active_seconds or 0) / 3600
         if done and _in_range(a.completed_at, since, until):
             day = _day(a.completed_at) or ""
             row = per_day.setdefault(
@@ -132,8 +141,8 @@ def analytics(
             for day, counts in sorted(outcomes.items())
         ],
         "labels": _label_distribution(db, project, since, until, annotator_id, label),
-        "gold": _gold(db, project),
-        "agreement": _agreement_by_week(db, project, since, until),
+        "gold": _gold(db, project, annotator_id),
+        "agreement": _agreement_by_week(db, project, since, until, annotator_id, label),
     }
 
 
@@ -172,20 +181,30 @@ def _label_distribution(
     ]
 
 
-def _gold(db: Session, project: Project) -> list[dict[str, Any]]:
+def _gold(db: Session, project: Project, annotator_id: int | None) -> list[dict[str, Any]]:
     from audino.services.gold import gold_report
 
+    only = None
+    if annotator_id is not None:
+        only = db.scalar(select(User.username).where(User.id == annotator_id))
     report = gold_report(db, project)
     return [
         {key: a[key] for key in ("username", "items", "passed", "accuracy", "wer", "alert")}
         for a in report["annotators"]
+        if annotator_id is None or a["username"] == only
     ]
 
 
 def _agreement_by_week(
-    db: Session, project: Project, since: date | None, until: date | None
+    db: Session,
+    project: Project,
+    since: date | None,
+    until: date | None,
+    annotator_id: int | None = None,
+    label: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Overlap items pooled by the week their last annotator completed them."""
+    """Overlap items pooled by the week their last annotator completed them; with an
+    annotator, the items they are one of the annotators of; with a label, its α only."""
     from audino.quality.agreement import item_agreement
     from audino.quality.items import group_by_author
     from audino.quality.summary import summarize_project
@@ -193,6 +212,15 @@ def _agreement_by_week(
     from audino.services.segment_records import segment_records
 
     ids = list(overlap_items(db, project.id))[:MAX_AGREEMENT_ITEMS]
+    if annotator_id is not None and ids:
+        theirs = set(
+            db.scalars(
+                select(Assignment.datapoint_id).where(
+                    Assignment.datapoint_id.in_(ids), Assignment.user_id == annotator_id
+                )
+            )
+        )
+        ids = [i for i in ids if i in theirs]
     if not ids:
         return []
     finished: dict[int, datetime] = {}
@@ -220,7 +248,9 @@ def _agreement_by_week(
     for week, results in sorted(weeks.items()):
         pooled = summarize_project(results)
         alphas = [
-            lb.frames.alpha.value for lb in pooled.labels if lb.frames.alpha.value is not None
+            lb.frames.alpha.value
+            for lb in pooled.labels
+            if lb.frames.alpha.value is not None and (label is None or lb.label == label)
         ]
         out.append(
             {

@@ -19,6 +19,7 @@ from audino.services.access import sees_all_datapoints
 from audino.services.errors import InvalidInput
 from audino.services.ingest import unused_blobs
 from audino.services.ingest.uploads import clean_filename
+from audino.services.review import state_condition
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -155,6 +156,7 @@ def list_datapoints(
     review: bool | None = None,
     assignee: str | None = None,
     filename: str | None = None,
+    state: str | None = None,
     sort: str = "id",
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
@@ -163,7 +165,8 @@ def list_datapoints(
 
     Annotators see only datapoints assigned to them, and `status`/`review` filter their
     own assignment. For the others these filter the datapoint, or the assignee's
-    assignment when `assignee` is given.
+    assignment when `assignee` is given. `state` (to do, in progress, submitted, accepted,
+    rejected) is a work state: of that assignment, or else of any assignment on the item.
     """
     if sort not in SORTS:
         raise InvalidInput(
@@ -173,6 +176,10 @@ def list_datapoints(
         raise InvalidInput(
             f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.", code="bad_status"
         )
+    # Checked before anything is read (unknown states are a 400 in words).
+    state_of = None if state is None else (lambda a: state_condition(state, a))
+    if state_of is not None:
+        state_of(Assignment)
     limit = max(1, min(limit, MAX_LIMIT))
     column, descending = SORTS[sort]
     order_col = Datapoint.original_name if column == "name" else Datapoint.id
@@ -206,6 +213,15 @@ def list_datapoints(
         stmt = stmt.where(status_col == status)
     if review is not None:
         stmt = stmt.where(review_col.is_(review))
+    if state_of is not None:
+        if target is not None:
+            stmt = stmt.where(state_of(mine))
+        else:
+            stmt = stmt.where(
+                select(Assignment.id)
+                .where(Assignment.datapoint_id == Datapoint.id, state_of(Assignment))
+                .exists()
+            )
     if filename:
         text = check_text(filename, "The filename filter", max_length=512)
         stmt = stmt.where(Datapoint.original_name.icontains(text, autoescape=True))

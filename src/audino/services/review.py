@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from audino.db.models import (
@@ -77,6 +77,31 @@ def work_state(status: str, review_status: str | None) -> WorkState:
     if review_status == ReviewStatus.rejected.value:
         return "rejected"
     return "in_progress" if status == AssignmentStatus.in_progress.value else "todo"
+
+
+WORK_STATES: tuple[WorkState, ...] = ("todo", "in_progress", "submitted", "accepted", "rejected")
+
+
+def state_condition(state: str, assignment: Any = Assignment) -> ColumnElement[bool]:
+    """SQL for "this assignment is in `state`" (the inverse of work_state), on `assignment`
+    (the Assignment class or an alias of it)."""
+    done = assignment.status == AssignmentStatus.done.value
+    rejected = assignment.review_status == ReviewStatus.rejected.value
+    accepted = assignment.review_status == ReviewStatus.accepted.value
+    not_rejected = or_(assignment.review_status.is_(None), ~rejected)
+    if state == "accepted":
+        return and_(done, accepted)
+    if state == "submitted":
+        return and_(done, or_(assignment.review_status.is_(None), ~accepted))
+    if state == "rejected":
+        return and_(~done, rejected)
+    if state == "in_progress":
+        return and_(assignment.status == AssignmentStatus.in_progress.value, not_rejected)
+    if state == "todo":
+        return and_(assignment.status == AssignmentStatus.todo.value, not_rejected)
+    raise InvalidInput(
+        f"Unknown state {state!r}; use one of: {', '.join(WORK_STATES)}.", code="bad_state"
+    )
 
 
 def _snapshot(row: Assignment) -> dict[str, Any]:

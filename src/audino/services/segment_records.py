@@ -44,8 +44,20 @@ def segment_records(
     db: Session, datapoint_ids: list[int], names: ValueNames, *, author_id: int | None = None
 ) -> dict[int, list[SegmentRecord]]:
     """Each item's human segments (of one author, when given), in time order."""
+    # Plain columns, not ORM objects: building full Segment rows (timestamps, identity
+    # map) was most of the time agreement on 1,000 items spent reading.
     query = (
-        select(Segment, User.username)
+        select(
+            Segment.id,
+            Segment.datapoint_id,
+            Segment.start,
+            Segment.end,
+            Segment.channel,
+            Segment.transcript,
+            Segment.values,
+            Segment.attributes,
+            User.username,
+        )
         .join(User, User.id == Segment.author_id)
         .where(
             Segment.datapoint_id.in_(datapoint_ids),
@@ -56,18 +68,19 @@ def segment_records(
     if author_id is not None:
         query = query.where(Segment.author_id == author_id)
     out: dict[int, list[SegmentRecord]] = {i: [] for i in datapoint_ids}
-    for seg, username in db.execute(query):
-        out[seg.datapoint_id].append(
+    decode = names.decode
+    for sid, dp, start, end, channel, transcript, values, attributes, username in db.execute(query):
+        out[dp].append(
             SegmentRecord(
-                id=seg.id,
-                recording_id=seg.datapoint_id,
+                id=sid,
+                recording_id=dp,
                 author=username,
-                start=seg.start,
-                end=seg.end,
-                channel=seg.channel,
-                transcript=seg.transcript or "",
-                values=names.decode(seg.values or {}),
-                attributes=seg.attributes or {},
+                start=start,
+                end=end,
+                channel=channel,
+                transcript=transcript or "",
+                values=decode(values or {}),
+                attributes=attributes or {},
             )
         )
     return out

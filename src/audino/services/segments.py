@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from audino.db.models import (
     AuditEvent,
@@ -84,16 +84,25 @@ def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def segment_json(row: Mapping[str, Any] | Segment, author: str | None) -> dict[str, Any]:
-    """The public JSON shape of a segment (docs/API-CONTRACTS.md), JSON-safe."""
+def segment_json(
+    row: Mapping[str, Any] | Segment, author: str | None, editor: str | None = None
+) -> dict[str, Any]:
+    """The public JSON shape of a segment (docs/API-CONTRACTS.md), JSON-safe.
+
+    `edited_by`: who last created or changed it when that was not its author (a reviewer's
+    correction); null when the author's own hand is the last.
+    """
     get: Callable[[str], Any] = (
         row.__getitem__ if isinstance(row, Mapping) else lambda k: getattr(row, k)
     )
+    edited_by_id = row.get("edited_by_id") if isinstance(row, Mapping) else row.edited_by_id
     out: dict[str, Any] = {
         "id": get("id"),
         "datapoint_id": get("datapoint_id"),
         "author_id": get("author_id"),
         "author": author,
+        "edited_by_id": edited_by_id,
+        "edited_by": editor if edited_by_id is not None else None,
     }
     for key in CONTENT:
         out[key] = get(key)
@@ -106,7 +115,9 @@ def segment_json(row: Mapping[str, Any] | Segment, author: str | None) -> dict[s
 def _snapshot(row: Mapping[str, Any] | Segment) -> dict[str, Any]:
     """What the audit trail keeps of a segment."""
     get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
-    return {k: get(k) for k in ("datapoint_id", "author_id", *CONTENT, "version")}
+    return {k: get(k) for k in ("datapoint_id", "author_id", *CONTENT, "version")} | {
+        "edited_by_id": get("edited_by_id")
+    }
 
 
 def may_see_all(role: str) -> bool:
@@ -148,8 +159,10 @@ def check_may_read(segment: Segment, principal: Principal, role: str) -> None:
 
 
 def one_segment_json(db: Session, segment: Segment, principal: Principal) -> dict[str, Any]:
-    names = _authors(db, {segment.author_id}, principal)
-    return segment_json(segment, names.get(segment.author_id or 0))
+    names = _authors(db, {segment.author_id, segment.edited_by_id}, principal)
+    return segment_json(
+        segment, names.get(segment.author_id or 0), names.get(segment.edited_by_id or 0)
+    )
 
 
 def list_segments(
@@ -169,15 +182,17 @@ def list_segments(
         author_id = principal.actor_id
         if author_id is None:
             return []
+    editor = aliased(User)
     stmt = (
-        select(Segment, User.username)
+        select(Segment, User.username, editor.username)
         .outerjoin(User, User.id == Segment.author_id)
+        .outerjoin(editor, editor.id == Segment.edited_by_id)
         .where(Segment.datapoint_id == datapoint.id)
         .order_by(Segment.start, Segment.end, Segment.id)
     )
     if author_id is not None:
         stmt = stmt.where(Segment.author_id == author_id)
-    return [segment_json(seg, name) for seg, name in db.execute(stmt)]
+    return [segment_json(seg, name, edited) for seg, name, edited in db.execute(stmt)]
 
 
 def _current(db: Session, sid: str) -> Segment | None:
@@ -242,6 +257,8 @@ def save_batch(
             code="batch_too_large",
         )
     author = principal.actor_id if author_id is None else author_id
+    # A reviewer's hand on someone's segment is kept as the reviewer's (see segment_json).
+    actor = principal.actor_id
     schema = schema or load_schema(db, datapoint.project_id)
     seen: set[str] = set()
 
@@ -305,6 +322,7 @@ def save_batch(
                 raise NotFound(f"Segment {sid} does not exist (it may have been deleted).")
             new = {"id": sid or str(uuid.uuid4()), "datapoint_id": datapoint.id}
             new.update(author_id=author, **content, version=1, created_at=now, updated_at=now)
+            new["edited_by_id"] = actor if actor != author else None
             inserts.append(new)
             result.segments.append(new)
             result.created.append(True)
@@ -326,7 +344,11 @@ def save_batch(
             check_may_write(row.author_id, principal, role)
             if row.version != version:
                 raise _stale(db, row.id, principal)
-            changed = content | {"version": version + 1, "updated_at": now}
+            changed = content | {
+                "version": version + 1,
+                "updated_at": now,
+                "edited_by_id": actor if actor != row.author_id else None,
+            }
             done = db.execute(
                 update(SEGMENTS)
                 .where(Segment.id == row.id, Segment.version == version)
@@ -364,8 +386,14 @@ def save_batch(
     if start_work and (upserts or removals) and principal.actor_id is not None:
         work = review.sync_work(db, datapoint.id, principal.actor_id)
         result.assignment = work.json(datapoint) if work else None
-    names = _authors(db, {s["author_id"] for s in result.segments}, principal)
-    result.segments = [segment_json(s, names.get(s["author_id"] or 0)) for s in result.segments]
+    people = {s["author_id"] for s in result.segments} | {
+        s.get("edited_by_id") for s in result.segments
+    }
+    names = _authors(db, people, principal)
+    result.segments = [
+        segment_json(s, names.get(s["author_id"] or 0), names.get(s.get("edited_by_id") or 0))
+        for s in result.segments
+    ]
     return result
 
 

@@ -86,6 +86,8 @@ class DatapointPublic(BaseModel):
     unresolved_comments: int = 0
     # Reviewers and managers: whether it is a gold item (annotators are not told: null).
     gold: bool | None = None
+    # Reviewers and managers: whose segments are the gold reference (null otherwise).
+    gold_user_id: int | None = None
 
 
 class DatapointPage(BaseModel):
@@ -182,6 +184,7 @@ def public_many(
                 my_assignment=own,
                 unresolved_comments=open_threads.get(dp.id, 0),
                 gold=(dp.gold_user_id is not None) if everyone else None,
+                gold_user_id=dp.gold_user_id if everyone else None,
             )
         )
     return out
@@ -332,6 +335,14 @@ def list_datapoints(
     review: bool | None = None,
     assignee: str | None = Query(default=None, max_length=150),
     filename: str | None = Query(default=None, max_length=512),
+    state: Annotated[
+        str | None,
+        Query(
+            max_length=32,
+            description="A work state: todo, in_progress, submitted, accepted or rejected "
+            "(of the assignee's assignment with `assignee`, else of any on the item).",
+        ),
+    ] = None,
     sort: str = "id",
     limit: int = Query(default=datapoints.DEFAULT_LIMIT, ge=1, le=datapoints.MAX_LIMIT),
     cursor: str | None = Query(default=None, max_length=2048),
@@ -346,6 +357,7 @@ def list_datapoints(
         review=review,
         assignee=assignee,
         filename=filename,
+        state=state,
         sort=sort,
         limit=limit,
         cursor=cursor,

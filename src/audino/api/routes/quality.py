@@ -16,13 +16,19 @@ from audino.api.deps import (
     DbDep,
     ProjectReviewer,
 )
+from audino.api.routes.quality_models import (
+    Analytics,
+    GoldReport,
+    ItemAgreement,
+    ProjectAgreement,
+)
 from audino.services import agreement, analytics, gold, review, validation
 from audino.services.datapoints import resolve_user_ref
 
 router = APIRouter(tags=["quality"])
 
 
-@router.get("/api/datapoints/{datapoint_id}/agreement")
+@router.get("/api/datapoints/{datapoint_id}/agreement", response_model=ItemAgreement)
 def item_agreement(access: DatapointReviewer, db: DbDep) -> dict[str, Any]:
     """How the item's annotators agree, pair by pair (WER/CER on matched segments and on the
     whole item, Cohen's κ and Krippendorff's α per choice label, boundary F1 within 200 ms,
@@ -31,7 +37,7 @@ def item_agreement(access: DatapointReviewer, db: DbDep) -> dict[str, Any]:
     return agreement.item_agreement(db, access.datapoint)
 
 
-@router.get("/api/projects/{project_id}/agreement")
+@router.get("/api/projects/{project_id}/agreement", response_model=ProjectAgreement)
 def project_agreement(access: ProjectReviewer, db: DbDep) -> dict[str, Any]:
     """The project's overlap items (two or more annotators) pooled: overall, per annotator
     pair and per label, each figure computed from the summed counts."""
@@ -106,7 +112,7 @@ def unmark_gold(access: DatapointManager, db: DbDep) -> None:
     gold.unmark_gold(db, access.datapoint, actor_id=access.principal.actor_id)
 
 
-@router.get("/api/projects/{project_id}/gold-report")
+@router.get("/api/projects/{project_id}/gold-report", response_model=GoldReport)
 def gold_report(access: ProjectReviewer, db: DbDep) -> dict[str, Any]:
     """Per annotator, on the gold items they completed: accuracy (items passed), segment
     recall at IoU ≥ 0.4, WER and CER against the reference, label accuracy, and an alert
@@ -119,13 +125,12 @@ def gold_report(access: ProjectReviewer, db: DbDep) -> dict[str, Any]:
 
 @router.get(
     "/api/projects/{project_id}/analytics",
+    response_model=Analytics,
+    response_model_exclude_unset=True,
     responses={
         200: {
             "description": "Every chart's rows (JSON), or one chart's rows as CSV.",
-            "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "text/csv": {"schema": {"type": "string"}},
-            },
+            "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     },
 )

@@ -94,6 +94,11 @@ class BatchIn(BaseModel):
     deletes: list[DeleteRef] = Field(
         default_factory=list, description="With upserts, at most 1000 (413 beyond)."
     )
+    user_id: Annotated[int, Field(ge=1, le=MAX_INT)] | None = Field(
+        default=None,
+        description="Reviewers and managers: whose work the new segments belong to (an "
+        "assignee of the item); each change is kept as the caller's (`edited_by`).",
+    )
 
 
 class SegmentPublic(BaseModel):
@@ -101,6 +106,10 @@ class SegmentPublic(BaseModel):
     datapoint_id: int
     author_id: int | None
     author: str | None
+    edited_by_id: int | None = Field(
+        default=None, description="Who last changed it when not its author (a reviewer)."
+    )
+    edited_by: str | None = None
     start: float
     end: float
     channel: int | None
@@ -210,6 +219,12 @@ def create_segment(body: SegmentIn, access: DatapointAnnotator, db: DbDep) -> Fa
     responses=openapi.answers(413),
 )
 def save_batch(body: BatchIn, access: DatapointAnnotator, db: DbDep) -> Fast:
+    whose = None
+    if body.user_id is not None:
+        whose = review.target_user_id(access.principal, access.role, body.user_id)
+    correcting = whose is not None and whose != access.principal.actor_id
+    if whose is not None and correcting:
+        review.get_assignment(db, access.datapoint.id, whose)  # 404 in words if not assigned
     result = segments.save_batch(
         db,
         access.datapoint,
@@ -217,6 +232,9 @@ def save_batch(body: BatchIn, access: DatapointAnnotator, db: DbDep) -> Fast:
         [segments.Removal(d.id, d.version) for d in body.deletes],
         principal=access.principal,
         role=access.role,
+        author_id=whose if correcting else None,
+        # A correction leaves the annotator's work where it stands (submitted stays so).
+        start_work=not correcting,
     )
     out: dict[str, Any] = {"segments": result.segments, "deleted": result.deleted}
     if result.assignment is not None:
