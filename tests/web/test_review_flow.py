@@ -165,6 +165,9 @@ def test_submit_reject_fix_resubmit_accept_export(server: Server, new_page: Any)
     expect(_transcript(rita)).to_have_value("hello")
     _transcript(rita).fill("hello there")
     _saved(rita)
+    # A reviewer's correction is marked as hers on ann's work.
+    by = rita.get_by_test_id("segment-row").first.locator(".correction-by")
+    expect(by).to_have_text("by rita")
     rita.get_by_role("tab", name="History").click()
     events = rita.get_by_test_id("history-event")
     correction = (
@@ -205,6 +208,10 @@ def test_submit_reject_fix_resubmit_accept_export(server: Server, new_page: Any)
     # The history, in words, tells every step (newest first).
     rita.goto(review_url)
     _open_editor(rita)
+    # Read back from the server: still ann's segment, last changed by rita.
+    expect(rita.get_by_test_id("segment-row").first.locator(".correction-by")).to_have_text(
+        "by rita"
+    )
     rita.get_by_role("tab", name="History").click()
     sentences = rita.get_by_test_id("history-event").locator(".history-sentence")
     expect(sentences.first).to_have_text("rita accepted ann’s work")
@@ -232,6 +239,13 @@ def test_submit_reject_fix_resubmit_accept_export(server: Server, new_page: Any)
     expect(listed.get_by_test_id("status-badge")).to_have_text("Accepted")
     expect(listed.get_by_test_id("comment-count")).to_have_text("1")
     expect(listed).to_contain_text("ann (accepted)")
+    # Filtered by work state: there under Accepted, not under Rejected.
+    rita.get_by_label("State").select_option(label="Rejected")
+    rita.wait_for_url(re.compile(r".*state=rejected"))
+    expect(rita.get_by_text("Nothing here.")).to_be_visible()
+    rita.get_by_label("State").select_option(label="Accepted")
+    expect(rita.get_by_role("row", name=re.compile(re.escape(name)))).to_have_count(1)
+    shoot(rita, "review-10-list-by-state")
     assert ann.js_errors == [] and rita.js_errors == []
 
 
@@ -288,8 +302,21 @@ def test_an_overlap_item_shows_whose_work_and_the_others_segments_apart(
     expect(page.get_by_test_id("segment-row")).to_have_count(1)
     expect(bar).to_contain_text("ann (1)")
     page.locator("[data-testid=waveform] [data-other-segment-id]").first.wait_for(state="attached")
+    # Side by side: bob's work in the top lane, ann's in a lane of her own under it, over
+    # the same stretch of time (0.6–1.4 s and 0.5–1.5 s), neither covering the other.
+    mine = page.locator("[data-testid=waveform] [data-segment-id]").first.bounding_box()
+    hers = page.locator("[data-testid=waveform] [data-other-segment-id]").first.bounding_box()
+    assert mine is not None and hers is not None
+    assert mine["y"] + mine["height"] <= hers["y"] + 1, (mine, hers)
+    assert hers["x"] < mine["x"] + mine["width"] and mine["x"] < hers["x"] + hers["width"]
+    assert abs(mine["height"] - hers["height"]) <= 2  # two equal lanes
+    expect(page.locator("[data-testid=waveform] [data-lane='1']")).to_contain_text("ann")
     shoot(page, "review-09-overlap")
     bar.get_by_label("Show others’ segments").uncheck()
+    # Without the others, the reviewed work has the whole height again.
+    expect(page.locator("[data-testid=waveform] [data-segment-id]").first).to_have_attribute(
+        "style", re.compile(r"(^|;)\s*height: 100%;")
+    )
     expect(page.locator("[data-testid=waveform] [data-other-segment-id]")).to_have_count(0)
 
     whose.select_option(label="ann — In progress")

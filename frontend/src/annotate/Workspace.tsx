@@ -15,7 +15,7 @@ import { SegmentForm } from "./SegmentForm";
 import { SegmentTable } from "./SegmentTable";
 import { SpectrogramControls } from "./SpectrogramControls";
 import { readSpectrogramSettings, saveSpectrogramSettings } from "./spectrogram";
-import type { Values } from "./segments";
+import { contentKey, type Values } from "./segments";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
 import { frameOf, windowOf } from "./timeFrame";
 import { Transport } from "./Transport";
@@ -131,9 +131,14 @@ export function Workspace({ data }: { data: Loaded }) {
   }, [arrival, say]);
   const rejection =
     !review && assignment.state === "rejected" ? latestRejection(comments.comments, me?.id) : null;
+  // A reviewer's hand on the work: from the server (edited_by), or a change made here.
+  const loaded = useMemo(() => new Map(data.segments.map((s) => [s.id, contentKey(s)])), [data.segments]);
+  const onScreen = useMemo(() => new Map(editor.segments.map((s) => [s.id, s])), [editor.segments]);
   const correctionBy = review
     ? (id: string) => {
-        const by = data.authorOf.get(id) ?? me?.username ?? null;
+        const seg = onScreen.get(id);
+        const changedHere = seg !== undefined && loaded.get(id) !== contentKey(seg);
+        const by = (changedHere ? me?.username : data.editorOf.get(id)) ?? me?.username ?? null;
         return by && by !== review.user.name ? by : null;
       }
     : undefined;

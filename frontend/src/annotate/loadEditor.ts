@@ -43,7 +43,7 @@ export interface Loaded {
   labels: Label[];
   segments: Segment[];
   /** Who made each segment on screen (a reviewer's corrections are theirs). */
-  authorOf: ReadonlyMap<string, string>;
+  editorOf: ReadonlyMap<string, string>;
   values: Values;
   valuesError: string | null;
   /** The assignment on screen as last read: the caller's own, or the reviewed person's. */
@@ -87,7 +87,10 @@ function transportFor(datapointId: number, reviewing: number | null): Transport 
   const whose = reviewing === null ? {} : { user_id: reviewing };
   return {
     saveBatch: async (body) => {
-      const out = await unwrap(api.POST("/api/datapoints/{datapoint_id}/segments/batch", { params: { path }, body }));
+      // While reviewing, new segments are the reviewed person's work, corrected by the caller.
+      const out = await unwrap(
+        api.POST("/api/datapoints/{datapoint_id}/segments/batch", { params: { path }, body: { ...body, ...whose } }),
+      );
       // The answer carries the caller's own assignment, which is not the one on screen.
       return reviewing === null ? out : { ...out, assignment: null };
     },
@@ -173,8 +176,9 @@ export async function loadEditor(
     { ...merged.state, valuesVersion: queue.values ? queue.valuesVersion ?? valuesVersion : valuesVersion },
     read,
   );
+  // Who last put a hand on each segment: a reviewer's correction, else its author.
   const byId = new Map<string, string>();
-  for (const s of mine) byId.set(s.id, s.author ?? "");
+  for (const s of mine) byId.set(s.id, s.edited_by ?? s.author ?? "");
   return {
     kind: "editor",
     data: {
@@ -182,7 +186,7 @@ export async function loadEditor(
       project,
       labels: [...labels].sort((a, b) => a.position - b.position || a.id - b.id),
       segments: merged.segments,
-      authorOf: byId,
+      editorOf: byId,
       values: queue.values ? queue.values.values : ((read?.values ?? {}) as Values),
       valuesError:
         assignment instanceof Error ? `Labels of the recording are unavailable: ${assignment.message}` : null,

@@ -37,6 +37,11 @@ export function fromServer(s: SegmentPublic): Segment {
   };
 }
 
+/** What a segment says (times, text, values), to tell whether it changed since loading. */
+export function contentKey(s: Segment): string {
+  return JSON.stringify([s.start, s.end, s.transcript, s.values]);
+}
+
 export function byTime(a: Segment, b: Segment): number {
   return a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

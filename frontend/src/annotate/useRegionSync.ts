@@ -29,12 +29,21 @@ export interface OtherRegion {
   /** e.g. "bob · hello" */
   label: string;
   color: string;
+  /** Its author's lane among the other authors (0: the first lane under the reviewed work). */
+  lane: number;
 }
 
 /** Other people's regions have ids of their own, never a segment's. */
 const OTHER = "other:";
-/** Where their band starts, in percent of the height. */
-const OTHERS_TOP = 72;
+
+/**
+ * Side-by-side lanes while reviewing: the work under review on top, then one lane per other
+ * author, all of equal height (percent of the waveform's height each).
+ */
+export function laneShare(others: OtherRegion[]): number {
+  const authors = others.reduce((n, o) => Math.max(n, o.lane + 1), 0);
+  return 100 / (1 + authors);
+}
 
 interface Props extends WaveformEvents {
   waveform: WaveformHandle | null;
@@ -87,7 +96,13 @@ function drawOthers(
   adding: { current: string | null },
 ) {
   const seen = new Set<string>();
-  const lanes = layoutLanes(others.map((o) => ({ ...o.segment, id: OTHER + o.segment.id })));
+  const share = laneShare(others);
+  // Within an author's lane, their own overlapping segments stack as the reviewed ones do.
+  const lanes = new Map<string, { lane: number; of: number }>();
+  for (const lane of new Set(others.map((o) => o.lane))) {
+    const mine = others.filter((o) => o.lane === lane).map((o) => ({ ...o.segment, id: OTHER + o.segment.id }));
+    for (const [id, at] of layoutLanes(mine)) lanes.set(id, at);
+  }
   for (const o of others) {
     const id = OTHER + o.segment.id;
     seen.add(id);
@@ -117,16 +132,17 @@ function drawOthers(
     } else if (region.start !== start || region.end !== end) region.setOptions({ start, end });
     const el = region.element;
     if (el) {
-      // A band along the bottom, under the work being reviewed, which keeps the full height.
+      // Its author's lane, under the work being reviewed.
       const { lane, of } = lanes.get(id) ?? { lane: 0, of: 1 };
       Object.assign(el.style, {
-        top: `${OTHERS_TOP + (lane * (100 - OTHERS_TOP)) / of}%`,
-        height: `${(100 - OTHERS_TOP) / of}%`,
+        top: `${share * (1 + o.lane) + (lane * share) / of}%`,
+        height: `${share / of}%`,
         border: `1px dashed ${o.color}`,
         pointerEvents: "none",
         zIndex: "0",
       });
       el.setAttribute("data-other-segment-id", o.segment.id);
+      el.setAttribute("data-lane", String(1 + o.lane));
     }
   }
   for (const [id, region] of drawn) {
@@ -220,6 +236,8 @@ export function useRegionSync(props: Props) {
     if (!waveform || !ready) return;
     const known = managed.current;
     const lanes = layoutLanes(segments);
+    // With other authors on screen, the reviewed work keeps the top lane only.
+    const share = others.length ? laneShare(others) : 100;
     const order = new Map([...segments].sort((a, b) => a.start - b.start).map((s, i) => [s.id, i]));
     const seen = new Set<string>();
     for (const seg of segments) {
@@ -253,8 +271,8 @@ export function useRegionSync(props: Props) {
       const el = region.element;
       if (el) {
         const { lane, of } = lanes.get(seg.id) ?? { lane: 0, of: 1 };
-        el.style.top = `${(lane * 100) / of}%`;
-        el.style.height = `${100 / of}%`;
+        el.style.top = `${(lane * share) / of}%`;
+        el.style.height = `${share / of}%`;
         el.style.outline = selected ? "2px solid #1c2330" : "none";
         el.style.outlineOffset = "-2px";
         el.style.zIndex = selected ? "3" : "1";

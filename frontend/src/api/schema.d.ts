@@ -1460,6 +1460,95 @@ export interface components {
             /** Active Seconds */
             active_seconds: number | null;
         };
+        /** AgreementWeek */
+        AgreementWeek: {
+            /**
+             * Week
+             * @description The Monday (UTC) of the week items were last completed.
+             */
+            week: string;
+            /** Items */
+            items: number;
+            /** Wer */
+            wer: number | null;
+            /** Boundary F1 */
+            boundary_f1: number | null;
+            /** Label Alpha */
+            label_alpha: number | null;
+        };
+        /**
+         * Analytics
+         * @description Every chart's rows; with `chart`, only that chart's key is present.
+         */
+        Analytics: {
+            /** Per Day */
+            per_day?: components["schemas"]["DayRow"][] | null;
+            /** Per Annotator */
+            per_annotator?: components["schemas"]["AnnotatorRow"][] | null;
+            /** Review Outcomes */
+            review_outcomes?: components["schemas"]["OutcomeRow"][] | null;
+            /** Labels */
+            labels?: components["schemas"]["LabelRow"][] | null;
+            /** Gold */
+            gold?: components["schemas"]["GoldRow"][] | null;
+            /** Agreement */
+            agreement?: components["schemas"]["AgreementWeek"][] | null;
+        };
+        /** AnnotatorGold */
+        AnnotatorGold: {
+            /** Username */
+            username: string;
+            /**
+             * Items
+             * @description Gold items they completed.
+             */
+            items: number;
+            /** Passed */
+            passed: number;
+            /**
+             * Accuracy
+             * @description Items passed / items.
+             */
+            accuracy: number | null;
+            /**
+             * Segment Recall
+             * @description Reference segments matched (IoU ≥ 0.4).
+             */
+            segment_recall: number | null;
+            /** Wer */
+            wer: number | null;
+            /** Cer */
+            cer: number | null;
+            /** Label Accuracy */
+            label_accuracy: number | null;
+            /**
+             * Alert
+             * @description Accuracy below the project's threshold.
+             */
+            alert: boolean;
+            /** Failed Items */
+            failed_items: number[];
+        };
+        /** AnnotatorRow */
+        AnnotatorRow: {
+            /** Annotator */
+            annotator: string;
+            /** Items Completed */
+            items_completed: number;
+            /** Audio Hours */
+            audio_hours: number;
+            /**
+             * Active Hours
+             * @description All active time, finished or not.
+             */
+            active_hours: number;
+            /** Accepted */
+            accepted: number;
+            /** Rejected */
+            rejected: number;
+            /** Audio Hours Per Active Hour */
+            audio_hours_per_active_hour: number | null;
+        };
         /**
          * ApiKeyScope
          * @description What a project key may do: add audio, read and export, or everything a manager does.
@@ -1483,6 +1572,11 @@ export interface components {
              * @description With upserts, at most 1000 (413 beyond).
              */
             deletes?: components["schemas"]["DeleteRef"][];
+            /**
+             * User Id
+             * @description Reviewers and managers: whose work the new segments belong to (an assignee of the item); each change is kept as the caller's (`edited_by`).
+             */
+            user_id?: number | null;
         };
         /** BatchOut */
         BatchOut: {
@@ -1491,6 +1585,27 @@ export interface components {
             /** Deleted */
             deleted: string[];
             assignment?: components["schemas"]["audino__api__routes__segments__AssignmentPublic"] | null;
+        };
+        /** Boundaries */
+        Boundaries: {
+            /**
+             * Tolerance
+             * @description Seconds a boundary may be off (default 0.2).
+             */
+            tolerance: number;
+            /** Precision */
+            precision: number | null;
+            /** Recall */
+            recall: number | null;
+            /** F1 */
+            f1: number | null;
+            /**
+             * Mean Offset
+             * @description Mean distance of matched boundaries (s).
+             */
+            mean_offset: number | null;
+            /** Reason */
+            reason: string | null;
         };
         /** BulkAssignIn */
         BulkAssignIn: {
@@ -1528,6 +1643,21 @@ export interface components {
              * @default 0
              */
             overlap?: number;
+        };
+        /** Coefficient */
+        Coefficient: {
+            /**
+             * Value
+             * @description κ or α; null when it cannot be computed.
+             */
+            value: number | null;
+            /**
+             * Units
+             * @description How many matched segments or frames it is computed on.
+             */
+            units: number;
+            /** Reason */
+            reason: string | null;
         };
         /** CommentIn */
         CommentIn: {
@@ -1661,6 +1791,8 @@ export interface components {
             unresolved_comments?: number;
             /** Gold */
             gold?: boolean | null;
+            /** Gold User Id */
+            gold_user_id?: number | null;
         };
         /** DatapointUpdate */
         DatapointUpdate: {
@@ -1676,12 +1808,44 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** DayRow */
+        DayRow: {
+            /** Day */
+            day: string;
+            /** Annotator */
+            annotator: string;
+            /** Items */
+            items: number;
+            /** Audio Hours */
+            audio_hours: number;
+            /** Active Hours */
+            active_hours: number;
+        };
         /** DeleteRef */
         DeleteRef: {
             /** Id */
             id: string;
             /** Version */
             version: number;
+        };
+        /** Diarization */
+        Diarization: {
+            /**
+             * Der
+             * @description Diarization error rate, mean of both directions.
+             */
+            der: number | null;
+            /** Der A Ref */
+            der_a_ref: number | null;
+            /** Der B Ref */
+            der_b_ref: number | null;
+            /**
+             * Jer
+             * @description Jaccard error rate.
+             */
+            jer: number | null;
+            /** Reason */
+            reason: string | null;
         };
         /**
          * ErrorOut
@@ -1718,6 +1882,22 @@ export interface components {
             retry_after?: number;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * ErrorRate
+         * @description WER or CER: with each annotator as the reference, and their mean.
+         */
+        ErrorRate: {
+            /** A Ref */
+            a_ref: number | null;
+            /** B Ref */
+            b_ref: number | null;
+            /** Mean */
+            mean: number | null;
+            /** Errors */
+            errors: number;
+            /** Reason */
+            reason: string | null;
         };
         /** EventOut */
         EventOut: {
@@ -1883,6 +2063,53 @@ export interface components {
             /** Gold User Id */
             gold_user_id: number | null;
         };
+        /** GoldReport */
+        GoldReport: {
+            /** Project Id */
+            project_id: number;
+            /** Gold Items */
+            gold_items: number;
+            /**
+             * Rate
+             * @description Share of a queue that is gold.
+             */
+            rate: number;
+            /** Alert Below */
+            alert_below: number;
+            /**
+             * Min Items
+             * @description Gold items completed before an alert can fire.
+             */
+            min_items: number;
+            /** Annotators */
+            annotators: components["schemas"]["AnnotatorGold"][];
+            /** Alerts */
+            alerts: string[];
+        };
+        /** GoldRow */
+        GoldRow: {
+            /** Username */
+            username: string;
+            /** Items */
+            items: number;
+            /** Passed */
+            passed: number;
+            /** Accuracy */
+            accuracy: number | null;
+            /** Wer */
+            wer: number | null;
+            /** Alert */
+            alert: boolean;
+        };
+        /** GroupLabel */
+        GroupLabel: {
+            /** Label */
+            label: string;
+            fleiss_kappa: components["schemas"]["Coefficient"];
+            alpha: components["schemas"]["Coefficient"];
+            frame_fleiss_kappa: components["schemas"]["Coefficient"];
+            frame_alpha: components["schemas"]["Coefficient"];
+        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -1922,6 +2149,48 @@ export interface components {
          * @enum {string}
          */
         InUse: "refuse" | "move" | "clear";
+        /** ItemAgreement */
+        ItemAgreement: {
+            /** Datapoint Id */
+            datapoint_id: number;
+            /** Annotators */
+            annotators: string[];
+            /** Reason */
+            reason: string | null;
+            /** Pairs */
+            pairs: components["schemas"]["ItemPair"][];
+            /**
+             * Labels
+             * @description All annotators together.
+             */
+            labels: components["schemas"]["GroupLabel"][];
+        };
+        /** ItemPair */
+        ItemPair: {
+            /** Annotator A */
+            annotator_a: string;
+            /** Annotator B */
+            annotator_b: string;
+            /** Segments A */
+            segments_a: number;
+            /** Segments B */
+            segments_b: number;
+            /**
+             * Matched
+             * @description Segments matched one to one at IoU ≥ 0.4.
+             */
+            matched: number;
+            /** @description On matched segments. */
+            wer: components["schemas"]["ErrorRate"];
+            cer: components["schemas"]["ErrorRate"];
+            /** @description On the whole item's text, in time order. */
+            item_wer: components["schemas"]["ErrorRate"];
+            item_cer: components["schemas"]["ErrorRate"];
+            /** Labels */
+            labels: components["schemas"]["PairLabel"][];
+            boundaries: components["schemas"]["Boundaries"];
+            diarization: components["schemas"]["Diarization"];
+        };
         /** JobPublic */
         JobPublic: {
             /** Id */
@@ -2011,6 +2280,15 @@ export interface components {
             position: number;
             /** Values */
             values: components["schemas"]["ValuePublic"][];
+        };
+        /** LabelRow */
+        LabelRow: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+            /** Segments */
+            segments: number;
         };
         /** LabelUpdate */
         LabelUpdate: {
@@ -2178,6 +2456,27 @@ export interface components {
             /** Ids */
             ids: number[];
         };
+        /** OutcomeRow */
+        OutcomeRow: {
+            /** Day */
+            day: string;
+            /** Accepted */
+            accepted: number;
+            /** Rejected */
+            rejected: number;
+        };
+        /** PairLabel */
+        PairLabel: {
+            /** Label */
+            label: string;
+            /** @description Cohen's κ on matched segments. */
+            kappa: components["schemas"]["Coefficient"];
+            /** @description Krippendorff's α on matched segments. */
+            alpha: components["schemas"]["Coefficient"];
+            /** @description Cohen's κ on 10 ms frames. */
+            frame_kappa: components["schemas"]["Coefficient"];
+            frame_alpha: components["schemas"]["Coefficient"];
+        };
         /** PasswordIn */
         PasswordIn: {
             /** Current Password */
@@ -2216,6 +2515,50 @@ export interface components {
             samples_per_pixel: number;
             /** Length */
             length: number;
+        };
+        /** PooledPair */
+        PooledPair: {
+            /**
+             * Annotator A
+             * @description Null in `overall` (every pair pooled).
+             */
+            annotator_a: string | null;
+            /** Annotator B */
+            annotator_b: string | null;
+            /** Items */
+            items: number;
+            /** Segments A */
+            segments_a: number;
+            /** Segments B */
+            segments_b: number;
+            /** Matched */
+            matched: number;
+            wer: components["schemas"]["ErrorRate"];
+            cer: components["schemas"]["ErrorRate"];
+            /** Labels */
+            labels: components["schemas"]["PairLabel"][];
+            boundaries: components["schemas"]["Boundaries"];
+            diarization: components["schemas"]["Diarization"];
+        };
+        /** ProjectAgreement */
+        ProjectAgreement: {
+            /** Project Id */
+            project_id: number;
+            /**
+             * Items
+             * @description Overlap items (two or more annotators) pooled.
+             */
+            items: number;
+            /**
+             * Skipped
+             * @description Overlap items with too little to compare.
+             */
+            skipped: number;
+            overall: components["schemas"]["PooledPair"];
+            /** Pairs */
+            pairs: components["schemas"]["PooledPair"][];
+            /** Labels */
+            labels: components["schemas"]["ProjectLabel"][];
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -2264,6 +2607,17 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             scope: components["schemas"]["ApiKeyScope"];
+        };
+        /** ProjectLabel */
+        ProjectLabel: {
+            /** Label */
+            label: string;
+            fleiss_kappa: components["schemas"]["Coefficient"];
+            alpha: components["schemas"]["Coefficient"];
+            frame_fleiss_kappa: components["schemas"]["Coefficient"];
+            frame_alpha: components["schemas"]["Coefficient"];
+            /** Items */
+            items: number;
         };
         /** ProjectPublic */
         ProjectPublic: {
@@ -2455,6 +2809,13 @@ export interface components {
             author_id: number | null;
             /** Author */
             author: string | null;
+            /**
+             * Edited By Id
+             * @description Who last changed it when not its author (a reviewer).
+             */
+            edited_by_id?: number | null;
+            /** Edited By */
+            edited_by?: string | null;
             /** Start */
             start: number;
             /** End */
@@ -3755,6 +4116,8 @@ export interface operations {
                 review?: boolean | null;
                 assignee?: string | null;
                 filename?: string | null;
+                /** @description A work state: todo, in_progress, submitted, accepted or rejected (of the assignee's assignment with `assignee`, else of any on the item). */
+                state?: string | null;
                 sort?: string;
                 limit?: number;
                 cursor?: string | null;
@@ -7787,7 +8150,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
-                    "application/jsonl": string;
                     "application/zip": string;
                     "text/csv": string;
                     "text/plain": string;
@@ -7803,7 +8165,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
-                    "application/jsonl": string;
                     "application/zip": string;
                     "text/csv": string;
                     "text/plain": string;
@@ -7960,7 +8321,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
-                    "application/jsonl": string;
                     "application/zip": string;
                     "text/csv": string;
                     "text/plain": string;
@@ -10312,9 +10672,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ItemAgreement"];
                 };
             };
             /** @description The request is malformed, or a value in it is out of range or not allowed. */
@@ -10392,9 +10750,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectAgreement"];
                 };
             };
             /** @description The request is malformed, or a value in it is out of range or not allowed. */
@@ -10728,9 +11084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["GoldReport"];
                 };
             };
             /** @description The request is malformed, or a value in it is out of range or not allowed. */
@@ -10815,7 +11169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Analytics"];
                     "text/csv": string;
                 };
             };

@@ -4,7 +4,7 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from "reac
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { describeDatapoint } from "../annotate/timeFrame";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
-import { itemState, MARKED_FOR_REVIEW, statusText } from "../components/status";
+import { itemState, MARKED_FOR_REVIEW, statusText, type WorkState } from "../components/status";
 import { CommentCount, ReviewBadge, StatusBadge } from "../components/StatusBadge";
 import { reviews } from "../review/reviewTarget";
 import { useLoad } from "../components/useLoad";
@@ -34,6 +34,9 @@ const SORTS = [
 
 const PAGE = 50;
 
+/** Work states the list filters by: of one's own work, or (reviewers) anyone's on the item. */
+const STATES: WorkState[] = ["todo", "in_progress", "submitted", "accepted", "rejected"];
+
 export function DataListPage() {
   const projectId = Number(useParams().projectId);
   const navigate = useNavigate();
@@ -41,6 +44,7 @@ export function DataListPage() {
   const tab = params.get("tab") ?? "todo";
   const sort = params.get("sort") ?? "id";
   const filename = params.get("q") ?? "";
+  const state = params.get("state") ?? "";
   const cursor = params.get("cursor");
   // Cursors of the pages before this one, so "Previous" works with keyset paging.
   const [history, setHistory] = useState<string[]>([]);
@@ -65,6 +69,7 @@ export function DataListPage() {
               status: tab === "all" || tab === "review" ? undefined : tab,
               review: tab === "review" ? true : undefined,
               filename: filename || undefined,
+              state: state || undefined,
               sort,
               limit: PAGE,
               cursor: cursor ?? undefined,
@@ -72,7 +77,7 @@ export function DataListPage() {
           },
         }),
       ),
-    [projectId, tab, sort, filename, cursor],
+    [projectId, tab, sort, filename, state, cursor],
   );
 
   useEffect(() => setSearch(filename), [filename]);
@@ -180,6 +185,17 @@ export function DataListPage() {
             onChange={(e) => setSearch(e.target.value)}
           />
         </form>
+        <label className="inline">
+          State
+          <select value={state} onChange={(e) => update({ state: e.target.value })}>
+            <option value="">Any</option>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {statusText(s)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="inline">
           Sort
           <select value={sort} onChange={(e) => update({ sort: e.target.value })}>

@@ -89,6 +89,7 @@ export function ReviewBar(props: Props) {
                 </span>
               ))
             : ` (${others.reduce((n, o) => n + o.count, 0)})`}
+          {props.showOthers ? <span className="muted"> in lanes under {name}’s</span> : null}
         </label>
       ) : null}
       <div className="spacer" />
