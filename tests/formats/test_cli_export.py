@@ -147,7 +147,7 @@ def test_import_v1_into_a_project(data_dir: Path, tmp_path: Path) -> None:
     result = run(data_dir, "import-project", str(v1), "-f", "audino-v1", "--into", "Calls")
     assert result.exit_code == 0, result.output
     assert "Imported into project 'Calls'" in result.stdout
-    assert "0 datapoints, 2 segments, 0 assignments" in result.stdout
+    assert "2 segments and 0 assignments on 2 datapoints" in result.stdout
 
 
 def test_list_formats_names_every_format(data_dir: Path) -> None:
@@ -225,7 +225,7 @@ def test_import_annotation_files_into_a_project(data_dir: Path, tmp_path: Path) 
         "alice",
     )
     assert result.exit_code == 0, result.output
-    assert "0 datapoints, 2 segments" in result.stdout
+    assert "2 segments and 0 assignments on 2 datapoints" in result.stdout
     rttm = tmp_path / "more.rttm"
     rttm.write_text("SPEAKER call-1 1 2.0 1.0 <NA> <NA> Z <NA> <NA>\n")
     result = run(

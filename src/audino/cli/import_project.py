@@ -97,12 +97,19 @@ def import_project(
     except AudinoError as exc:
         fail(exc.detail)
         return
-    verb = "Imported project" if result.created_project else "Imported into project"
-    typer.echo(
-        f"{verb} {result.project_name!r} (id {result.project_id}): "
-        f"{result.datapoints} datapoints, {result.segments} segments, "
-        f"{result.assignments} assignments."
-    )
+    if result.created_project or result.datapoints:
+        verb = "Imported project" if result.created_project else "Imported into project"
+        typer.echo(
+            f"{verb} {result.project_name!r} (id {result.project_id}): "
+            f"{result.datapoints} datapoints, {result.segments} segments, "
+            f"{result.assignments} assignments."
+        )
+    else:  # annotations added to datapoints the project had
+        typer.echo(
+            f"Imported into project {result.project_name!r} (id {result.project_id}): "
+            f"{result.segments} segments and {result.assignments} assignments on "
+            f"{result.datapoints_annotated} datapoints."
+        )
     if result.users_created:
         typer.echo(f"Created inactive users: {', '.join(result.users_created)}.", err=True)
     if result.audio_missing:

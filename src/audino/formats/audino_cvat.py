@@ -51,7 +51,14 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     view = Projection(dataset, options)
     spec = options.audio(AUDIO)
     rows = ["\t".join(COLUMNS)]
-    for rec, utts in utterances(dataset, options, view, ""):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "",
+        carried=[s.name for s in dataset.labels],
+        where="an audino-cvat table",
+    ):
         paths = []
         for k, utt in enumerate(utts):
             clip = f"{file_safe(utt.segment.id or f'{rec.id}-{k}')}.{spec.codec}"

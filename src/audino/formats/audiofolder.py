@@ -29,7 +29,9 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     spec = options.audio(AUDIO)
     labels = [*view.tag_labels, *view.field_labels]
     tables: dict[str, list[str]] = {}
-    for rec, utts in utterances(dataset, options, view, "train"):
+    for rec, utts in utterances(
+        dataset, options, view, "train", carried=labels, where="AudioFolder"
+    ):
         paths = []
         base = file_safe(view.recording_id(rec))
         for k, utt in enumerate(utts):

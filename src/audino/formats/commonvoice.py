@@ -62,7 +62,15 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     tables: dict[str, dict[str, list[str]]] = {}  # locale -> table -> rows
     durations: dict[str, list[str]] = {}
     n = 0
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "train",
+        transcribed=True,
+        carried=("age", "accent", "accents", "locale", "language"),
+        where="Common Voice",
+    ):
         paths = []
         for utt in utts:
             n += 1

@@ -4,14 +4,14 @@ An utterance's text is the segment's transcript on one line, never its label val
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from audino.formats.clipping import clip_files
 from audino.formats.files import OutputFile
 from audino.formats.options import AudioSpec, ExportOptions
-from audino.formats.projection import Projection, file_safe
+from audino.formats.projection import Projection, file_safe, word_char
 from audino.formats.records import Dataset, Recording, SegmentRecord
 from audino.formats.report import NO_TRANSCRIPT
 from audino.formats.splits import speaker_key
@@ -69,14 +69,20 @@ def utterances(
     *,
     transcribed: bool = False,
     genders: bool = False,
+    carried: Collection[str] | None = None,
+    where: str = "",
 ) -> Iterator[tuple[Recording, list[Utterance]]]:
     """Each recording with its utterances; with `transcribed` (a corpus of transcripts),
     segments without a transcript are left out and counted in the export's report; with
     `genders` (a format that knows only male and female), genders are mapped to m/f and
-    other values counted as left out."""
+    other values counted as left out. With `carried` (the labels the layout has a place
+    for, besides speaker and gender), other label values of the utterances written, and
+    recording-level values, are counted as left out of `where`."""
     report = options.counts
     for item in dataset.items:
         rec = item.recording
+        if carried is not None:
+            view.count_recording_values(rec, where)
         out = []
         for seg in item.segments:
             if seg.end <= seg.start:
@@ -90,6 +96,8 @@ def utterances(
             gender = view.gender_value(seg, rec)
             sex = view.gender_code(gender) if genders else None
             split = view.split_of(rec, seg, default_split)
+            if carried is not None:
+                view.count_left_out(seg, view.carried(*carried), where)
             out.append(Utterance(rec, seg, speaker, key, split, text, gender, sex))
         yield rec, out
 
@@ -110,6 +118,7 @@ def speaker_name(utt: Utterance) -> str:
 
 
 def alnum(text: str, default: str) -> str:
-    """Letters and digits only (ids whose parts are joined by "_" or "-")."""
-    out = "".join(c for c in file_safe(text, "") if c.isalnum())
+    """Letters, digits and their combining marks only (ids whose parts are joined by "_"
+    or "-")."""
+    out = "".join(c for c in file_safe(text, "") if word_char(c))
     return out or default

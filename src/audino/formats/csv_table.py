@@ -1,10 +1,14 @@
 """CSV: one row per segment, for spreadsheets and pandas; TSV is read too.
 
     segments.csv: recording, start, end, channel, low_hz, high_hz, speaker, transcript,
-                  author, source, confidence, <one column per label>, attributes
+                  author, source, confidence, <one column per label>,
+                  recording:<one column per recording-level label>, attributes
 
 A multi-valued label's values are joined by "|"; `attributes` holds the segment's
 attributes as JSON. Channels are 0-based, as everywhere in audino; empty cells are None.
+Recording-level (datapoint-scope) labels are the author's values for the whole recording,
+repeated on each of their rows; someone who chose such values but drew no segment there
+gets a row of their own with empty start and end. Import keeps each row's author.
 
 Spreadsheets run a cell that starts with = + - @, a tab or a carriage return as a formula
 (`=HYPERLINK(…)` in a transcript would be a link, or worse, when the file is opened). As
@@ -31,6 +35,7 @@ from audino.formats.records import Dataset, FormatError
 from audino.formats.registry import Format, register
 
 NAME = "csv"
+RECORDING = "recording:"  # the prefix of a recording-level label's column
 BASE = (
     "recording",
     "start",
@@ -75,15 +80,28 @@ def _rows(dataset: Dataset, options: ExportOptions) -> Iterator[bytes]:
     view = Projection(dataset, options)
     labels = [s.name for s in dataset.labels if s.scope == "segment" and s.name not in BASE]
     labels = [name for name in labels if name != view.speaker_label]
+    whole = [s.name for s in dataset.labels if s.scope == "datapoint"]
     buffer = io.StringIO()
     # CRLF (RFC 4180): a text with a lone carriage return is then quoted, not a new row.
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*BASE, *map(_text, labels), "attributes"])
+    writer.writerow(
+        [*BASE, *map(_text, labels), *(_text(RECORDING + n) for n in whole), "attributes"]
+    )
+    blank = [""] * (len(BASE) - 1 + len(labels))
     for item in dataset.items:
         rec = item.recording
         name = rec.name
+        chosen = {a.user: a.values for a in rec.assignments if a.values}
+        drew = {s.author for s in item.segments}
+        for user, values in chosen.items():
+            if user not in drew and any(values.get(n) not in (None, "", []) for n in whole):
+                row = [_text(name), *blank, *[_cell(values.get(n)) for n in whole], ""]
+                row[BASE.index("author")] = _cell(user)
+                row[BASE.index("source")] = "human"
+                writer.writerow(row)
         for s in item.segments:
             values = s.values
+            mine = chosen.get(s.author or "", {})
             writer.writerow(
                 [
                     _text(name),
@@ -98,6 +116,7 @@ def _rows(dataset: Dataset, options: ExportOptions) -> Iterator[bytes]:
                     s.source,
                     _cell(s.confidence),
                     *[_cell(values.get(n)) for n in labels],
+                    *[_cell(mine.get(n)) for n in whole],
                     orjson.dumps(s.attributes).decode() if s.attributes else "",
                 ]
             )
@@ -132,6 +151,8 @@ def import_(files: list[InputFile]) -> Dataset:
                 f"the header needs the columns {', '.join(missing)}", line=1, path=file.name
             )
         labels = [h for h in header if h not in BASE and h != "attributes"]
+        whole = [h for h in labels if h.startswith(RECORDING) and len(h) > len(RECORDING)]
+        labels = [h for h in labels if h not in whole]
         try:
             for row in reader:
                 k = reader.line_num
@@ -152,10 +173,27 @@ def import_(files: list[InputFile]) -> Dataset:
                         raise FormatError(
                             "attributes must be a JSON object", line=k, path=file.name
                         )
+                recording = get("recording", "").strip()
+                author = (get("author") or "").strip() or None
+                if get("source") == "model":
+                    author = None
+                chosen = {n[len(RECORDING) :]: (get(n) or "").split("|") for n in whole}
+                if author is not None and any(v != [""] for v in chosen.values()):
+                    out.assignment(recording, author, labels=chosen, line=k, path=file.name)
+                if not (get("start") or "").strip() and not (get("end") or "").strip():
+                    if author is None:
+                        raise FormatError(
+                            "a row without start and end holds an author's recording-level "
+                            "values, and needs the author",
+                            line=k,
+                            path=file.name,
+                        )
+                    out.assignment(recording, author, line=k, path=file.name)
+                    continue
                 named = {n: (get(n) or "").split("|") for n in labels}
                 confidence = _optional(get("confidence", ""), "confidence", k, file.name)
                 out.add(
-                    get("recording", "").strip(),
+                    recording,
                     number(get("start", ""), "start", line=k, path=file.name),
                     number(get("end", ""), "end", line=k, path=file.name),
                     speaker=get("speaker") or None,
@@ -166,6 +204,8 @@ def import_(files: list[InputFile]) -> Dataset:
                     high_hz=_optional(get("high_hz", ""), "high_hz", k, file.name),
                     attributes=attributes,
                     confidence=confidence,
+                    author=author,
+                    source="model" if get("source") == "model" else "import",
                     line=k,
                     path=file.name,
                 )

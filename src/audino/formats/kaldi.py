@@ -62,8 +62,10 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     }
     # Held until the end: whether untranscribed segments stay depends on every segment.
     utts: list[tuple[str, str, str, float, float, str, str | None]] = []
+    carried = view.carried()
     for item in dataset.items:
         rec = item.recording
+        view.count_recording_values(rec, "a Kaldi data dir")
         reco = view.recording_id(rec)
         audio = f"wav/{reco}.{spec.codec}"
         yield from whole_file(options, spec, rec, audio)
@@ -78,6 +80,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
                 n += 1
                 utt = f"{utt.rsplit('~', 1)[0]}~{n}"
             used.add(utt)
+            view.count_left_out(seg, carried, "a Kaldi data dir")
             text = " ".join(seg.transcript.split())
             utts.append((utt, reco, spk, seg.start, seg.end, text, view.gender_value(seg, rec)))
     transcribed = any(u[5] for u in utts)

@@ -30,7 +30,16 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     speakers = Numbering()
     chapters = Numbering()
     info: dict[int, list[str | float]] = {}  # id -> [sex, subset, minutes, name]
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True, genders=True):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "train",
+        transcribed=True,
+        genders=True,
+        carried=(),
+        where="LibriSpeech",
+    ):
         groups: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
         paths = []
         for utt in utts:

@@ -44,7 +44,16 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     chapters = Numbering()
     segments: dict[str, list[str]] = {}
     info: dict[int, list[str | float]] = {}  # speaker -> [sex, subset, minutes, name]
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True, genders=True):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "train",
+        transcribed=True,
+        genders=True,
+        carried=(),
+        where="LibriVox",
+    ):
         groups: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
         paths = []
         texts = []

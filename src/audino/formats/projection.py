@@ -12,12 +12,14 @@ a place for them (tiers, columns, speaker fields) or nowhere, never into the tex
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from audino.formats.files import stem
 from audino.formats.options import ExportOptions
 from audino.formats.records import AnnotatedRecording, Dataset, Recording, SegmentRecord
+from audino.formats.report import no_place, no_place_for_recordings
 from audino.formats.splits import key_of_recording, speaker_key
 
 SPEAKER_NAMES = ("speaker", "speaker_id", "spk", "talker")
@@ -25,7 +27,6 @@ GENDER_NAMES = ("gender", "sex")
 GENDERS = {"f": "f", "female": "f", "woman": "f", "m": "m", "male": "m", "man": "m"}
 UNMAPPED_GENDER = "gender neither female (f, woman) nor male (m, man)"
 _SPACE = re.compile(r"\s+")
-_UNSAFE = re.compile(r"[^\w.\-]+")
 
 
 def ident(text: str, default: str = "unknown") -> str:
@@ -34,10 +35,17 @@ def ident(text: str, default: str = "unknown") -> str:
     return out or default
 
 
+def word_char(c: str) -> bool:
+    """A letter, a digit or a combining mark (Unicode L*, N*, M*): Devanagari vowel signs
+    and the dot of Turkish İ (NFD) belong to their word."""
+    return unicodedata.category(c)[0] in "LNM"
+
+
 def file_safe(text: str, default: str = "unknown") -> str:
-    """A file-name part: letters, digits, `.`, `-`, `_` only."""
-    out = _UNSAFE.sub("_", text.strip()).strip("._")
-    return out or default
+    """A file-name part (NFC): letters, digits, combining marks, `.`, `-`, `_` only."""
+    kept = "".join(c if word_char(c) or c in "._-" else " " for c in text.strip())
+    out = _SPACE.sub("_", kept.strip()).strip("._")
+    return unicodedata.normalize("NFC", out) or default
 
 
 def seconds(value: float, places: int = 3) -> str:
@@ -133,6 +141,34 @@ class Projection:
         if isinstance(value, list):
             return [str(v) for v in value if v not in (None, "")]
         return [] if value in (None, "") else [str(value)]
+
+    def count_left_out(self, seg: SegmentRecord, carried: Collection[str], where: str) -> None:
+        """Counts the segment's label values that the format has no place for: those of
+        labels other than the ones `carried` (by name, any case)."""
+        keep = {n.casefold() for n in carried}
+        left = sum(
+            1
+            for name, value in seg.values.items()
+            if name.casefold() not in keep and value not in (None, "", [])
+        )
+        if left:
+            self.options.counts.leave_out(no_place(where), left)
+
+    def carried(self, *names: str, speaker: bool = True, gender: bool = True) -> set[str]:
+        """Label names a format has a place for: `names`, and the speaker and gender
+        labels when it has speakers and genders."""
+        out = set(names)
+        if speaker and self.speaker_label:
+            out.add(self.speaker_label)
+        if gender and self.gender_label:
+            out.add(self.gender_label)
+        return out
+
+    def count_recording_values(self, rec: Recording, where: str) -> None:
+        """Counts the recording-level values a format without a place for them drops."""
+        left = sum(1 for a in rec.assignments for v in a.values.values() if v not in (None, "", []))
+        if left:
+            self.options.counts.leave_out(no_place_for_recordings(where), left)
 
     def fields(self, seg: SegmentRecord) -> dict[str, Any]:
         return {name: seg.values[name] for name in self.field_labels if name in seg.values}

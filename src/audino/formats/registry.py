@@ -20,7 +20,7 @@ from audino.formats.files import InputFile, OutputFile
 from audino.formats.options import ExportOptions
 from audino.formats.projection import Projection
 from audino.formats.records import Dataset, FormatError
-from audino.formats.report import ExportReport
+from audino.formats.report import REPORT_FILE, ExportReport
 from audino.formats.splits import SplitPlan, item_keys
 
 Exporter = Callable[[Dataset], Iterator[bytes]]
@@ -60,6 +60,7 @@ class Format:
     splits: bool = False  # ExportOptions.splits and split_by
     locale: bool = False  # ExportOptions.locale
     audio_root: bool = False  # ExportOptions.audio_root (absolute paths to the audio)
+    audio_urls: bool = False  # audio_root may also be a base URL (http, https)
     # Keeps a long recording's windows as records of their own (parent and offset); other
     # formats get each recording whole, with its windows' annotations.
     windows: bool = False
@@ -98,6 +99,8 @@ class Format:
         if self.import_ is None:
             raise FormatError(f"the {self.name} format cannot be imported")
         if self.files:
+            # An export's own report is not one of the format's files.
+            files = [f for f in files if f.name.rsplit("/", 1)[-1] != REPORT_FILE]
             if not files:
                 raise FormatError("no files to import")
             return self.import_(files)

@@ -24,6 +24,15 @@ REPORT_FILE = "export-report.json"
 NO_TRANSCRIPT = "no transcript"  # the reason formats of transcripts give most
 
 
+def no_place(where: str) -> str:
+    """The reason for label values a format has no place for: "… in WebVTT"."""
+    return f"label values with no place in {where}"
+
+
+def no_place_for_recordings(where: str) -> str:
+    return f"recording-level label values with no place in {where}"
+
+
 @dataclass(slots=True)
 class ExportReport:
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> segments left out

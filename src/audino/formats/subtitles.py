@@ -43,11 +43,17 @@ def _text_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _cues(item: AnnotatedRecording, report: ExportReport) -> Iterator[tuple[SegmentRecord, str]]:
-    """The segments that have a transcript, with it as cue lines."""
+def _cues(
+    item: AnnotatedRecording, view: Projection, report: ExportReport, where: str
+) -> Iterator[tuple[SegmentRecord, str]]:
+    """The segments that have a transcript, with it as cue lines; their label values
+    (beyond the speaker in WebVTT) are counted as left out."""
+    view.count_recording_values(item.recording, where)
+    carried = view.carried(speaker=where == "WebVTT", gender=False)  # SRT has no speakers
     for seg in item.segments:
         text = _text_lines(seg.transcript)
         if text:
+            view.count_left_out(seg, carried, where)
             yield seg, text
         else:
             report.skip(NO_TRANSCRIPT)
@@ -56,7 +62,7 @@ def _cues(item: AnnotatedRecording, report: ExportReport) -> Iterator[tuple[Segm
 def _vtt(item: AnnotatedRecording, view: Projection, report: ExportReport) -> Iterator[str]:
     rec = item.recording
     yield "WEBVTT"
-    for seg, lines in _cues(item, report):
+    for seg, lines in _cues(item, view, report, "WebVTT"):
         text = html.escape(lines, quote=False)
         speaker = view.speaker(seg, rec)
         if speaker:
@@ -67,7 +73,7 @@ def _vtt(item: AnnotatedRecording, view: Projection, report: ExportReport) -> It
 
 
 def _srt(item: AnnotatedRecording, view: Projection, report: ExportReport) -> Iterator[str]:
-    for k, (seg, text) in enumerate(_cues(item, report), 1):
+    for k, (seg, text) in enumerate(_cues(item, view, report, "SRT"), 1):
         if k > 1:
             yield ""
         yield str(k)

@@ -42,7 +42,10 @@ def stm(
 ) -> Iterator[str]:
     rec = item.recording
     at = 0.0
+    view.count_recording_values(rec, "TED-LIUM")
+    carried = view.carried()
     for seg in sorted(item.segments, key=lambda s: (s.start, s.end)):
+        view.count_left_out(seg, carried, "TED-LIUM")
         if seg.start > at + 0.01:
             yield f"{talk} 1 {talk} {at:.2f} {seg.start:.2f} {GAP}"
         gender = {"m": "male", "f": "female"}.get(view.gender(seg, rec) or "", "unknown")

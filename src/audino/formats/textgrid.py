@@ -119,7 +119,11 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
 def _parse(file: InputFile) -> dict[str, Any]:
     from praatio.utilities import textgrid_io
 
+    # praatio drops a short-form file's last entry when no newline follows it (tgt writes
+    # none), which the truncation check below would refuse.
     text = file.text()
+    if not text.endswith("\n"):
+        text += "\n"
     if "TextGrid" not in text[:200]:
         raise FormatError('not a TextGrid: no "TextGrid" object class', line=1, path=file.name)
     try:

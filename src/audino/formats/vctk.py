@@ -30,7 +30,16 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     numbers = Numbering()
     counts: dict[str, int] = {}
     info: dict[str, tuple[str, str, str, str]] = {}
-    for rec, utts in utterances(dataset, options, view, "", transcribed=True, genders=True):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "",
+        transcribed=True,
+        genders=True,
+        carried=("age", "accent", "accents", "region"),
+        where="VCTK",
+    ):
         paths = []
         texts = []
         for utt in utts:

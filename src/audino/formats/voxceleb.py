@@ -28,7 +28,15 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     spec = options.audio(AUDIO)
     numbers = Numbering()
     meta: dict[str, str] = {}
-    for rec, utts in utterances(dataset, options, view, "dev", genders=True):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "dev",
+        genders=True,
+        carried=("nationality", "accent"),
+        where="VoxCeleb",
+    ):
         reco = file_safe(view.recording_id(rec))
         counts: dict[str, int] = {}
         paths = []

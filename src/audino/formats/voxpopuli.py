@@ -32,7 +32,16 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     spec = options.audio(AUDIO)
     numbers = Numbering()
     tables: dict[tuple[str, str], list[str]] = {}
-    for rec, utts in utterances(dataset, options, view, "train", transcribed=True, genders=True):
+    for rec, utts in utterances(
+        dataset,
+        options,
+        view,
+        "train",
+        transcribed=True,
+        genders=True,
+        carried=("accent", "language", "locale"),
+        where="VoxPopuli",
+    ):
         year = rec.created_at.year if rec.created_at else 2000
         base = file_safe(view.recording_id(rec))
         paths = []

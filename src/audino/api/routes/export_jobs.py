@@ -63,7 +63,7 @@ class ExportJobIn(BaseModel):
     channels: Channels | None = None
     codec: Codec | None = Field(default=None, max_length=16)
     locale: str | None = Field(default=None, max_length=64)
-    audio_root: str | None = Field(default=None, max_length=1000)  # Kaldi's wav.scp paths
+    audio_root: str | None = Field(default=None, max_length=1000)  # see GET …/export
     one_annotator: bool = False
 
 

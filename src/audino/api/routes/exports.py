@@ -64,6 +64,7 @@ class FormatPublic(BaseModel):
     splits: bool  # splits, split_by
     locale: bool  # locale
     audio_root: bool  # audio_root
+    audio_urls: bool = False  # audio_root may also be an http(s) base URL (Label Studio, Prodigy)
 
 
 class ImportPublic(BaseModel):
@@ -96,6 +97,7 @@ def list_formats(_: PrincipalDep) -> list[FormatPublic]:
             splits=f.splits,
             locale=f.locale,
             audio_root=f.audio_root,
+            audio_urls=f.audio_urls,
         )
         for f in registry.all_formats()
     ]
@@ -134,7 +136,9 @@ def export_project(
     speaker), `one_annotator` keeps one person's segments per datapoint (the furthest
     along, then the most), `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
     set the audio of formats that write it, and `audio_root` (the absolute folder the
-    zip will be unpacked into) makes Kaldi's wav.scp paths absolute. A zip ends with
+    zip will be unpacked into, or for Label Studio and Prodigy also the http(s) address
+    its audio/ folder is served from) makes the audio paths of formats with
+    `audio_root` absolute. A zip ends with
     export-report.json when the format could not carry everything; a single-file
     format's report is in the export job's result only."""
     options = export_jobs.options_from(

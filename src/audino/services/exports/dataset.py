@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -106,7 +107,7 @@ def plan_export(
     options: ExportOptions | None = None,
 ) -> ExportPlan:
     fmt = get_format(format_name)
-    options = check_options(db, project, options or ExportOptions())
+    options = check_options(db, project, options or ExportOptions(), fmt)
     status = status or "all"
     if status not in STATUS_FILTERS:
         raise InvalidInput(
@@ -121,7 +122,9 @@ def plan_export(
     return ExportPlan(project.id, project.name, fmt, status, author or None, author_id, options)
 
 
-def check_options(db: Session, project: Project, options: ExportOptions) -> ExportOptions:
+def check_options(
+    db: Session, project: Project, options: ExportOptions, fmt: registry.Format | None = None
+) -> ExportOptions:
     if options.split_by not in SPLIT_BY:
         raise InvalidInput(f"split_by is one of {', '.join(SPLIT_BY)}.", code="bad_option")
     if options.codec is not None and options.codec not in CODECS:
@@ -144,12 +147,27 @@ def check_options(db: Session, project: Project, options: ExportOptions) -> Expo
         )
         if found is None:
             raise InvalidInput(f"No label named {name!r} in this project.", code="unknown_label")
-    if options.audio_root is not None and not is_absolute(options.audio_root):
+    root = options.audio_root
+    urls = fmt is not None and fmt.audio_urls
+    if root is not None and not (is_absolute(root) or (urls and is_base_url(root))):
+        also = " or, for this format, a base URL (https://host/corpus)" if urls else ""
         raise InvalidInput(
-            "audio_root is an absolute folder on one line, e.g. /data/corpus or C:\\corpus.",
+            f"audio_root is an absolute folder on one line, e.g. /data/corpus or C:\\corpus{also}.",
             code="bad_option",
         )
     return options
+
+
+def is_base_url(text: str) -> bool:
+    """An http(s) URL with a host, on one line, without spaces, query or fragment."""
+    parts = urlsplit(text)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and not parts.query
+        and not parts.fragment
+        and not any(c.isspace() for c in text)
+    )
 
 
 def is_absolute(folder: str) -> bool:

@@ -362,7 +362,7 @@ def import_annotations(
         summary = {
             "file": filename,
             "format": fmt,
-            "datapoints": result.datapoints,
+            "datapoints": result.datapoints_annotated,
             "segments": result.segments,
             "labels_created": result.labels_created,
         }

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from audino.db.models import (
 )
 from audino.formats import registry
 from audino.formats.files import ArchiveLimits, ArchiveTooLarge, read_upload
-from audino.formats.records import AnnotatedRecording, Dataset, FormatError
+from audino.formats.records import AnnotatedRecording, AssignmentRecord, Dataset, FormatError
 from audino.services import assignments, audit, projects, users, windows
 from audino.services.errors import InvalidInput, TooLarge, Unprocessable
 from audino.services.imports import checks
@@ -63,6 +64,9 @@ class ImportResult:
     users_created: list[str] = field(default_factory=list)
     audio_missing: list[str] = field(default_factory=list)
     segment_ids_renewed: int = 0
+    # Datapoints already in the project that the file added annotations to (an import
+    # into a project); `datapoints` counts those it created.
+    datapoints_annotated: int = 0
 
 
 def importer(format_name: str) -> registry.Format:
@@ -260,20 +264,30 @@ def attach_annotations(
         )
         assigned = {(dp_id, user_id) for dp_id, user_id in db.execute(query)}
         rows = Rows(db.connection(), user_ids, schema)
+        touched: set[int] = set()  # datapoints (recordings) that got something
+        updates: list[tuple[int, int, str]] = []  # existing assignments' new values
         for index, (recording_id, item) in enumerate(zip(targets, items, strict=True)):
             try:
                 # A recording presented as windows: each segment goes to the window it
                 # starts in (times stay the recording's); assignments to every window.
                 for dp_id, segments in windows.spread(db, recording_id, item.segments):
+                    added = bool(segments)
                     for a in item.recording.assignments:
                         if (dp_id, user_ids[a.user]) not in assigned:
                             rows.assignment(dp_id, a)
+                            added = True
+                        elif a.values:
+                            updates.append((dp_id, user_ids[a.user], rows.encode(a.values)))
+                            added = True
                     rows.segments_of(dp_id, segments)
+                    if added:
+                        touched.add(recording_id)
             except BadValue as exc:
                 raise Unprocessable(
                     f"{checks.where(index, item)}: {exc}.", code="bad_value"
                 ) from None
         renewed = rows.write()
+        _update_values(db, updates)
         for dp_id in sorted({row[0] for row in rows.assignments}):
             assignments.refresh_status(db, dp_id)
     result = ImportResult(
@@ -281,6 +295,7 @@ def attach_annotations(
         project.name,
         False,
         assignments=len(rows.assignments),
+        datapoints_annotated=len(touched),
         segments=len(rows.segments),
         labels_created=schema.created,
         users_created=created_users,
@@ -290,19 +305,55 @@ def attach_annotations(
     return result
 
 
+def _update_values(db: Session, updates: list[tuple[int, int, str]]) -> None:
+    """Recording-level values from the file on assignments the project already has: the
+    file's labels replace those labels' values, others stay."""
+    for dp_id, user_id, stored in updates:
+        found = db.scalar(
+            select(Assignment).where(
+                Assignment.datapoint_id == dp_id, Assignment.user_id == user_id
+            )
+        )
+        if found is not None:
+            found.values = {**(found.values or {}), **orjson.loads(stored)}
+            found.version += 1
+    db.flush()
+
+
 def _as_annotations(
     db: Session, dataset: Dataset, project: Project, options: AnnotationOptions
 ) -> Dataset:
     """Segments of an annotation file: owned by the chosen author (else predictions), with
     labels fitted to the project's."""
     author = options.author
-    if author is not None and db.scalar(select(User.id).where(User.username == author)) is None:
-        raise InvalidInput(f"No user named {author!r}.", code="unknown_author")
+    if author is not None:
+        if db.scalar(select(User.id).where(User.username == author)) is None:
+            raise InvalidInput(f"No user named {author!r}.", code="unknown_author")
+        if author not in _members(db, project.id, [author]):
+            raise InvalidInput(
+                f"{author!r} is not a member of project {project.name!r}: add them to the "
+                "project first, or name a member as the author.",
+                code="author_not_member",
+            )
+    unnamed = 0
     for item in dataset.items:
         for seg in item.segments:
-            if author is not None and seg.source != "model":
+            if author is not None and seg.source != "model" and seg.author is None:
                 seg.author = author
                 seg.source = "human"
+        if any(not a.user for a in item.recording.assignments):
+            if author is None:
+                unnamed += 1
+                continue
+            named = [a if a.user else replace(a, user=author) for a in item.recording.assignments]
+            item.recording.assignments = tuple(_merged(named))
+    if unnamed:
+        raise InvalidInput(
+            f"{unnamed} recording(s) in the file have annotations that name no annotator: "
+            "name the author to import them as theirs.",
+            code="needs_author",
+        )
+    _check_file_authors(db, dataset, project)
     renames = {
         name: target
         for name, target in (("speaker", options.speaker_label), ("label", options.label))
@@ -311,6 +362,53 @@ def _as_annotations(
     return fit_to_project(
         db, dataset, project.id, renames=renames, create_labels=options.create_labels
     )
+
+
+def _merged(found: list[AssignmentRecord]) -> list[AssignmentRecord]:
+    """One assignment per user: the values of a user's several annotations together."""
+    by_user: dict[str, AssignmentRecord] = {}
+    for a in found:
+        if a.user in by_user:
+            before = by_user[a.user]
+            a = replace(before, values={**before.values, **a.values})
+        by_user[a.user] = a
+    return list(by_user.values())
+
+
+def _members(db: Session, project_id: int, usernames: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in checks.chunks(usernames):
+        rows = db.execute(
+            select(User.username)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project_id, User.username.in_(chunk))
+        )
+        found.update(name for (name,) in rows)
+    return found
+
+
+def _check_file_authors(db: Session, dataset: Dataset, project: Project) -> None:
+    """Annotators an annotation file names must be members of the project (their work
+    lands on its datapoints); users missing here are refused later, or created."""
+    named: dict[str, None] = {}
+    for item in dataset.items:
+        named.update((a.user, None) for a in item.recording.assignments)
+        named.update((s.author, None) for s in item.segments if s.author)
+    if not named:
+        return
+    wanted = list(named)
+    existing: set[str] = set()
+    for chunk in checks.chunks(wanted):
+        existing.update(db.scalars(select(User.username).where(User.username.in_(chunk))))
+    members = _members(db, project.id, wanted)
+    outsiders = [n for n in wanted if n in existing and n not in members]
+    if outsiders:
+        raise InvalidInput(
+            f"{len(outsiders)} annotator(s) named in the file are not members of project "
+            f"{project.name!r}: {checks.listing(outsiders)}. Add them to the project first.",
+            code="author_not_member",
+            extra={"usernames": outsiders[:1000]},
+        )
 
 
 @contextmanager

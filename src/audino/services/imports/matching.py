@@ -82,6 +82,9 @@ def fit_to_project(
         kind = spec.kind
         if have is not None and {have[0], kind} <= {"single", "multi"}:
             kind = have[0]
+        if have is not None and have[0] == "boolean" and _yes_no(spec):
+            kind = "boolean"  # a choice of true/false (Label Studio's Choices) is a boolean
+            spec = dataclasses.replace(spec, values=())
         kinds[name] = kind
         if not create_labels:
             if have is None:
@@ -98,20 +101,37 @@ def fit_to_project(
             code="unknown_labels",
             extra={"unknown": unknown[:1000]},
         )
-    if not renames and all(s.kind == k.kind for s, k in zip(specs, dataset.labels, strict=True)):
+    unchanged = all(s.kind == k.kind for s, k in zip(specs, dataset.labels, strict=True))
+    if not renames and unchanged:
         return dataclasses.replace(dataset, labels=tuple(specs))
+
+    def fitted(values: Any) -> dict[str, Any]:
+        return {
+            renames.get(n, n): _shaped(v, kinds.get(renames.get(n, n), ""))
+            for n, v in values.items()
+        }
+
     items = []
     for item in dataset.items:
         for seg in item.segments:
-            seg.values = {
-                renames.get(n, n): _shaped(v, kinds.get(renames.get(n, n), ""))
-                for n, v in seg.values.items()
-            }
+            seg.values = fitted(seg.values)
+        rec = item.recording
+        rec.assignments = tuple(
+            dataclasses.replace(a, values=fitted(a.values)) for a in rec.assignments
+        )
         items.append(item)
     return dataclasses.replace(dataset, labels=tuple(specs), items=items)
 
 
+def _yes_no(spec: LabelSpec) -> bool:
+    return spec.kind in ("single", "multi") and {v.value for v in spec.values} <= {"true", "false"}
+
+
 def _shaped(value: Any, kind: str) -> Any:
+    if kind == "boolean":
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        return {"true": True, "false": False}.get(value, value) if isinstance(value, str) else value
     if kind == "multi" and isinstance(value, str):
         return [value]
     if kind == "single" and isinstance(value, list):
