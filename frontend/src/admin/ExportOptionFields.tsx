@@ -94,18 +94,23 @@ export function ExportOptionFields({ projectId, format, choices: c, onChange }: 
       {format.audio_root ? (
         <div className="form-row">
           <label>
-            Audio folder
+            {format.audio_urls ? "Audio folder or URL" : "Audio folder"}
             <input aria-label="Audio folder"
               value={c.audioRoot}
               onChange={(e) => onChange({ audioRoot: e.target.value })}
-              placeholder="/data/corpus: where you will unzip it"
+              placeholder={
+                format.audio_urls
+                  ? "/data/corpus or https://files.example.org/corpus"
+                  : "/data/corpus: where you will unzip it"
+              }
               maxLength={1000}
               aria-describedby="export-audio-root-about"
             />
           </label>
           <p className="hint" id="export-audio-root-about">
-            Makes the audio paths in the export absolute, so tools find the audio from any folder; left empty,
-            they are relative to the unzipped folder.
+            {format.audio_urls
+              ? "Where the tool will find the audio: a folder on its machine or the web address you serve the unzipped audio/ folder from; left empty, paths are relative to the unzipped folder."
+              : "Makes the audio paths in the export absolute, so tools find the audio from any folder; left empty, they are relative to the unzipped folder."}
           </p>
         </div>
       ) : null}

@@ -12,6 +12,7 @@ import { sessionsErrorField, sessionsProblems, readSessions } from "./sessions";
 import { parseSettings, printSettings, type Settings } from "./settingsJson";
 import { readRules, ruleOfError, rulesProblems } from "../quality/validationRules";
 import { ValidationRulesEditor } from "../quality/ValidationRulesEditor";
+import { ModelsEditor } from "../models/ModelsEditor";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -102,6 +103,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
           serverError={action.error}
           onChange={changeSettings}
         />
+        <ModelsEditor projectId={project.id} settings={settings} onChange={changeSettings} />
         <label>
           Settings (JSON)
           <textarea

@@ -17,7 +17,7 @@ import { SpectrogramControls } from "./SpectrogramControls";
 import { readSpectrogramSettings, saveSpectrogramSettings } from "./spectrogram";
 import { contentKey, type Values } from "./segments";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
-import { frameOf, windowOf } from "./timeFrame";
+import { frameOf, toPlayer, windowOf } from "./timeFrame";
 import { Transport } from "./Transport";
 import { useAssignment } from "./useAssignment";
 import { useEditorActions } from "./useEditorActions";
@@ -38,6 +38,9 @@ import { useMembers } from "../review/useMembers";
 import { useOtherSegments } from "../review/useOtherSegments";
 import { useReview } from "../review/useReview";
 import { AgreementPanel } from "../quality/AgreementPanel";
+import { PredictionsPanel } from "../models/PredictionsPanel";
+import { predictionRegions } from "../models/predictionRegions";
+import { usePredictions } from "../models/usePredictions";
 import { GoldToggle } from "../quality/GoldToggle";
 import { useActiveTime } from "../quality/useActiveTime";
 import { useValidation } from "../quality/useValidation";
@@ -125,6 +128,21 @@ export function Workspace({ data }: { data: Loaded }) {
   const [rejecting, setRejecting] = useState(false);
   const [notesTab, setNotesTab] = useState<NotesTab>("comments");
   const others = useOtherSegments(review);
+  const predictions = usePredictions({
+    datapointId: datapoint.id,
+    whose: review?.user.id ?? null,
+    editor,
+    autosave,
+    readOnly,
+    say: actions.say,
+    play: (start, end) => void waveform?.ws.play(toPlayer(frame, start), toPlayer(frame, end)),
+  });
+  const { show: showPredictions, list: predictionList } = predictions;
+  const currentPrediction = predictions.current?.id ?? null;
+  const predicted = useMemo(
+    () => predictionRegions(showPredictions ? predictionList : [], currentPrediction, others.regions),
+    [showPredictions, predictionList, currentPrediction, others.regions],
+  );
   const arrival = (useLocation().state as { message?: string } | null)?.message ?? null;
   useEffect(() => {
     if (arrival) say(arrival);
@@ -155,7 +173,7 @@ export function Workspace({ data }: { data: Loaded }) {
     onChangeTimes: actions.changeTimes,
     onSelect: (id) => actions.select(id, false),
     onPlay: (id) => actions.playSegment(id),
-    others: others.regions,
+    others: predicted.length ? [...others.regions, ...predicted] : others.regions,
     flags: validation.bySegment,
   });
 
@@ -175,6 +193,9 @@ export function Workspace({ data }: { data: Loaded }) {
         zoomToFit: viewport.zoomToFit,
         complete,
         help: () => setShowHelp((v) => !v),
+        nextPrediction: predictions.next,
+        acceptPrediction: predictions.accept,
+        rejectPrediction: predictions.reject,
       },
       onLabelHotkey: (h) => {
         if (h.label.scope === "datapoint") {
@@ -338,6 +359,7 @@ export function Workspace({ data }: { data: Loaded }) {
           />
         </div>
         <aside className="annotate-side">
+          {predictions.list.length > 0 ? <PredictionsPanel predictions={predictions} readOnly={readOnly} /> : null}
           {hasRules || validation.findings.length > 0 ? (
             <ValidationPanel
               validation={validation}

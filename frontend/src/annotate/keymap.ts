@@ -22,6 +22,9 @@ export const ACTIONS = {
   undo: "Undo",
   redo: "Redo",
   complete: "Complete and go to the next item",
+  nextPrediction: "Go to the next model prediction (and play it)",
+  acceptPrediction: "Accept the prediction as your segment",
+  rejectPrediction: "Reject the prediction",
   help: "Show the shortcuts",
 } as const;
 
@@ -48,6 +51,9 @@ export const DEFAULT_KEYMAP: Keymap = {
   undo: ["Mod+z"],
   redo: ["Mod+Shift+z", "Ctrl+y"],
   complete: ["Mod+Enter"],
+  nextPrediction: ["j"],
+  acceptPrediction: ["a"],
+  rejectPrediction: ["x"],
   help: ["?"],
 };
 
@@ -72,6 +78,9 @@ export const SETTING_NAMES: Record<Action, string> = {
   undo: "undo",
   redo: "redo",
   complete: "complete",
+  nextPrediction: "next_prediction",
+  acceptPrediction: "accept_prediction",
+  rejectPrediction: "reject_prediction",
   help: "help",
 };
 

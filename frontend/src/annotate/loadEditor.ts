@@ -125,6 +125,8 @@ function onScreen(
   sees: boolean,
   assigned: boolean,
 ): { mine: SegmentPublic[]; others: SegmentPublic[] } {
+  // A model's predictions are nobody's work: they come on their own (usePredictions).
+  all = all.filter((s) => s.source !== "model");
   let keep: (s: SegmentPublic) => boolean = () => true;
   if (reviewing !== null) keep = (s) => s.author_id === reviewing || (!assigned && s.author_id === me && me !== null);
   else if (sees && assigned) keep = (s) => s.author_id === me;

@@ -242,7 +242,10 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
     say(`Speed ${next}×`);
   };
 
-  const keyActions: Omit<Record<Action, () => void>, "complete" | "help" | "zoomToSelection" | "zoomToFit"> = {
+  const keyActions: Omit<
+    Record<Action, () => void>,
+    "complete" | "help" | "zoomToSelection" | "zoomToFit" | "nextPrediction" | "acceptPrediction" | "rejectPrediction"
+  > = {
     playPause: () => void ws?.playPause(),
     seekBack: () => seekBy(-1),
     seekForward: () => seekBy(1),

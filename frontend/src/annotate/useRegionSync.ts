@@ -31,6 +31,9 @@ export interface OtherRegion {
   color: string;
   /** Its author's lane among the other authors (0: the first lane under the reviewed work). */
   lane: number;
+  /** A model's prediction (nobody's work yet), and whether it is the one in hand. */
+  prediction?: boolean;
+  current?: boolean;
 }
 
 /** Other people's regions have ids of their own, never a segment's. */
@@ -137,11 +140,15 @@ function drawOthers(
       Object.assign(el.style, {
         top: `${share * (1 + o.lane) + (lane * share) / of}%`,
         height: `${share / of}%`,
-        border: `1px dashed ${o.color}`,
+        border: o.current ? `2px solid #1c2330` : `1px dashed ${o.color}`,
         pointerEvents: "none",
-        zIndex: "0",
+        zIndex: o.current ? "2" : "0",
       });
-      el.setAttribute("data-other-segment-id", o.segment.id);
+      if (o.prediction) {
+        el.setAttribute("data-prediction-id", o.segment.id);
+        if (o.current) el.setAttribute("data-current", "true");
+        else el.removeAttribute("data-current");
+      } else el.setAttribute("data-other-segment-id", o.segment.id);
       el.setAttribute("data-lane", String(1 + o.lane));
     }
   }

@@ -784,7 +784,13 @@ export interface paths {
          *     speaker), `one_annotator` keeps one person's segments per datapoint (the furthest
          *     along, then the most), `sample_rate`, `channels`, `codec` (flac, wav, mp3, ogg)
          *     set the audio of formats that write it, and `audio_root` (the absolute folder the
-         *     zip will be unpacked into) makes Kaldi's wav.scp paths absolute. A zip ends with
+         *     zip will be unpacked into, or for Label Studio and Prodigy also the http(s) address
+         *     its audio/ folder is served from) makes the audio paths of formats with
+         *     `audio_root` absolute. `predictions` says what becomes of a model's segments:
+         *     exclude (the default; counted in the report), include (marked as predictions where
+         *     the format has a place: audino's `source`, Label Studio's `predictions`, CSV's
+         *     `source`), or as_annotator (each model version as an annotator of its own,
+         *     `model:<name>@<version>`, for evaluation). A zip ends with
          *     export-report.json when the format could not carry everything; a single-file
          *     format's report is in the export job's result only.
          */
@@ -1416,6 +1422,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Models
+         * @description The auto-annotators this server has (built-ins and installed plugins).
+         */
+        get: operations["list_models_api_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/predictions/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Model
+         * @description Runs a model on a selection of items or the whole project, as a job; the model's
+         *     earlier predictions of the same version are replaced, human work never is.
+         */
+        post: operations["run_model_api_projects__project_id__predictions_jobs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Predictions
+         * @description The models' predictions on the item with your decision on each (reviewers: anyone's,
+         *     with `user_id`).
+         */
+        get: operations["list_predictions_api_datapoints__datapoint_id__predictions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/predictions/{segment_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept
+         * @description Makes the prediction your own segment (linked to it), changed as the body says.
+         */
+        post: operations["accept_api_datapoints__datapoint_id__predictions__segment_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/predictions/{segment_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject
+         * @description Marks the prediction wrong for you; it is no longer offered to you.
+         */
+        post: operations["reject_api_datapoints__datapoint_id__predictions__segment_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/predictions/{segment_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Undecide
+         * @description Takes a rejection back (undo); an acceptance is undone by deleting its segment.
+         */
+        delete: operations["undecide_api_datapoints__datapoint_id__predictions__segment_id__decision_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/predictions/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Above
+         * @description Accepts every undecided prediction on the item at or above the confidence.
+         */
+        post: operations["accept_above_api_datapoints__datapoint_id__predictions_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -1437,15 +1585,78 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** AcceptIn */
-        AcceptIn: {
+        /** AcceptAboveIn */
+        AcceptAboveIn: {
+            /** Min Confidence */
+            min_confidence: number;
+            /** Model */
+            model?: string | null;
+            /** User Id */
+            user_id?: number | null;
+        };
+        /** AcceptedMany */
+        AcceptedMany: {
+            /** Accepted */
+            accepted: number;
+            /** Segments */
+            segments: components["schemas"]["AcceptedOut"][];
+        };
+        /** AcceptedOut */
+        AcceptedOut: {
+            /** Id */
+            id: string;
+            /** Datapoint Id */
+            datapoint_id: number;
+            /** Author Id */
+            author_id: number | null;
+            /** Author */
+            author: string | null;
             /**
-             * User Id
-             * @description Whose work to accept.
+             * Edited By Id
+             * @description Who last changed it when not its author (a reviewer).
              */
-            user_id: number;
+            edited_by_id?: number | null;
+            /** Edited By */
+            edited_by?: string | null;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Channel */
+            channel: number | null;
+            /** Low Hz */
+            low_hz: number | null;
+            /** High Hz */
+            high_hz: number | null;
+            /** Transcript */
+            transcript: string;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** Source */
+            source: string;
+            /** Model */
+            model: string | null;
+            /** Model Version */
+            model_version: string | null;
+            /** Confidence */
+            confidence: number | null;
             /** Version */
-            version?: number | null;
+            version: number;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "accepted" | "edited";
         };
         /** ActivityIn */
         ActivityIn: {
@@ -1967,6 +2178,12 @@ export interface components {
              * @default false
              */
             one_annotator?: boolean;
+            /**
+             * Predictions
+             * @default exclude
+             * @enum {string}
+             */
+            predictions?: "exclude" | "include" | "as_annotator";
         };
         /**
          * FieldError
@@ -2040,6 +2257,11 @@ export interface components {
             locale: boolean;
             /** Audio Root */
             audio_root: boolean;
+            /**
+             * Audio Urls
+             * @default false
+             */
+            audio_urls?: boolean;
         };
         /** FrequencyTick */
         FrequencyTick: {
@@ -2392,6 +2614,26 @@ export interface components {
              */
             role: "manager" | "annotator" | "reviewer";
         };
+        /** ModelOut */
+        ModelOut: {
+            /** Name */
+            name: string;
+            /** Version */
+            version: string;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /** Fills */
+            fills: string[];
+            /** Settings */
+            settings: components["schemas"]["SettingOut"][];
+            /**
+             * Unavailable
+             * @description Why it cannot run here (null: it can).
+             */
+            unavailable: string | null;
+        };
         /** NeighboursOut */
         NeighboursOut: {
             /** Previous */
@@ -2539,6 +2781,63 @@ export interface components {
             labels: components["schemas"]["PairLabel"][];
             boundaries: components["schemas"]["Boundaries"];
             diarization: components["schemas"]["Diarization"];
+        };
+        /** PredictionOut */
+        PredictionOut: {
+            /** Id */
+            id: string;
+            /** Datapoint Id */
+            datapoint_id: number;
+            /** Author Id */
+            author_id: number | null;
+            /** Author */
+            author: string | null;
+            /**
+             * Edited By Id
+             * @description Who last changed it when not its author (a reviewer).
+             */
+            edited_by_id?: number | null;
+            /** Edited By */
+            edited_by?: string | null;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Channel */
+            channel: number | null;
+            /** Low Hz */
+            low_hz: number | null;
+            /** High Hz */
+            high_hz: number | null;
+            /** Transcript */
+            transcript: string;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** Source */
+            source: string;
+            /** Model */
+            model: string | null;
+            /** Model Version */
+            model_version: string | null;
+            /** Confidence */
+            confidence: number | null;
+            /** Version */
+            version: number;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+            /**
+             * Decision
+             * @description What the person decided (null: not yet).
+             */
+            decision: ("accepted" | "edited" | "rejected") | null;
         };
         /** ProjectAgreement */
         ProjectAgreement: {
@@ -2718,6 +3017,20 @@ export interface components {
             /** Marked */
             marked: boolean;
         };
+        /** RunIn */
+        RunIn: {
+            /** Model */
+            model: string;
+            /** Settings */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Datapoint Ids
+             * @description Items to run on (default: all).
+             */
+            datapoint_ids?: number[] | null;
+        };
         /**
          * SegmentIn
          * @description A segment to create or save; `values` keys may be label ids or names.
@@ -2857,6 +3170,25 @@ export interface components {
          */
         SessionOut: {
             me: components["schemas"]["MeOut"] | null;
+        };
+        /** SettingOut */
+        SettingOut: {
+            /** Name */
+            name: string;
+            /** Kind */
+            kind: string;
+            /** Default */
+            default: unknown;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /** Minimum */
+            minimum?: number | null;
+            /** Maximum */
+            maximum?: number | null;
+            /** Choices */
+            choices?: unknown[] | null;
         };
         /** SpectrogramAxis */
         SpectrogramAxis: {
@@ -3073,6 +3405,14 @@ export interface components {
             /** Version */
             version?: number | null;
         };
+        /** WhoseIn */
+        WhoseIn: {
+            /**
+             * User Id
+             * @description Reviewers: on whose behalf.
+             */
+            user_id?: number | null;
+        };
         /** AssignmentPublic */
         audino__api__routes__datapoints__AssignmentPublic: {
             /** User Id */
@@ -3090,6 +3430,37 @@ export interface components {
             marked_for_review: boolean;
             /** Completed At */
             completed_at?: string | null;
+        };
+        /**
+         * AcceptIn
+         * @description Changes to make while accepting (an edit); none: accepted as predicted.
+         */
+        audino__api__routes__predictions__AcceptIn: {
+            /** Start */
+            start?: number | null;
+            /** End */
+            end?: number | null;
+            /** Transcript */
+            transcript?: string | null;
+            /** Values */
+            values?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * User Id
+             * @description Reviewers: on whose behalf.
+             */
+            user_id?: number | null;
+        };
+        /** AcceptIn */
+        audino__api__routes__reviews__AcceptIn: {
+            /**
+             * User Id
+             * @description Whose work to accept.
+             */
+            user_id: number;
+            /** Version */
+            version?: number | null;
         };
         /** AssignmentPublic */
         audino__api__routes__segments__AssignmentPublic: {
@@ -8305,6 +8676,7 @@ export interface operations {
                 locale?: string | null;
                 audio_root?: string | null;
                 one_annotator?: boolean;
+                predictions?: "exclude" | "include" | "as_annotator";
             };
             header?: never;
             path: {
@@ -9970,7 +10342,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcceptIn"];
+                "application/json": components["schemas"]["audino__api__routes__reviews__AcceptIn"];
             };
         };
         responses: {
@@ -11295,6 +11667,587 @@ export interface operations {
             };
             /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_models_api_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"][];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    run_model_api_projects__project_id__predictions_jobs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_predictions_api_datapoints__datapoint_id__predictions_get: {
+        parameters: {
+            query?: {
+                user_id?: number | null;
+            };
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionOut"][];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    accept_api_datapoints__datapoint_id__predictions__segment_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["audino__api__routes__predictions__AcceptIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    reject_api_datapoints__datapoint_id__predictions__segment_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WhoseIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    undecide_api_datapoints__datapoint_id__predictions__segment_id__decision_delete: {
+        parameters: {
+            query?: {
+                user_id?: number | null;
+            };
+            header?: never;
+            path: {
+                segment_id: string;
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    accept_above_api_datapoints__datapoint_id__predictions_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptAboveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedMany"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request is too large. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,6 +24,7 @@ from audino.api.routes import (
     jobs,
     labels,
     peaks,
+    predictions,
     projects,
     quality,
     reviews,
@@ -96,6 +97,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         windows,
         reviews,
         quality,
+        predictions,
     ):
         app.include_router(module.router)
 

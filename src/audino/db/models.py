@@ -370,6 +370,7 @@ class Segment(Base):
     __tablename__ = "segments"
     __table_args__ = (
         Index("ix_segments_datapoint_author_start", "datapoint_id", "author_id", "start"),
+        Index("ix_segments_datapoint_model", "datapoint_id", "model", "model_version"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
@@ -436,6 +437,28 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PredictionDecision(Base):
+    """One person's decision on a model's segment: accepted (their own segment made from it,
+    `segment_id`), edited (accepted and changed) or rejected. An accepted prediction whose
+    segment was deleted since counts as undecided again."""
+
+    __tablename__ = "prediction_decisions"
+    __table_args__ = (
+        UniqueConstraint(
+            "prediction_id", "user_id", name="uq_prediction_decisions_prediction_user"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prediction_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    segment_id: Mapped[str | None] = mapped_column(
+        ForeignKey("segments.id", ondelete="SET NULL"), index=True, default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Comment(Base):

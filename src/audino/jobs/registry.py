@@ -19,6 +19,7 @@ TASK_MODULES: list[str] = [
     "audino.services.imports.bulk_job",
     "audino.services.exports.jobs",
     "audino.services.ingest.job",
+    "audino.services.prediction_jobs",
 ]
 
 _tasks: dict[str, TaskFunction] = {}

@@ -69,6 +69,10 @@ def _checked(settings: dict[str, Any]) -> dict[str, Any]:
     windows.config_of(settings)  # 400 naming a bad sessions option
     validation.check_settings(settings)  # 400 naming a bad validation rule
     gold.settings_of(settings)  # 400 naming a bad gold option
+    from audino.services.prediction_jobs import at_ingest_config
+
+    if "models" in settings:  # 400 naming a bad model run; stored as checked (defaults in)
+        settings = {**settings, "models": {"at_ingest": at_ingest_config(settings)}}
     return settings
 
 

@@ -24,7 +24,7 @@ from audino.audio.peaks import level_to_dict
 from audino.audio.playback import PLAYBACK_SUFFIX
 from audino.audio.probe import AudioLimits, BadAudio
 from audino.config import Settings
-from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job
+from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job, Project
 from audino.jobs import JobCancelled, JobContext, task
 from audino.services import jobs, windows
 from audino.services.errors import Conflict, Unprocessable
@@ -103,6 +103,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
             _copy_from(db, twin, dp)
             db.flush()
             windows.split_if_configured(db, dp, derived)
+            _models_at_ingest(db, dp)
             unused, copied_from = unused_blobs.left_unused(db, held), twin.id
         else:
             dp.ingest_status = IngestStatus.processing.value
@@ -115,7 +116,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         ctx.progress(1.0, "Ready")
         return {"datapoint_id": datapoint_id, "copied_from": copied_from}
     try:
-        with _local_copy(ctx.storage, source_key, ctx.settings.temp_dir) as (path, work):
+        with local_copy(ctx.storage, source_key, ctx.settings.temp_dir) as (path, work):
             ctx.progress(0.0, "Decoding the audio")
             result = analyse(
                 path,
@@ -153,6 +154,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         db.flush()
         # A long recording in a project that presents such as windows.
         windows.split_if_configured(db, dp, derived)
+        _models_at_ingest(db, dp)
         unused = unused_blobs.left_unused(db, held)  # what an earlier ingest derived
     unused.remove(ctx.storage, ctx.settings)
     ctx.progress(1.0, "Ready")
@@ -164,6 +166,16 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         "playback_copy": result.playback_path is not None,
         "playback_reason": result.playback_reason,
     }
+
+
+def _models_at_ingest(db: Session, dp: Datapoint) -> None:
+    """The project's models run on each new recording, as jobs of their own: the item is
+    openable now and its predictions arrive when they are made."""
+    from audino.services.prediction_jobs import after_ingest
+
+    project = db.get(Project, dp.project_id)
+    if project is not None and project.settings.get("models"):
+        after_ingest(db, dp, project.settings)
 
 
 def _complete(db: Session, storage: BlobStore, dp: Datapoint) -> bool:
@@ -221,7 +233,7 @@ def _fail(ctx: JobContext, datapoint_id: int, message: str) -> None:
 
 
 @contextlib.contextmanager
-def _local_copy(storage: BlobStore, key: str, temp_root: Path) -> Iterator[tuple[Path, Path]]:
+def local_copy(storage: BlobStore, key: str, temp_root: Path) -> Iterator[tuple[Path, Path]]:
     """A local path of the stored original (downloaded when the store is remote), and a
     scratch folder for derived files; both gone afterwards."""
     temp_root.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,252 @@
+"""Predictions through the API: a model's segments are nobody's work until a person accepts
+them (their own segment, linked), edits them or rejects them; each decision is theirs alone;
+a new run of the same model version replaces its predictions, never human work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from audino.db.models import Datapoint
+from audino.services import predictions
+from tests.api.test_segments import make_datapoint
+from tests.conftest import SPEECH, AppEnv, Factory
+
+
+@dataclass(frozen=True)
+class Guess:
+    start: float
+    end: float
+    confidence: float | None = None
+    transcript: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    channel: int | None = None
+    words: list[Any] | None = None
+
+
+GUESSES = [Guess(0.5, 1.5, 0.95), Guess(2.0, 3.0, 0.9), Guess(4.0, 5.0, 0.4)]
+
+
+@dataclass
+class Setup:
+    project: dict[str, Any]
+    dp: int
+    ann: Any
+    bob: Any
+    rita: Any
+    ann_id: int
+
+
+@pytest.fixture
+def setup(app_env: AppEnv, factory: Factory) -> Setup:
+    ann_id = factory.user("ann")["id"]
+    factory.user("bob")
+    factory.user("rita")
+    project = factory.project("Models", ann="annotator", bob="annotator", rita="reviewer")
+    factory.label(project["id"], "kind", "single", values=[{"value": "speech"}])
+    dp = make_datapoint(app_env, project["id"], (ann_id,), duration=6.0, channels=1)
+    write(app_env, dp, GUESSES)
+    return Setup(
+        project, dp, app_env.login("ann"), app_env.login("bob"), app_env.login("rita"), ann_id
+    )
+
+
+def write(env: AppEnv, dp_id: int, guesses: list[Guess], version: str = "1") -> Any:
+    with env.database.session() as db:
+        dp = db.get(Datapoint, dp_id)
+        assert dp is not None
+        return predictions.write_predictions(db, dp, "vad-test", version, guesses)
+
+
+def listed(client: Any, dp: int, **params: Any) -> list[dict[str, Any]]:
+    r = client.get(f"/api/datapoints/{dp}/predictions", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_accept_edit_reject_and_undo(app_env: AppEnv, setup: Setup) -> None:
+    dp, ann = setup.dp, setup.ann
+    got = listed(ann, dp)
+    assert [(p["start"], p["end"], p["confidence"], p["decision"]) for p in got] == [
+        (0.5, 1.5, 0.95, None),
+        (2.0, 3.0, 0.9, None),
+        (4.0, 5.0, 0.4, None),
+    ]
+    assert all(p["source"] == "model" and p["author"] is None for p in got)
+    # Nobody's work yet: ann's own segments are none.
+    assert ann.get(f"/api/datapoints/{dp}/segments").json() == []
+
+    first, second, third = (p["id"] for p in got)
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{first}/accept")
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert made["decision"] == "accepted" and made["author"] == "ann"
+    assert (made["start"], made["end"], made["source"]) == (0.5, 1.5, "human")
+    assert made["attributes"]["prediction_id"] == first
+    again = ann.post(f"/api/datapoints/{dp}/predictions/{first}/accept")
+    assert again.status_code == 409 and "accepted already" in again.json()["detail"]
+
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{second}/accept", json={"end": 3.4})
+    assert r.status_code == 201, r.text
+    assert (r.json()["end"], r.json()["decision"]) == (3.4, "edited")
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{third}/reject").status_code == 204
+    assert [p["decision"] for p in listed(ann, dp)] == ["accepted", "edited", "rejected"]
+    mine = ann.get(f"/api/datapoints/{dp}/segments").json()
+    assert [(s["start"], s["end"]) for s in mine] == [(0.5, 1.5), (2.0, 3.4)]
+
+    # Undo: a rejection is taken back; an acceptance by deleting its segment.
+    assert ann.delete(f"/api/datapoints/{dp}/predictions/{third}/decision").status_code == 204
+    r = ann.delete(f"/api/segments/{made['id']}", params={"version": made["version"]})
+    assert r.status_code == 204, r.text
+    assert [p["decision"] for p in listed(ann, dp)] == [None, "edited", None]
+    # The assignment moved on with her first own segment.
+    assert ann.get(f"/api/datapoints/{dp}/values").json()["state"] == "in_progress"
+
+
+def test_decisions_are_each_persons_own(app_env: AppEnv, setup: Setup) -> None:
+    dp = setup.dp
+    first = listed(setup.ann, dp)[0]["id"]
+    assert setup.ann.post(f"/api/datapoints/{dp}/predictions/{first}/reject").status_code == 204
+    # The reviewer sees the predictions as undecided for herself, and ann's decisions on ask.
+    assert listed(setup.rita, dp)[0]["decision"] is None
+    assert listed(setup.rita, dp, user_id=setup.ann_id)[0]["decision"] == "rejected"
+    # bob is not assigned: the item does not exist for him, nor may he ask for ann's.
+    assert setup.bob.get(f"/api/datapoints/{dp}/predictions").status_code == 404
+    r = setup.ann.get(f"/api/datapoints/{dp}/predictions", params={"user_id": 10_000})
+    assert r.status_code == 403
+
+
+def test_bulk_accept_above_a_confidence(app_env: AppEnv, setup: Setup) -> None:
+    dp, ann = setup.dp, setup.ann
+    second = listed(ann, dp)[1]["id"]
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{second}/reject").status_code == 204
+    r = ann.post(f"/api/datapoints/{dp}/predictions/accept", json={"min_confidence": 0.8})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["accepted"] == 1 and [s["start"] for s in body["segments"]] == [0.5]
+    assert [p["decision"] for p in listed(ann, dp)] == ["accepted", "rejected", None]
+    # Nothing left above the threshold: nothing happens.
+    r = ann.post(f"/api/datapoints/{dp}/predictions/accept", json={"min_confidence": 0.8})
+    assert r.json()["accepted"] == 0
+    bad = ann.post(f"/api/datapoints/{dp}/predictions/accept", json={"min_confidence": 2})
+    assert bad.status_code == 422
+
+
+def test_a_new_run_replaces_that_versions_predictions_not_human_work(
+    app_env: AppEnv, setup: Setup
+) -> None:
+    dp, ann = setup.dp, setup.ann
+    first = listed(ann, dp)[0]["id"]
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{first}/accept").status_code == 201
+    # Out of the recording, too short: left out. The same version replaces; another adds.
+    written = write(app_env, dp, [Guess(1.0, 2.0, 0.7), Guess(5.9, 9.0), Guess(3.0, 3.001)])
+    assert (written.predictions, written.replaced, written.left_out) == (2, 3, 1)
+    write(app_env, dp, [Guess(0.0, 0.5, 0.5)], version="2")
+    got = listed(ann, dp)
+    assert [(p["start"], p["end"], p["model_version"]) for p in got] == [
+        (0.0, 0.5, "2"),
+        (1.0, 2.0, "1"),
+        (5.9, 6.0, "1"),
+    ]
+    assert all(p["decision"] is None for p in got)
+    # ann's segment made from the old prediction is still hers.
+    (mine,) = ann.get(f"/api/datapoints/{dp}/segments").json()
+    assert (mine["start"], mine["author"]) == (0.5, "ann")
+
+
+def test_only_predictions_can_be_decided(app_env: AppEnv, setup: Setup) -> None:
+    dp, ann = setup.dp, setup.ann
+    r = ann.post(f"/api/datapoints/{dp}/segments", json={"start": 0.1, "end": 0.3})
+    own = r.json()["id"]
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{own}/accept")
+    assert r.status_code == 400 and "not a model's prediction" in r.json()["detail"]
+    r = ann.post(f"/api/datapoints/{dp}/predictions/nope/reject")
+    assert r.status_code == 404 and "does not exist" in r.json()["detail"]
+    first = listed(ann, dp)[0]["id"]
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{first}/accept", json={"end": 99.0})
+    assert r.status_code == 400 and "past the end of the recording" in r.json()["detail"]
+    assert listed(ann, dp)[0]["decision"] is None  # nothing changed
+
+
+def test_vad_at_ingest_and_as_a_job_on_real_speech(app_env: AppEnv, factory: Factory) -> None:
+    admin = factory.admin
+    ann_id = factory.user("ann")["id"]
+    project = factory.project("VAD", ann="annotator")
+    pid = project["id"]
+    # A bad model run in the settings is refused in words, and nothing is stored.
+    r = admin.patch(
+        f"/api/projects/{pid}",
+        json={"settings": {"models": {"at_ingest": [{"model": "vad-nope"}]}}},
+    )
+    assert r.status_code == 400 and "no auto-annotator called 'vad-nope'" in r.json()["detail"]
+    assert "vad-webrtc" in r.json()["detail"]
+    r = admin.patch(
+        f"/api/projects/{pid}",
+        json={
+            "settings": {"models": {"at_ingest": [{"model": "vad-webrtc", "settings": {"x": 1}}]}}
+        },
+    )
+    assert r.status_code == 400 and "x" in r.json()["detail"]
+    assert admin.get(f"/api/projects/{pid}").json()["settings"].get("models") is None
+    run = {"model": "vad-webrtc", "settings": {"min_silence": 0.3}}
+    r = admin.patch(f"/api/projects/{pid}", json={"settings": {"models": {"at_ingest": [run]}}})
+    assert r.status_code == 200, r.text
+    stored = r.json()["settings"]["models"]["at_ingest"][0]
+    assert stored["model"] == "vad-webrtc" and stored["settings"]["min_silence"] == 0.3
+
+    clip = SPEECH / "en_us_1.flac"
+    r = admin.post(
+        f"/api/projects/{pid}/datapoints",
+        files={"file": (clip.name, clip.read_bytes())},
+        data={"assign_to": "ann"},
+    )
+    assert r.status_code == 201, r.text
+    dp = r.json()["datapoint"]["id"]
+    ann = app_env.login("ann")
+    got = listed(ann, dp)
+    assert got, "VAD at ingest predicted no speech"
+    assert all(p["model"] == "vad-webrtc" and 0 <= p["confidence"] <= 1 for p in got)
+    duration = admin.get(f"/api/datapoints/{dp}").json()["duration"]
+    assert all(0 <= p["start"] < p["end"] <= duration for p in got)
+    # The fixture's speech (manifest) is covered by the predictions.
+    truth = next(r for r in _manifest() if r["file"] == clip.name)["segments"]
+    speech = sum(t["end"] - t["start"] for t in truth)
+    covered = sum(
+        max(0.0, min(p["end"], t["end"]) - max(p["start"], t["start"])) for p in got for t in truth
+    )
+    assert covered >= 0.8 * speech
+    del ann_id
+
+    # A manager runs it again as a job: that version's predictions are replaced.
+    r = admin.post(f"/api/projects/{pid}/predictions/jobs", json=run | {"datapoint_ids": [dp]})
+    assert r.status_code == 202, r.text
+    job = admin.get(f"/api/jobs/{r.json()['id']}").json()
+    assert job["status"] == "done", job
+    assert job["result"]["predictions"] == len(got) and job["result"]["replaced"] == len(got)
+    assert len(listed(ann, dp)) == len(got)
+    # Bad runs: unknown model, bad settings, items of another project — 4xx in words.
+    bad = admin.post(f"/api/projects/{pid}/predictions/jobs", json={"model": "nope"})
+    assert bad.status_code == 400 and "known ones" in bad.json()["detail"]
+    bad = admin.post(
+        f"/api/projects/{pid}/predictions/jobs",
+        json={"model": "vad-webrtc", "settings": {"aggressiveness": 9}},
+    )
+    assert bad.status_code == 400 and "aggressiveness" in bad.json()["detail"]
+    bad = admin.post(
+        f"/api/projects/{pid}/predictions/jobs",
+        json={"model": "vad-webrtc", "datapoint_ids": [dp + 1000]},
+    )
+    assert bad.status_code == 400 and "not in this project" in bad.json()["detail"]
+    assert ann.post(f"/api/projects/{pid}/predictions/jobs", json=run).status_code == 403
+    models = {m["name"]: m for m in ann.get("/api/models").json()}
+    assert {"vad-webrtc", "vad-silero"} <= set(models)
+    assert models["vad-webrtc"]["unavailable"] is None
+    assert any(s["name"] == "min_silence" for s in models["vad-webrtc"]["settings"])
+
+
+def _manifest() -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(line) for line in (SPEECH / "manifest.jsonl").read_text().splitlines()]
