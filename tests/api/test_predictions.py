@@ -250,3 +250,38 @@ def _manifest() -> list[dict[str, Any]]:
     import json
 
     return [json.loads(line) for line in (SPEECH / "manifest.jsonl").read_text().splitlines()]
+
+
+def test_model_evaluation_against_finished_work(app_env: AppEnv, setup: Setup) -> None:
+    dp, ann = setup.dp, setup.ann
+    pid = setup.project["id"]
+    got = listed(ann, dp)
+    # ann accepts the first as it is, the second with a later end, rejects the third and
+    # draws one of her own the model missed.
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{got[0]['id']}/accept").status_code == 201
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{got[1]['id']}/accept", json={"end": 3.2})
+    assert r.status_code == 201
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{got[2]['id']}/reject").status_code == 204
+    assert (
+        ann.post(f"/api/datapoints/{dp}/segments", json={"start": 5.2, "end": 5.8}).status_code
+        == 201
+    )
+    # Unfinished work is not compared yet.
+    url = f"/api/projects/{pid}/model-evaluation"
+    (row,) = setup.rita.get(url).json()["models"]
+    assert (row["model"], row["version"], row["predictions"], row["items"]) == (
+        "vad-test",
+        "1",
+        3,
+        0,
+    )
+    assert (row["accepted"], row["edited"], row["rejected"]) == (1, 1, 1)
+    assert row["accept_rate"] == pytest.approx(2 / 3, abs=1e-4) and row["edit_rate"] == 0.5
+    assert ann.post(f"/api/datapoints/{dp}/complete").status_code == 200
+    (row,) = setup.rita.get(url).json()["models"]
+    assert (row["items"], row["predicted"], row["human"], row["matched"]) == (1, 3, 3, 2)
+    assert row["precision"] == pytest.approx(2 / 3, abs=1e-4)
+    assert row["recall"] == pytest.approx(2 / 3, abs=1e-4)
+    assert row["median_end_error"] == pytest.approx(0.1)  # 0 and 0.2
+    # Annotators do not see the evaluation.
+    assert ann.get(url).status_code == 403

@@ -72,7 +72,7 @@ def test_vad_at_ingest_then_accept_fix_reject_in_the_editor(
     models = admin.get_by_role("group", name="Models")
     webrtc = models.get_by_test_id("model-row").filter(has_text="WebRTC VAD")
     webrtc.get_by_role("checkbox").check()
-    expect(webrtc.get_by_label("Shortest pause")).to_have_value("0.2")
+    expect(webrtc.get_by_label("Shortest pause")).to_have_value("0.1")
     shoot(admin, "models-01-settings")
     admin.get_by_role("button", name="Save changes").click()
     expect(admin.get_by_text("Saved.")).to_be_visible()
@@ -136,3 +136,15 @@ def test_vad_at_ingest_then_accept_fix_reject_in_the_editor(
     segs = item["segments"]
     assert len(segs) == 5 and {s["source"] for s in segs} == {"human"}
     assert {"fixed 1", "fixed 2"} <= {s["transcript"] for s in segs}
+
+    # The analytics page compares the model version with ann's finished work.
+    admin.goto(f"{server.url}/projects/{pid}/analytics")
+    row = admin.get_by_test_id("model-evaluation-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("vad-webrtc")
+    # 5 of 6 decided accepted (83%): 3 as they were, the two fixed afterwards as edits.
+    expect(row).to_contain_text("3 (83%)")
+    expect(row.locator("td").nth(9)).to_have_text("2")
+    admin.get_by_test_id("model-evaluation").scroll_into_view_if_needed()
+    shoot(admin, "models-04-evaluation")
+    assert admin.js_errors == []

@@ -19,6 +19,7 @@ import {
   type Config,
 } from "./charts";
 import "./analytics.css";
+import { ModelEvaluation } from "../models/ModelEvaluation";
 
 interface Card {
   name: ChartName;
@@ -292,6 +293,7 @@ export function AnalyticsPage() {
                   <ChartCard key={card.name} card={card} projectId={projectId} filters={filters} />
                 ))}
               </div>
+              <ModelEvaluation projectId={projectId} />
             </>
           ) : null}
         </>

@@ -1564,6 +1564,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/model-evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model Evaluation
+         * @description Each model version against people's finished work on the items both touched
+         *     (segment and frame precision/recall/F1, WER/CER, boundary error), and how people
+         *     treated its predictions (accept and edit rates).
+         */
+        get: operations["model_evaluation_api_projects__project_id__model_evaluation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -2613,6 +2635,88 @@ export interface components {
              * @enum {string}
              */
             role: "manager" | "annotator" | "reviewer";
+        };
+        /** ModelEvaluation */
+        ModelEvaluation: {
+            /** Project Id */
+            project_id: number;
+            /** Models */
+            models: components["schemas"]["ModelEvaluationRow"][];
+        };
+        /** ModelEvaluationRow */
+        ModelEvaluationRow: {
+            /** Model */
+            model: string;
+            /** Version */
+            version: string;
+            /** Predictions */
+            predictions: number;
+            /** Items Predicted */
+            items_predicted: number;
+            /**
+             * Items
+             * @description Items with predictions and finished human work.
+             */
+            items: number;
+            /**
+             * Comparisons
+             * @description (item, person) pairs compared.
+             */
+            comparisons: number;
+            /** Predicted */
+            predicted: number;
+            /** Human */
+            human: number;
+            /**
+             * Matched
+             * @description One-to-one matches at IoU ≥ 0.5.
+             */
+            matched: number;
+            /** Precision */
+            precision: number | null;
+            /** Recall */
+            recall: number | null;
+            /** F1 */
+            f1: number | null;
+            /**
+             * Frame Precision
+             * @description On 10 ms frames.
+             */
+            frame_precision: number | null;
+            /** Frame Recall */
+            frame_recall: number | null;
+            /** Frame F1 */
+            frame_f1: number | null;
+            /**
+             * Wer
+             * @description Of matched segments' transcripts; people's text is the reference.
+             */
+            wer: number | null;
+            /** Cer */
+            cer: number | null;
+            /**
+             * Median Start Error
+             * @description Seconds, on matched segments.
+             */
+            median_start_error: number | null;
+            /** Median End Error */
+            median_end_error: number | null;
+            /** Accepted */
+            accepted: number;
+            /** Edited */
+            edited: number;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Accept Rate
+             * @description (accepted + edited) / decided.
+             */
+            accept_rate: number | null;
+            /**
+             * Edit Rate
+             * @description edited / (accepted + edited).
+             */
+            edit_rate: number | null;
         };
         /** ModelOut */
         ModelOut: {
@@ -12248,6 +12352,84 @@ export interface operations {
             };
             /** @description The request is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    model_evaluation_api_projects__project_id__model_evaluation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelEvaluation"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,11 +9,18 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from audino.api import openapi
-from audino.api.deps import DatapointAnnotator, DbDep, PrincipalDep, ProjectManager
+from audino.api.deps import (
+    DatapointAnnotator,
+    DbDep,
+    PrincipalDep,
+    ProjectManager,
+    ProjectReviewer,
+)
 from audino.api.routes.jobs import MAX_ID, JobPublic, job_public
 from audino.api.routes.segments import Finite, SegmentPublic
 from audino.services import prediction_jobs, predictions
 from audino.services.errors import NotFound
+from audino.services.model_evaluation import evaluate_models
 from audino.services.segments import get_segment
 
 router = APIRouter(tags=["models"])
@@ -238,3 +245,47 @@ def accept_above(body: AcceptAboveIn, access: DatapointAnnotator, db: DbDep) -> 
         user_id=body.user_id,
     )
     return AcceptedMany(accepted=len(made), segments=[AcceptedOut(**s) for s in made])
+
+
+class ModelEvaluationRow(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    model: str
+    version: str
+    predictions: int
+    items_predicted: int
+    items: int = Field(description="Items with predictions and finished human work.")
+    comparisons: int = Field(description="(item, person) pairs compared.")
+    predicted: int
+    human: int
+    matched: int = Field(description="One-to-one matches at IoU ≥ 0.5.")
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    frame_precision: float | None = Field(description="On 10 ms frames.")
+    frame_recall: float | None
+    frame_f1: float | None
+    wer: float | None = Field(
+        description="Of matched segments' transcripts; people's text is the reference."
+    )
+    cer: float | None
+    median_start_error: float | None = Field(description="Seconds, on matched segments.")
+    median_end_error: float | None
+    accepted: int
+    edited: int
+    rejected: int
+    accept_rate: float | None = Field(description="(accepted + edited) / decided.")
+    edit_rate: float | None = Field(description="edited / (accepted + edited).")
+
+
+class ModelEvaluation(BaseModel):
+    project_id: int
+    models: list[ModelEvaluationRow]
+
+
+@router.get("/api/projects/{project_id}/model-evaluation", response_model=ModelEvaluation)
+def model_evaluation(access: ProjectReviewer, db: DbDep) -> dict[str, Any]:
+    """Each model version against people's finished work on the items both touched
+    (segment and frame precision/recall/F1, WER/CER, boundary error), and how people
+    treated its predictions (accept and edit rates)."""
+    return evaluate_models(db, access.project)
