@@ -117,8 +117,8 @@ def evaluate_models(db: Session, project: Project) -> dict[str, Any]:
             ev.items += 1
             for user in users:
                 ev.add(mine, human.get((dp, user), []), extent.get(dp, 0.0))
-        made = decisions[key]
-        accepted, edited, rejected = made[ACCEPTED], made[EDITED], made[REJECTED]
+        tally = decisions[key]
+        accepted, edited, rejected = tally[ACCEPTED], tally[EDITED], tally[REJECTED]
         decided = accepted + edited + rejected
         out.append(
             {
