@@ -3,10 +3,14 @@ filters and streaming."""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from typing import Any
 
 import orjson
 
+from audino.formats.selection import PREDICTIONS_LEFT_OUT
 from audino.services.exports import dataset as exports
 from tests import builders
 from tests.conftest import AppEnv, Factory
@@ -33,15 +37,16 @@ def without_ids(doc: dict[str, Any], *, segment_ids: bool = True) -> dict[str, A
 
 def test_native_round_trip_is_exact(app_env: AppEnv, factory: Factory, admin: Any) -> None:
     rich = builders.rich_project(app_env.database, app_env.storage, factory, "Rich")
-    first = export(admin, rich.id)
+    first = export(admin, rich.id, predictions="include")
     r = admin.post("/api/projects/import", params={"name": "Rich copy"}, content=first)
     assert r.status_code == 201, r.text
     result = r.json()
     assert result["created_project"] and result["datapoints"] == len(rich.datapoints)
     assert result["segment_ids_renewed"] == result["segments"]  # same instance: ids taken
-    second = export(admin, result["project_id"])
+    second = export(admin, result["project_id"], predictions="include")
     a, b = orjson.loads(first), orjson.loads(second)
     assert b["project"]["name"] == "Rich copy"
+    assert any(s["source"] == "model" for dp in b["datapoints"] for s in dp["segments"])
     assert without_ids(a) == without_ids(b)
     # Timestamps of datapoints, assignments and segments survive to the microsecond.
     assert a["datapoints"][0]["segments"][0]["created_at"].endswith(".123456+00:00")
@@ -51,7 +56,7 @@ def test_round_trip_into_fresh_instance_keeps_segment_ids(
     app_env: AppEnv, factory: Factory, admin: Any
 ) -> None:
     rich = builders.rich_project(app_env.database, app_env.storage, factory, "Rich")
-    first = export(admin, rich.id)
+    first = export(admin, rich.id, predictions="include")
     # Deleting the project frees its segment ids (the blobs are put back as a copy would).
     storage = app_env.storage
     blobs = {key: storage.local_path(key).read_bytes() for key in storage.keys()}  # noqa: SIM118
@@ -63,7 +68,7 @@ def test_round_trip_into_fresh_instance_keeps_segment_ids(
     r = admin.post("/api/projects/import", content=first)
     assert r.status_code == 201, r.text
     assert r.json()["segment_ids_renewed"] == 0
-    second = export(admin, r.json()["project_id"])
+    second = export(admin, r.json()["project_id"], predictions="include")
     a, b = orjson.loads(first), orjson.loads(second)
     assert without_ids(a, segment_ids=False) == without_ids(b, segment_ids=False)
     assert a["project"] == b["project"]
@@ -71,7 +76,7 @@ def test_round_trip_into_fresh_instance_keeps_segment_ids(
 
 def test_native_layout_and_names(app_env: AppEnv, factory: Factory, admin: Any) -> None:
     rich = builders.rich_project(app_env.database, app_env.storage, factory, "Rich")
-    doc = orjson.loads(export(admin, rich.id))
+    doc = orjson.loads(export(admin, rich.id, predictions="include"))
     assert list(doc) == ["format", "version", "project", "labels", "users", "datapoints"]
     assert doc["format"] == "audino" and doc["version"] == 1
     assert doc["project"]["settings"] == {"overlap": 2, "vad": {"on": True}}
@@ -227,3 +232,119 @@ def test_export_streams(app_env: AppEnv, factory: Factory, admin: Any) -> None:
         assert r.headers["content-type"].startswith("application/json")
         assert 'attachment; filename="Stream-audino.json"' in r.headers["content-disposition"]
         assert len(orjson.loads(r.read())["datapoints"]) == 5
+
+
+# ---- a model's predictions (#18): exclude (default), include, as_annotator ---------------
+
+
+def _sources(doc: dict[str, Any]) -> list[tuple[str | None, str, str | None]]:
+    return sorted(
+        (s["author"], s["source"], s["model"])
+        for dp in doc["datapoints"]
+        for s in dp["segments"]
+    )  # type: ignore[arg-type]
+
+
+def test_predictions_are_left_out_by_default_and_reported(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    from tests.api.test_export_jobs import finished, start
+
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Preds")
+    predicted = len(rich.datapoints) - 1  # one silero-vad segment on each but the last
+    doc = orjson.loads(export(admin, rich.id))
+    assert all(source == "human" for _, source, _ in _sources(doc))
+    assert {author for author, _, _ in _sources(doc)} == {"alice", "bob", "dave"}
+    assert orjson.loads(export(admin, rich.id, predictions="exclude")) == doc
+    for body in ({"format": "audino"}, {"format": "rttm"}, {"format": "csv"}):
+        job = finished(admin, start(admin, rich.id, **body)["id"])
+        skipped = job["result"]["report"]["segments_skipped"]
+        assert skipped == {PREDICTIONS_LEFT_OUT: predicted}, body
+    # Nothing to report when they are kept.
+    job = finished(admin, start(admin, rich.id, format="csv", predictions="include")["id"])
+    assert PREDICTIONS_LEFT_OUT not in job["result"]["report"]["segments_skipped"]
+
+
+def test_predictions_included_where_the_format_has_a_place(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Preds")
+    doc = orjson.loads(export(admin, rich.id, predictions="include"))
+    models = [s for dp in doc["datapoints"] for s in dp["segments"] if s["source"] == "model"]
+    assert len(models) == len(rich.datapoints) - 1
+    assert all(
+        (s["author"], s["model"], s["model_version"], s["confidence"])
+        == (None, "silero-vad", "5.1", 0.875)
+        for s in models
+    )
+    # CSV: its source and confidence columns say which rows are a model's.
+    rows = list(csv.DictReader(io.StringIO(export(admin, rich.id, format="csv",
+                                                  predictions="include").decode())))  # fmt: skip
+    assert sum(1 for r in rows if r["source"] == "model") == len(models)
+    assert {r["confidence"] for r in rows if r["source"] == "model"} == {"0.875"}
+    # RTTM has no place for them: they are turns like any other.
+    plain = _rttm_turns(export(admin, rich.id, format="rttm"))
+    kept = _rttm_turns(export(admin, rich.id, format="rttm", predictions="include"))
+    assert len(kept) - len(plain) == len(models)
+
+
+def _rttm_turns(body: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(body)) as zf:
+        names = [n for n in zf.namelist() if n.endswith(".rttm")]
+        return [line for n in names for line in zf.read(n).decode().splitlines()]
+
+
+def test_each_model_version_as_an_annotator(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Preds")
+    annotator = "model:silero-vad@5.1"
+    doc = orjson.loads(export(admin, rich.id, predictions="as_annotator"))
+    assert {"username": annotator, "role": None} in doc["users"]
+    found = _sources(doc)
+    assert all(source == "human" for _, source, _ in found)
+    mine = [s for dp in doc["datapoints"] for s in dp["segments"] if s["author"] == annotator]
+    assert len(mine) == len(rich.datapoints) - 1
+    assert all((s["model"], s["confidence"]) == ("silero-vad", 0.875) for s in mine)
+    # CSV: the model is an author beside alice, bob and dave.
+    text = export(admin, rich.id, format="csv", predictions="as_annotator").decode()
+    authors = {r["author"] for r in csv.DictReader(io.StringIO(text))}
+    assert authors == {"alice", "bob", "dave", annotator}
+    # With one annotator per datapoint, the model version stays beside the chosen person.
+    text = export(
+        admin, rich.id, format="csv", predictions="as_annotator", one_annotator="true"
+    ).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sum(1 for r in rows if r["author"] == annotator) == len(mine)
+    assert "bob" not in {r["author"] for r in rows}
+
+
+def test_a_model_annotator_is_a_label_studio_annotation(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Preds")
+
+    def tasks(**params: Any) -> list[dict[str, Any]]:
+        body = export(admin, rich.id, format="labelstudio", **params)
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            name = next(n for n in zf.namelist() if n.endswith(".json") and "report" not in n)
+            return orjson.loads(zf.read(name))  # type: ignore[no-any-return]
+
+    first = tasks()[0]
+    assert first["predictions"] == []
+    first = tasks(predictions="include")[0]
+    assert [p["model_version"] for p in first["predictions"]] == ["silero-vad 5.1"]
+    first = tasks(predictions="as_annotator")[0]
+    assert first["predictions"] == []
+    by = [a["completed_by"]["username"] for a in first["annotations"]]
+    assert "model:silero-vad@5.1" in by
+
+
+def test_an_unknown_predictions_choice_is_refused(
+    app_env: AppEnv, factory: Factory, admin: Any
+) -> None:
+    rich = builders.rich_project(app_env.database, app_env.storage, factory, "Preds")
+    r = admin.get(f"/api/projects/{rich.id}/export", params={"predictions": "all"})
+    assert r.status_code == 400 and r.json()["code"] == "bad_option"
+    r = admin.post(f"/api/projects/{rich.id}/exports", json={"predictions": "all"})
+    assert r.status_code in (400, 422)

@@ -21,6 +21,7 @@ from audino.config import Settings
 from audino.db.engine import Database
 from audino.db.migrate import upgrade
 from audino.formats import registry
+from audino.formats.selection import PREDICTIONS_LEFT_OUT
 from audino.services import projects
 from audino.services.bootstrap import ensure_admin
 from audino.services.exports.options import OPTION_FIELDS
@@ -55,8 +56,8 @@ def _label(database: Database, pid: int, name: str, values: list[str]) -> None:
 def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Instance]:
     """Project "Calls" on the speech fixtures: four datapoints in different states, each
     transcribed by alice (speaker A, who X or Y, a voice female, Male or other) and the
-    first also by bob (one segment left untranscribed), so that every option changes what
-    is exported."""
+    first also by bob (one segment left untranscribed), the second with a model's
+    prediction, so that every option changes what is exported."""
     data = tmp_path / "data"
     monkeypatch.setenv("AUDINO_DATA_DIR", str(data))
     settings = Settings(data_dir=data, admin_username=ADMIN[0], admin_password=ADMIN[1])
@@ -103,6 +104,10 @@ def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Instan
                 {"start": 3.0, "end": 3.5, "transcript": ""},  # drawn, never transcribed
             ]
             builders.segments(database, dp, bob, other)
+        if i == 1:  # a model's prediction, left out unless asked for
+            prediction = {"start": 0.25, "end": 1.5, "source": "model", "model": "vad-webrtc",
+                          "model_version": "1.0", "confidence": 0.9}  # fmt: skip
+            builders.segments(database, dp, None, [prediction])
     client = TestClient(create_app(settings, database), raise_server_exceptions=False)
     r = client.post("/api/auth/login", json={"username": ADMIN[0], "password": ADMIN[1]})
     assert r.status_code == 200, r.text
@@ -149,6 +154,7 @@ CASES: dict[str, tuple[str, list[str], dict[str, Any], list[str]]] = {
     "channels": ("librispeech", ["--channels", "2"], {"channels": 2}, []),
     "codec": ("librispeech", ["--codec", "wav"], {"codec": "wav"}, []),
     "locale": ("commonvoice", ["--locale", "xx"], {"locale": "xx"}, []),
+    "predictions": ("csv", ["--predictions", "include"], {"predictions": "include"}, []),
 }
 
 
@@ -185,6 +191,8 @@ def test_the_cli_says_what_the_format_could_not_carry(instance: Instance, tmp_pa
     assert result.exit_code == 0, result.output
     assert "Not carried: 1 segment skipped: no transcript." in result.stderr
     report = orjson.loads((folder / "export-report.json").read_bytes())
-    assert report["segments_skipped"] == {"no transcript": 1}
-    result = runner.invoke(app, ["export", "Calls", "-f", "rttm", "-o", "-", *where])
+    assert report["segments_skipped"] == {"no transcript": 1, PREDICTIONS_LEFT_OUT: 1}
+    assert f"Not carried: 1 segment skipped: {PREDICTIONS_LEFT_OUT}." in result.stderr
+    args = ["export", "Calls", "-f", "rttm", "-o", "-", "--predictions", "include", *where]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0 and "Not carried" not in result.stderr

@@ -68,6 +68,14 @@ def export_project(
         bool,
         typer.Option("--one-annotator", help="Keep one annotator's segments per datapoint."),
     ] = False,
+    predictions: Annotated[
+        str,
+        typer.Option(
+            help="A model's predictions: exclude them, include them (marked as predictions "
+            "where the format has a place), or as_annotator (each model version as an "
+            "annotator named model:<name>@<version>, for evaluation)."
+        ),
+    ] = "exclude",
     list_formats: Annotated[
         bool, typer.Option("--list-formats", help="List the formats and exit.")
     ] = False,
@@ -104,6 +112,7 @@ def export_project(
         "locale": locale,
         "audio_root": audio_root,
         "one_annotator": one_annotator,
+        "predictions": predictions,
     }
     try:
         options = options_from(chosen)

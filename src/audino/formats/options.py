@@ -17,6 +17,11 @@ from audino.formats.splits import SplitPlan
 
 SPLIT_BY = ("recording", "speaker")
 CODECS = ("flac", "wav", "mp3", "ogg")
+# What an export does with a model's segments (source "model"): leave them out, keep them
+# (marked as predictions where the format has a place: audino's `source`, Label Studio's
+# `predictions`, the CSV `source` column), or write each model version as an annotator of
+# its own, `model:<name>@<version>` (formats.selection).
+PREDICTIONS = ("exclude", "include", "as_annotator")
 
 
 class ClipSource(Protocol):
@@ -66,6 +71,7 @@ class ExportOptions:
     audio_root: str | None = None
     # Keep one annotator's segments per datapoint (see selection.one_annotator), not all.
     one_annotator: bool = False
+    predictions: str = "exclude"  # one of PREDICTIONS
     clips: ClipSource | None = field(default=None, compare=False)
     # Where the format counts what it could not carry; `Format.output_files` sets a fresh
     # one per export, so a format always finds one there.

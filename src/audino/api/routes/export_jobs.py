@@ -14,7 +14,7 @@ from audino.api.deps import DbDep, ProjectExporter, SettingsDep, StorageDep
 from audino.api.routes.audio import ranged, ranged_file
 from audino.api.routes.jobs import MAX_ID, JobPublic, job_public
 from audino.formats import registry
-from audino.formats.options import CODECS, SPLIT_BY
+from audino.formats.options import CODECS, PREDICTIONS, SPLIT_BY
 from audino.services.errors import NotFound
 from audino.services.exports import jobs as export_jobs
 from audino.services.exports.dataset import (
@@ -46,6 +46,7 @@ SplitBy = Annotated[str, _extra(enum=list(SPLIT_BY))]
 Codec = Annotated[str, _extra(enum=list(CODECS))]
 SampleRate = Annotated[int, _extra(minimum=MIN_SAMPLE_RATE, maximum=MAX_SAMPLE_RATE)]
 Channels = Annotated[int, _extra(minimum=1, maximum=MAX_CHANNELS)]
+Predictions = Annotated[str, _extra(enum=list(PREDICTIONS))]
 
 
 class ExportJobIn(BaseModel):
@@ -65,6 +66,8 @@ class ExportJobIn(BaseModel):
     locale: str | None = Field(default=None, max_length=64)
     audio_root: str | None = Field(default=None, max_length=1000)  # see GET …/export
     one_annotator: bool = False
+    # A model's segments: exclude, include (as predictions), as_annotator (model:<name>@<v>)
+    predictions: Predictions = Field(default="exclude", max_length=32)
 
 
 @router.post("", response_model=JobPublic, status_code=202)

@@ -28,6 +28,7 @@ from audino.api.routes.export_jobs import (
     MEDIA_TYPES,
     Channels,
     Codec,
+    Predictions,
     SampleRate,
     SplitBy,
     StatusFilter,
@@ -126,6 +127,7 @@ def export_project(
     locale: str | None = None,
     audio_root: str | None = None,
     one_annotator: bool = False,
+    predictions: Predictions = "exclude",
 ) -> StreamingResponse:
     """Streams the project in `format` (a zip for multi-file formats); `status` (all,
     todo, in_progress, done, review: marked for review, reviewed: completed by a
@@ -138,7 +140,11 @@ def export_project(
     set the audio of formats that write it, and `audio_root` (the absolute folder the
     zip will be unpacked into, or for Label Studio and Prodigy also the http(s) address
     its audio/ folder is served from) makes the audio paths of formats with
-    `audio_root` absolute. A zip ends with
+    `audio_root` absolute. `predictions` says what becomes of a model's segments:
+    exclude (the default; counted in the report), include (marked as predictions where
+    the format has a place: audino's `source`, Label Studio's `predictions`, CSV's
+    `source`), or as_annotator (each model version as an annotator of its own,
+    `model:<name>@<version>`, for evaluation). A zip ends with
     export-report.json when the format could not carry everything; a single-file
     format's report is in the export job's result only."""
     options = export_jobs.options_from(
@@ -153,6 +159,7 @@ def export_project(
             "locale": locale,
             "audio_root": audio_root,
             "one_annotator": one_annotator,
+            "predictions": predictions,
         }
     )
     plan = exports.plan_export(

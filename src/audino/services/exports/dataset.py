@@ -14,7 +14,7 @@ stream: a multi-file export also ends with it as `export-report.json`; a single-
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -40,7 +40,7 @@ from audino.db.models import (
 )
 from audino.formats import registry
 from audino.formats.files import OutputFile, write_tree, zip_stream
-from audino.formats.options import CODECS, SPLIT_BY, ExportOptions
+from audino.formats.options import CODECS, PREDICTIONS, SPLIT_BY, ExportOptions
 from audino.formats.projection import Projection
 from audino.formats.records import (
     AnnotatedRecording,
@@ -54,7 +54,12 @@ from audino.formats.records import (
     UserRef,
 )
 from audino.formats.report import ExportReport
-from audino.formats.selection import one_annotator
+from audino.formats.selection import (
+    model_annotator,
+    one_annotator,
+    predictions_as_annotators,
+    without_predictions,
+)
 from audino.formats.splits import SplitPlan, item_keys, recording_key
 from audino.services.assignments import derived_status
 from audino.services.errors import InvalidInput, NotFound
@@ -127,6 +132,8 @@ def check_options(
 ) -> ExportOptions:
     if options.split_by not in SPLIT_BY:
         raise InvalidInput(f"split_by is one of {', '.join(SPLIT_BY)}.", code="bad_option")
+    if options.predictions not in PREDICTIONS:
+        raise InvalidInput(f"predictions is one of {', '.join(PREDICTIONS)}.", code="bad_option")
     if options.codec is not None and options.codec not in CODECS:
         raise InvalidInput(f"codec is one of {', '.join(CODECS)}.", code="bad_option")
     rate, channels = options.sample_rate, options.channels
@@ -193,7 +200,8 @@ def _files(
     options = plan.options
     if plan.format.splits and options.splits:
         options = dataclasses.replace(options, split_plan=_split_plan(conn, plan, batch))
-    dataset = _selected(read_dataset(conn, plan, batch=batch), options)
+    report = ExportReport() if report is None else report  # the format counts here too
+    dataset = _selected(read_dataset(conn, plan, batch=batch), options, report)
     if progress is not None:
         dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
     if plan.format.clips and storage is not None:
@@ -201,10 +209,26 @@ def _files(
     yield from plan.format.output_files(dataset, options, report)
 
 
-def _selected(dataset: Dataset, options: ExportOptions) -> Dataset:
+def _selected(
+    dataset: Dataset, options: ExportOptions, report: ExportReport | None = None
+) -> Dataset:
+    """The segments the options keep: predictions left out (counted in `report`) before
+    one annotator is chosen, so a model never stands in for a person; with
+    `as_annotator`, a model's segments stay beside the chosen person's work."""
+    items = _predictions(dataset.items, options, report)
     if options.one_annotator:
-        return dataclasses.replace(dataset, items=one_annotator(dataset.items))
-    return dataset
+        items = one_annotator(items, keep_predictions=options.predictions == "as_annotator")
+    if options.predictions == "as_annotator":
+        items = predictions_as_annotators(items)
+    return dataclasses.replace(dataset, items=items)
+
+
+def _predictions(
+    items: Iterable[AnnotatedRecording], options: ExportOptions, report: ExportReport | None
+) -> Iterable[AnnotatedRecording]:
+    if options.predictions == "exclude":
+        return without_predictions(items, report)
+    return items
 
 
 def _split_plan(conn: Connection, plan: ExportPlan, batch: int) -> SplitPlan:
@@ -212,7 +236,7 @@ def _split_plan(conn: Connection, plan: ExportPlan, batch: int) -> SplitPlan:
     recordings' audio hashes, or the speakers of the segments it will write."""
     options = plan.options
     if options.split_by == "speaker":
-        dataset = _selected(read_dataset(conn, plan, batch=batch), options)
+        dataset = _selected(read_dataset(conn, plan, batch=batch), options)  # not counted
         speaker = Projection(dataset, options).speaker
         return SplitPlan.from_keys(item_keys(dataset.items, True, speaker), options.splits)
     query = select(Datapoint.sha256, Datapoint.original_name).where(*_datapoint_filter(plan))
@@ -251,6 +275,10 @@ def stream_export(
         fmt = plan.format
         if not fmt.files:
             dataset = read_dataset(conn, plan, batch=batch)
+            predictions = _predictions(dataset.items, plan.options, report)
+            if plan.options.predictions == "as_annotator":
+                predictions = predictions_as_annotators(predictions)
+            dataset = dataclasses.replace(dataset, items=predictions)
             if progress is not None:
                 dataset = dataclasses.replace(dataset, items=_counted(dataset.items, progress))
             yield from fmt.export(dataset)
@@ -401,6 +429,19 @@ def _users(conn: Connection, plan: ExportPlan) -> list[UserRef]:
     return sorted(found.values(), key=lambda u: u.username)
 
 
+def _model_annotators(conn: Connection, plan: ExportPlan) -> list[UserRef]:
+    """The annotators that `predictions=as_annotator` makes of the project's model
+    versions (formats.selection.model_annotator)."""
+    in_project = select(Datapoint.id).where(Datapoint.project_id == plan.project_id)
+    query = (
+        select(Segment.model, Segment.model_version)
+        .where(Segment.datapoint_id.in_(in_project), Segment.source == "model")
+        .distinct()
+    )
+    names = {model_annotator(model, version) for model, version in conn.execute(query)}
+    return [UserRef(username=name) for name in sorted(names)]
+
+
 def read_dataset(conn: Connection, plan: ExportPlan, *, batch: int = BATCH) -> Dataset:
     """The plan's project as records; `items` reads lazily, `batch` datapoints at a time."""
     dec = Decoders(conn)
@@ -411,6 +452,8 @@ def read_dataset(conn: Connection, plan: ExportPlan, *, batch: int = BATCH) -> D
     ).one()  # fmt: skip
     labels = _labels(conn, plan.project_id, dec)
     users = _users(conn, plan)
+    if plan.options.predictions == "as_annotator" and plan.author_id is None:
+        users = sorted([*users, *_model_annotators(conn, plan)], key=lambda u: u.username)
     return Dataset(
         project=ProjectInfo(
             name=project.name,

@@ -11,7 +11,7 @@ from audino.services.errors import InvalidInput
 # The options a request may carry beyond format, status and author.
 OPTION_FIELDS = (
     "speaker_label", "gender_label", "splits", "split_by", "sample_rate", "channels",
-    "codec", "locale", "audio_root", "one_annotator",
+    "codec", "locale", "audio_root", "one_annotator", "predictions",
 )  # fmt: skip
 
 
@@ -32,4 +32,5 @@ def options_from(values: dict[str, Any]) -> ExportOptions:
         locale=values.get("locale") or None,
         audio_root=values.get("audio_root") or None,
         one_annotator=bool(values.get("one_annotator")),
+        predictions=values.get("predictions") or "exclude",
     )
