@@ -239,9 +239,7 @@ def test_export_streams(app_env: AppEnv, factory: Factory, admin: Any) -> None:
 
 def _sources(doc: dict[str, Any]) -> list[tuple[str | None, str, str | None]]:
     return sorted(
-        (s["author"], s["source"], s["model"])
-        for dp in doc["datapoints"]
-        for s in dp["segments"]
+        (s["author"], s["source"], s["model"]) for dp in doc["datapoints"] for s in dp["segments"]
     )  # type: ignore[arg-type]
 
 
@@ -294,9 +292,7 @@ def _rttm_turns(body: bytes) -> list[str]:
         return [line for n in names for line in zf.read(n).decode().splitlines()]
 
 
-def test_each_model_version_as_an_annotator(
-    app_env: AppEnv, factory: Factory, admin: Any
-) -> None:
+def test_each_model_version_as_an_annotator(app_env: AppEnv, factory: Factory, admin: Any) -> None:
     rich = builders.rich_project(app_env.database, app_env.storage, factory, "Preds")
     annotator = "model:silero-vad@5.1"
     doc = orjson.loads(export(admin, rich.id, predictions="as_annotator"))

@@ -80,9 +80,7 @@ def predictions_as_annotators(
             yield item
             continue
         segments = tuple(
-            dataclasses.replace(
-                s, author=model_annotator(s.model, s.model_version), source="human"
-            )
+            dataclasses.replace(s, author=model_annotator(s.model, s.model_version), source="human")
             if is_prediction(s)
             else s
             for s in item.segments
