@@ -107,6 +107,22 @@ def voxceleb(root: Path) -> tuple[Any, Any]:
     return _merged(_prepare_voxceleb_v1(root, num_jobs=1))
 
 
+def voxpopuli(root: Path) -> tuple[Any, Any]:
+    """`prepare_voxpopuli` (task asr) for each language it knows that the export has:
+    the sessions under raw_audios/<lang>/ and the segment table asr_<lang>.tsv.gz, which
+    the recipe looks for in its output_dir (it would download it otherwise)."""
+    from lhotse.recipes.voxpopuli import ASR_LANGUAGES, prepare_voxpopuli
+
+    langs = sorted(p.name for p in (root / "raw_audios").iterdir() if p.name in ASR_LANGUAGES)
+    found = {}
+    for lang in langs:
+        with tempfile.TemporaryDirectory() as out:
+            shutil.copy(root / f"asr_{lang}.tsv.gz", out)
+            parts = prepare_voxpopuli(root, output_dir=out, task="asr", lang=lang)
+        found.update({f"{lang}/{split}": part for split, part in parts.items()})
+    return _merged(found)
+
+
 PARTS: dict[str, int] = {}  # part -> supervisions, when a recipe names its parts
 
 
@@ -135,6 +151,7 @@ READERS = {
     "vctk": vctk,
     "tedlium": tedlium,
     "voxceleb": voxceleb,
+    "voxpopuli": voxpopuli,
 }
 
 

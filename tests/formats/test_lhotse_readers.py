@@ -213,3 +213,26 @@ def test_tedlium_default_preparation(tmp_path: Path) -> None:
     check(found, tolerance=0.006, whole_files=False)  # STM times have two decimals
     assert found["parts"] == {"train": 10, "dev": 4, "test": 2}
     assert all(rate == 16000 for rate in sample_rates(found).values())
+
+
+def test_voxpopuli_sessions_read_by_prepare_voxpopuli(tmp_path: Path) -> None:
+    """The sessions and asr_<lang>.tsv.gz beside the transcribed data: lhotse's VoxPopuli
+    recipe finds every segment in its whole recording, with the normalised text and its
+    split. (The recipe prepares train, dev and test and fails on an empty one, as for
+    TED-LIUM: an export for it has all three.)"""
+    from audino.formats.normalize import normalized_text
+
+    root = export("voxpopuli", tmp_path, locale="en", splits=SPLITS)
+    found = read("voxpopuli", root)
+    sups = found["supervisions"]
+    assert len(sups) == len(SEGMENTS)
+    assert found["parts"] == {"en/train": 10, "en/dev": 4, "en/test": 2}
+    by_text = {s["text"]: s for s in sups}
+    for _name, _k, seg in SEGMENTS:
+        sup = by_text[normalized_text(seg["text"])]
+        assert sup["start"] == pytest.approx(seg["start"], abs=0.001)
+        assert sup["duration"] == pytest.approx(seg["end"] - seg["start"], abs=0.001)
+    durations = sorted(e["duration"] for e in MANIFEST)
+    assert sorted(found["recordings"].values()) == pytest.approx(durations, abs=0.03)
+    assert len({s["speaker"] for s in sups}) == len(MANIFEST)
+    assert all(n > 0 for n in found["samples"].values())

@@ -87,7 +87,7 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
             tables.setdefault((lang, utt.split), []).append("\t".join(row))
             seg = utt.segment
             sessions.setdefault(lang, []).append(
-                [session, utt_id, row[3], utt.split, f"{seg.start:.3f}", f"{seg.end:.3f}",
+                [session, utt_id, row[3], utt.split, f"{seg.start:.6f}", f"{seg.end:.6f}",
                  utt.text, row[2], row[5], "True", row[7]]
             )  # fmt: skip
             if lang not in langs:
@@ -100,8 +100,8 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         yield lines_file(
             f"transcribed_data/{lang}/asr_{split}.tsv", [COLUMNS.replace(" ", "\t"), *rows]
         )
-    for lang, rows in sessions.items():
-        yield OutputFile(f"asr_{lang}.tsv.gz", [_gzipped_table(rows)])
+    for lang, session_rows in sessions.items():
+        yield OutputFile(f"asr_{lang}.tsv.gz", [_gzipped_table(session_rows)])
 
 
 def _gzipped_table(rows: list[list[str]]) -> bytes:
