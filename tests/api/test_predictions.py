@@ -285,3 +285,34 @@ def test_model_evaluation_against_finished_work(app_env: AppEnv, setup: Setup) -
     assert row["median_end_error"] == pytest.approx(0.1)  # 0 and 0.2
     # Annotators do not see the evaluation.
     assert ann.get(url).status_code == 403
+
+
+def test_model_evaluation_per_label_value(app_env: AppEnv, setup: Setup) -> None:
+    """A segment counts for each choice value it has: the model's segments with kind=speech
+    against ann's segments with kind=speech, apart from the overall figures."""
+    pid, ann = setup.project["id"], setup.ann
+    dp = make_datapoint(app_env, pid, (setup.ann_id,), duration=6.0, channels=1)
+    speech = {"kind": "speech"}
+    write(app_env, dp, [Guess(0.5, 1.5, 0.9, values=speech), Guess(2.0, 3.0, 0.8, values=speech),
+                        Guess(4.0, 5.0, 0.7)], version="2")  # fmt: skip
+    for p in listed(ann, dp):
+        assert ann.post(f"/api/datapoints/{dp}/predictions/{p['id']}/accept").status_code == 201
+    # Her own, unlabelled, where the model saw nothing; then one of the labelled ones loses
+    # its value (she decided it was not speech after all).
+    assert ann.post(f"/api/datapoints/{dp}/segments", json={"start": 5.2, "end": 5.8}).status_code
+    mine = ann.get(f"/api/datapoints/{dp}/segments").json()
+    second = next(s for s in mine if s["start"] == 2.0)
+    r = ann.patch(
+        f"/api/segments/{second['id']}", json={"values": {}, "version": second["version"]}
+    )
+    assert r.status_code == 200, r.text
+    assert ann.post(f"/api/datapoints/{dp}/complete").status_code == 200
+
+    rows = setup.rita.get(f"/api/projects/{pid}/model-evaluation").json()["models"]
+    row = next(r for r in rows if r["version"] == "2")
+    assert (row["predicted"], row["human"], row["matched"]) == (3, 4, 3)
+    (label,) = row["labels"]
+    assert (label["label"], label["value"]) == ("kind", "speech")
+    assert (label["predicted"], label["human"], label["matched"]) == (2, 1, 1)
+    assert label["precision"] == 0.5 and label["recall"] == 1.0
+    assert label["frame_recall"] == 1.0 and label["frame_precision"] == pytest.approx(0.5)

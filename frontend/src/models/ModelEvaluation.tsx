@@ -23,7 +23,7 @@ export function ModelEvaluation({ projectId }: { projectId: number }) {
       <p className="muted small">
         Each model version’s predictions on items people finished: segments matched one to one at IoU ≥ 0.5, speech
         frames of 10 ms, transcripts of matched segments (people’s text as reference), and what people did with the
-        predictions.
+        predictions. Below each model, the same for each value of a choice label.
       </p>
       <ErrorMessage>{loaded.error}</ErrorMessage>
       <div className="table-scroll">
@@ -44,7 +44,7 @@ export function ModelEvaluation({ projectId }: { projectId: number }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {rows.map((r) => [
               <tr key={`${r.model} ${r.version}`} data-testid="model-evaluation-row">
                 <td>
                   <strong>{r.model}</strong>
@@ -64,8 +64,24 @@ export function ModelEvaluation({ projectId }: { projectId: number }) {
                 </td>
                 <td className="num">{r.edited}</td>
                 <td className="num">{r.rejected}</td>
-              </tr>
-            ))}
+              </tr>,
+              ...r.labels.map((l) => (
+                <tr key={`${r.model} ${r.version} ${l.label} ${l.value}`} className="label-row" data-testid="model-evaluation-label">
+                  <td>
+                    <span className="muted">{l.label}:</span> {l.value}
+                    <div className="muted small">
+                      {l.predicted} predicted, {l.human} by people
+                    </div>
+                  </td>
+                  <td />
+                  <td className="num">{pct(l.precision)}</td>
+                  <td className="num">{pct(l.recall)}</td>
+                  <td className="num">{pct(l.f1)}</td>
+                  <td className="num">{pct(l.frame_f1)}</td>
+                  <td colSpan={5} />
+                </tr>
+              )),
+            ])}
           </tbody>
         </table>
       </div>

@@ -1,5 +1,6 @@
-"""Each model version against people's finished work (audino.quality.evaluation), and how
-people treated its predictions: accepted as they were, edited, rejected."""
+"""Each model version against people's finished work (audino.quality.evaluation), overall
+and per value of each choice label on segments (a segment counts for every value it has),
+and how people treated its predictions: accepted as they were, edited, rejected."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from audino.db.models import (
     Assignment,
     AssignmentStatus,
     Datapoint,
+    Label,
+    LabelKind,
+    LabelScope,
     PredictionDecision,
     Project,
     Segment,
@@ -25,10 +29,46 @@ from audino.services.predictions import ACCEPTED, EDITED, REJECTED
 MAX_ITEMS = 20_000
 
 
-def _record(row: Any) -> SegmentRecord:
-    return SegmentRecord(
+Classes = dict[str, tuple[str, dict[int, str]]]  # label id -> (label name, value id -> value)
+Scored = tuple[SegmentRecord, frozenset[tuple[str, str]]]  # a segment and its (label, value)s
+
+
+def _record(row: Any, classes: Classes) -> Scored:
+    record = SegmentRecord(
         row.id, row.datapoint_id, None, row.start, row.end, row.channel, transcript=row.transcript
     )
+    found: set[tuple[str, str]] = set()
+    for label_id, stored in (row.values or {}).items():
+        label = classes.get(label_id)
+        if label is None:
+            continue
+        for value_id in stored if isinstance(stored, list) else [stored]:
+            value = label[1].get(value_id) if isinstance(value_id, int) else None
+            if value is not None:
+                found.add((label[0], value))
+    return record, frozenset(found)
+
+
+def _classes(db: Session, project_id: int) -> Classes:
+    """The project's choice labels on segments: what per-label figures are counted for."""
+    labels = db.scalars(
+        select(Label).where(
+            Label.project_id == project_id,
+            Label.scope == LabelScope.segment.value,
+            Label.kind.in_((LabelKind.single.value, LabelKind.multi.value)),
+        )
+    ).all()
+    return {str(label.id): (label.name, {v.id: v.value for v in label.values}) for label in labels}
+
+
+def _only(scored: list[Scored], wanted: tuple[str, str] | None) -> list[SegmentRecord]:
+    return [record for record, found in scored if wanted is None or wanted in found]
+
+
+PER_LABEL = (
+    "predicted", "human", "matched", "precision", "recall", "f1",
+    "frame_precision", "frame_recall", "frame_f1",
+)  # fmt: skip
 
 
 def evaluate_models(db: Session, project: Project) -> dict[str, Any]:
@@ -66,9 +106,11 @@ def evaluate_models(db: Session, project: Project) -> dict[str, Any]:
     columns = (
         Segment.id, Segment.datapoint_id, Segment.author_id, Segment.start, Segment.end,
         Segment.channel, Segment.transcript, Segment.source, Segment.model, Segment.model_version,
+        Segment.values,
     )  # fmt: skip
-    human: dict[tuple[int, int], list[SegmentRecord]] = defaultdict(list)
-    predicted: dict[tuple[str, str, int], list[SegmentRecord]] = defaultdict(list)
+    classes = _classes(db, project.id)
+    human: dict[tuple[int, int], list[Scored]] = defaultdict(list)
+    predicted: dict[tuple[str, str, int], list[Scored]] = defaultdict(list)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = db.execute(
@@ -79,10 +121,10 @@ def evaluate_models(db: Session, project: Project) -> dict[str, Any]:
         for row in rows:
             if row.source == SegmentSource.model.value:
                 predicted[(row.model or "", row.model_version or "", row.datapoint_id)].append(
-                    _record(row)
+                    _record(row, classes)
                 )
             elif row.author_id is not None:
-                human[(row.datapoint_id, row.author_id)].append(_record(row))
+                human[(row.datapoint_id, row.author_id)].append(_record(row, classes))
 
     # Decisions; an acceptance whose segment was changed since counts as an edit.
     decisions: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -110,13 +152,23 @@ def evaluate_models(db: Session, project: Project) -> dict[str, Any]:
     for model, version, count, items in versions:
         key = (model or "", version or "")
         ev = Evaluation()
+        per_label: dict[tuple[str, str], Evaluation] = defaultdict(Evaluation)
         for dp, users in finished.items():
             mine = predicted.get((key[0], key[1], dp))
             if mine is None:
                 continue
             ev.items += 1
             for user in users:
-                ev.add(mine, human.get((dp, user), []), extent.get(dp, 0.0))
+                theirs = human.get((dp, user), [])
+                ev.add(_only(mine, None), _only(theirs, None), extent.get(dp, 0.0))
+                for wanted in {c for _, found in [*mine, *theirs] for c in found}:
+                    per_label[wanted].add(
+                        _only(mine, wanted), _only(theirs, wanted), extent.get(dp, 0.0)
+                    )
+        labels = []
+        for (label, value), label_ev in sorted(per_label.items()):
+            figures = label_ev.json()
+            labels.append({"label": label, "value": value, **{k: figures[k] for k in PER_LABEL}})
         tally = decisions[key]
         accepted, edited, rejected = tally[ACCEPTED], tally[EDITED], tally[REJECTED]
         decided = accepted + edited + rejected
@@ -127,6 +179,7 @@ def evaluate_models(db: Session, project: Project) -> dict[str, Any]:
                 "predictions": count,
                 "items_predicted": items,
                 **ev.json(),
+                "labels": labels,
                 "accepted": accepted,
                 "edited": edited,
                 "rejected": rejected,

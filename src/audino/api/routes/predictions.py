@@ -247,6 +247,22 @@ def accept_above(body: AcceptAboveIn, access: DatapointAnnotator, db: DbDep) -> 
     return AcceptedMany(accepted=len(made), segments=[AcceptedOut(**s) for s in made])
 
 
+class LabelEvaluation(BaseModel):
+    """One value of a choice label: the model's segments with it against people's."""
+
+    label: str
+    value: str
+    predicted: int
+    human: int
+    matched: int = Field(description="One-to-one matches at IoU ≥ 0.5, both with this value.")
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    frame_precision: float | None = Field(description="On 10 ms frames.")
+    frame_recall: float | None
+    frame_f1: float | None
+
+
 class ModelEvaluationRow(BaseModel):
     model_config = ConfigDict(protected_namespaces=())
 
@@ -271,6 +287,9 @@ class ModelEvaluationRow(BaseModel):
     cer: float | None
     median_start_error: float | None = Field(description="Seconds, on matched segments.")
     median_end_error: float | None
+    labels: list[LabelEvaluation] = Field(
+        description="Per value of each choice label on segments, values that occur only."
+    )
     accepted: int
     edited: int
     rejected: int
