@@ -74,10 +74,10 @@ def test_an_export_that_loses_nothing_reports_nothing(
     app_env: AppEnv, factory: Factory, admin: Any
 ) -> None:
     pid = speech_project(app_env, factory)
-    job = finished(admin, start(admin, pid, format="rttm")["id"])
+    job = finished(admin, start(admin, pid, format="eaf")["id"])
     report = job["result"]["report"]
     assert report == {
-        "format": "rttm",
+        "format": "eaf",
         "segments_skipped": {},
         "values_left_out": {},
         "lines_estimated": {},

@@ -1,6 +1,6 @@
 """Nothing lost silently: label values a format has no place for are counted in the export
-report (captions, corpus layouts, Kaldi); ids and file names keep every script's letters
-with their combining marks."""
+report (captions, corpus layouts, Kaldi, RTTM, NeMo, CTM); ids and file names keep every
+script's letters with their combining marks."""
 
 from __future__ import annotations
 
@@ -38,12 +38,19 @@ def left_out(name: str) -> dict[str, int]:
         ("voxpopuli", "VoxPopuli", 2),
         ("tedlium", "TED-LIUM", 2),
         ("kaldi", "a Kaldi data dir", 2),
+        ("rttm", "RTTM", 3),  # the speaker is the turn's
+        ("nemo", "a NeMo manifest", 3),
+        ("ctm", "CTM (words only)", 4),
     ],
 )
 def test_label_values_without_a_place_are_counted(name: str, where: str, per_segment: int) -> None:
     found = left_out(name)
     assert found[f"label values with no place in {where}"] == 5 * per_segment
     assert found[f"recording-level label values with no place in {where}"] == 3
+
+
+def test_rttm_counts_the_transcripts_it_drops() -> None:
+    assert left_out("rttm")["transcripts with no place in RTTM (speaker turns only)"] == 5
 
 
 def test_audiofolder_has_a_column_for_every_segment_label() -> None:

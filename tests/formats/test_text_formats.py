@@ -129,7 +129,9 @@ def test_srt_round_trips_text() -> None:
 def test_rttm_round_trips_speaker_turns() -> None:
     ds = dataset()
     files = files_of("rttm", ds)
-    assert [f.path for f in files] == ["all.rttm", "all.uem"]
+    # The transcripts have no place in speaker turns: the report says so.
+    assert [f.path for f in files] == ["all.rttm", "all.uem", "export-report.json"]
+    assert b"transcripts with no place in RTTM" in b"".join(files[2].chunks)
     rttm = b"".join(files[0].chunks).decode()
     assert rttm.splitlines()[0] == "SPEAKER call_one 1 0.500 1.750 <NA> <NA> Ann_Lee <NA> <NA>"
     assert b"".join(files[1].chunks).decode().splitlines()[0] == "call_one 1 0.000 9.500"

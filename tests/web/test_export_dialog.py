@@ -174,6 +174,6 @@ def test_the_dialog_says_what_the_format_could_not_carry(server: Server, new_pag
     report.get_by_text("export-report.json").wait_for()
     assert "2 segments skipped: no transcript" in report.inner_text()
     # An export that lost nothing shows no report.
-    _export(page, "rttm")
+    _export(page, "eaf")
     assert report.count() == 0
     assert page.js_errors == []

@@ -36,6 +36,7 @@ NAME = "ctm"
 ESTIMATED = 0.0  # the confidence written on a line whose times were estimated
 ESTIMATED_LINES = "CTM words with estimated times (confidence 0.0000)"
 NO_WORDS = "a transcript of punctuation only: no words"
+WHERE = "CTM (words only)"
 # Scripts that do not put spaces between words: (first, last) code points.
 UNSPACED = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -138,7 +139,9 @@ def words(seg: SegmentRecord) -> tuple[list[Word], bool]:
 def _lines(dataset: Dataset, view: Projection, report: ExportReport) -> Iterator[str]:
     for item in dataset.items:
         reco = view.recording_id(item.recording)
+        view.count_recording_values(item.recording, WHERE)
         for seg in item.segments:
+            view.count_left_out(seg, (), WHERE)
             channel = 1 if seg.channel is None else seg.channel + 1
             found, guessed = words(seg)
             if not found:

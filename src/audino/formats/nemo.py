@@ -27,6 +27,7 @@ from audino.formats.registry import Format, register
 
 NAME = "nemo"
 AUDIO = AudioSpec(16000, 1, "wav")
+WHERE = "a NeMo manifest"
 
 
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
@@ -39,7 +40,9 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         audio = f"audio/{reco}.{spec.codec}"
         yield from whole_file(options, spec, rec, audio)
         default_lang = options.locale or rec.metadata.get("language") or rec.metadata.get("locale")
+        view.count_recording_values(rec, WHERE)
         for seg in item.segments:
+            view.count_left_out(seg, view.carried(gender=False), WHERE)
             lang = options.locale or seg.attributes.get("language") or default_lang
             entry: dict[str, Any] = {
                 "audio_filepath": audio if options.clips else rec.name,

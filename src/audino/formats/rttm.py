@@ -21,6 +21,10 @@ from audino.formats.registry import Format, register
 NAME = "rttm"
 
 
+WHERE = "RTTM"
+NO_TRANSCRIPTS = "transcripts with no place in RTTM (speaker turns only)"
+
+
 def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     view = Projection(dataset, options)
     durations: list[tuple[str, float]] = []
@@ -30,7 +34,11 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
             rec = item.recording
             file_id = view.recording_id(rec)
             durations.append((file_id, rec.duration))
+            view.count_recording_values(rec, WHERE)
             for seg in item.segments:
+                view.count_left_out(seg, view.carried(gender=False), WHERE)
+                if seg.transcript.strip():
+                    options.counts.leave_out(NO_TRANSCRIPTS)
                 channel = 1 if seg.channel is None else seg.channel + 1
                 yield (
                     f"SPEAKER {file_id} {channel} {seg.start:.3f} {seg.end - seg.start:.3f} "
