@@ -11,8 +11,8 @@ own settings. Bar: audino within 0.01 F1 of the library alone.
 
 Throughput: end to end from a stored 1-hour FLAC (22.05 kHz mono): decode + resample + VAD
 + segments, in a fresh interpreter (its peak memory too), against the library alone on
-already-decoded 16 kHz audio. Bars: webrtc >= 1,000x real time, silero >= 150x; VAD at ingest adds <= 15 % to the
-ingest analysis of the same file (measured in the same run).
+already-decoded 16 kHz audio. Bars: webrtc >= 1,000x real time, silero >= 150x; VAD at
+ingest adds <= 15 % to the ingest analysis of the same file (measured in the same run).
 Run: `uv run python benchmarks/vad.py [--hours H] [--sweep]` (needs espeak-ng and sox).
 """
 
