@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     job_workers: int = 2
     # A running job whose worker has not beaten for this long is queued again.
     job_stale_seconds: float = 120.0
+    # The asr-whisper auto-annotator's model: a local folder holding a Whisper model
+    # converted for CTranslate2 (model.bin, config.json, vocabulary.json, tokenizer.json).
+    # Unset: asr-whisper is listed as unavailable; nothing is ever downloaded.
+    whisper_model: str | None = None
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -249,6 +249,20 @@ def get_prediction(db: Session, datapoint: Datapoint, prediction: Segment) -> Se
     return prediction
 
 
+def _deciding(
+    db: Session,
+    datapoint: Datapoint,
+    prediction: Segment,
+    principal: Principal,
+    role: str,
+    user_id: int | None,
+) -> int:
+    """Whose decision it is (the caller's, or an assignee's for a reviewer), once the
+    prediction is known to be one of the item's."""
+    get_prediction(db, datapoint, prediction)
+    return target_user_id(principal, role, user_id)
+
+
 def _record(
     db: Session, prediction_id: str, user_id: int, decision: str, segment_id: str | None
 ) -> None:
@@ -299,8 +313,7 @@ def accept(
 ) -> dict[str, Any]:
     """Makes the prediction the user's own segment (with `changes`: "edited"); answers the
     new segment. Accepting twice is a 409 naming the segment made the first time."""
-    get_prediction(db, datapoint, prediction)
-    whose = target_user_id(principal, role, user_id)
+    whose = _deciding(db, datapoint, prediction, principal, role, user_id)
     made = _decisions(db, [prediction.id], whose).get(prediction.id)
     if made in (ACCEPTED, EDITED):
         raise Conflict(
@@ -343,8 +356,7 @@ def reject(
     *,
     user_id: int | None = None,
 ) -> None:
-    get_prediction(db, datapoint, prediction)
-    whose = target_user_id(principal, role, user_id)
+    whose = _deciding(db, datapoint, prediction, principal, role, user_id)
     if _decisions(db, [prediction.id], whose).get(prediction.id) in (ACCEPTED, EDITED):
         raise Conflict(
             "This prediction was accepted already; delete the segment made from it instead.",
@@ -363,8 +375,7 @@ def undecide(
     user_id: int | None = None,
 ) -> None:
     """Takes a rejection back (an acceptance is taken back by deleting its segment)."""
-    get_prediction(db, datapoint, prediction)
-    whose = target_user_id(principal, role, user_id)
+    whose = _deciding(db, datapoint, prediction, principal, role, user_id)
     db.execute(
         delete(PredictionDecision).where(
             PredictionDecision.prediction_id == prediction.id,
