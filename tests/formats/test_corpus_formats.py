@@ -251,3 +251,41 @@ def test_missing_audio_skips_its_clips_but_keeps_the_text(tmp_path: Path) -> Non
     texts = [p for p in tmp_path.glob("*/*/*/*.trans.txt")]
     assert len(texts) == len(MANIFEST)
     assert len(list(tmp_path.glob("*/*/*/*.flac"))) == len(all_segments()) - 2
+
+
+def test_audino_cvat_table_and_clips_read_by_pandas_and_libsndfile(tmp_path: Path) -> None:
+    """As a training script reads the 2025 export: pandas on data.tsv (tab-separated, no
+    quoting, as Common Voice loaders read it), each row's clip decoded by libsndfile
+    (soundfile), not by us. (`datasets`' csv builder leaves the file open: a warning.)"""
+    import csv
+
+    import pandas
+    import soundfile
+
+    root = export("audino-cvat", tmp_path / "cvat")
+    table = pandas.read_csv(
+        root / "data.tsv", sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False, dtype=str
+    )
+    got = []
+    for row in table.to_dict("records"):
+        samples, rate = soundfile.read(root / "clips" / row["path"])
+        got.append((row["sentence"], len(samples) / rate))
+        assert float(row["end"]) > float(row["start"]) >= 0
+    assert same(got, all_segments())
+
+
+def test_nemo_manifest_loads_in_datasets_with_its_spans(tmp_path: Path) -> None:
+    """NeMo manifests are JSON lines: `datasets`' json builder reads every entry, and the
+    offset/duration of an entry over a whole recording cut out its text's span."""
+    import soundfile
+    from datasets import load_dataset
+
+    root = export("nemo", tmp_path / "nemo")
+    data = load_dataset(
+        "json", data_files=str(root / "manifest.json"), cache_dir=str(tmp_path / "cache")
+    )["train"]
+    assert same([(r["text"], r["duration"]) for r in data], all_segments())
+    for row in data:
+        info = soundfile.info(root / row["audio_filepath"])
+        assert info.samplerate == 16000 and info.channels == 1
+        assert row["offset"] + row["duration"] <= info.duration + 0.01
