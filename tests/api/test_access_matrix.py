@@ -29,6 +29,7 @@ PERSONAL = {
     "/api/auth/tokens",
     "/api/health",
     "/api/formats",
+    "/api/models",  # the auto-annotators this server knows, to anyone signed in
 }
 # Answered to anyone, signed in or not.
 PUBLIC = {"/api/auth/login", "/api/auth/session", "/api/health", "/api/formats"}

@@ -23,6 +23,7 @@ from audino.api.routes import (
     exports,
     jobs,
     labels,
+    ml_backend,
     peaks,
     predictions,
     projects,
@@ -98,6 +99,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         reviews,
         quality,
         predictions,
+        ml_backend,
     ):
         app.include_router(module.router)
 

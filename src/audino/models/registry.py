@@ -31,6 +31,7 @@ GROUP = "audino.models"
 BUILTINS: dict[str, str] = {
     "vad-webrtc": "audino.models.webrtc:WebrtcVad",
     "vad-silero": "audino.models.silero:SileroVad",
+    "http": "audino.models.http_backend:HttpBackend",
     "asr-whisper": "audino.models.whisper:WhisperAsr",
 }
 
