@@ -23,7 +23,7 @@ from starlette.types import Scope
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SWAGGER_DIR = "vendor/swagger"
 # Paths the SPA must never shadow: a typo under /api is a JSON 404, not the app's HTML.
-RESERVED = frozenset({"api", "docs", "redoc", "openapi.json", "assets", "vendor"})
+RESERVED = frozenset({"api", "docs", "redoc", "openapi.json", "assets", "vendor", "ml"})
 # Precompressed variants the build writes, best first: (Content-Encoding, file suffix).
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
