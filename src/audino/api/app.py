@@ -25,6 +25,7 @@ from audino.api.routes import (
     labels,
     ml_backend,
     peaks,
+    prediction_upload,
     predictions,
     projects,
     quality,
@@ -99,6 +100,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         reviews,
         quality,
         predictions,
+        prediction_upload,
         ml_backend,
     ):
         app.include_router(module.router)
