@@ -13,6 +13,9 @@ import { parseSettings, printSettings, type Settings } from "./settingsJson";
 import { readRules, ruleOfError, rulesProblems } from "../quality/validationRules";
 import { ValidationRulesEditor } from "../quality/ValidationRulesEditor";
 import { ModelsEditor } from "../models/ModelsEditor";
+import { queueProblem, readQueue } from "../rounds/queueSettings";
+import { QueueEditor } from "../rounds/QueueEditor";
+import { RoundPanel } from "../rounds/RoundPanel";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -31,8 +34,12 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
   const sessions = readSessions(settings);
   const badSessions = sessions.mode !== "off" && Object.keys(sessionsProblems(sessions)).length > 0;
   const badRules = rulesProblems(readRules(settings)).size > 0;
+  const badQueue = queueProblem(readQueue(settings)) !== null;
   const blocking =
-    Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a)) || badSessions || badRules;
+    Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a)) ||
+    badSessions ||
+    badRules ||
+    badQueue;
   // A refused sessions option or rule is shown next to its field, not under the form.
   const sessionsError = sessionsErrorField(action.code, action.error) !== null;
   const rulesError = ruleOfError(action.code, action.error) !== null;
@@ -104,6 +111,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
           onChange={changeSettings}
         />
         <ModelsEditor projectId={project.id} settings={settings} onChange={changeSettings} />
+        <QueueEditor settings={settings} onChange={changeSettings} />
         <label>
           Settings (JSON)
           <textarea
@@ -152,6 +160,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
           ) : null}
         </div>
       </form>
+      <RoundPanel key={JSON.stringify(project.settings.queue ?? null)} projectId={project.id} />
       <DeleteProject project={project} />
     </>
   );

@@ -46,6 +46,8 @@ import { useActiveTime } from "../quality/useActiveTime";
 import { useValidation } from "../quality/useValidation";
 import { ValidationPanel } from "../quality/ValidationPanel";
 import { readRules } from "../quality/validationRules";
+import { RoundBar } from "../rounds/RoundBar";
+import { useEditorRound } from "../rounds/useEditorRound";
 
 const DONE_LOCKED = "This item is done: Reopen it to change it.";
 
@@ -113,6 +115,7 @@ export function Workspace({ data }: { data: Loaded }) {
   // Time spent on one's own work, idle time left out (reviewing is not annotating).
   useActiveTime(datapoint.id, !review && datapoint.my_assignment != null && !readOnly, waveform?.ws ?? null);
   const completeBlocked = review ? null : validation.blocked;
+  const round = useEditorRound({ data, status: assignment.status, goTo: assignment.goTo, say });
   const complete = completeBlocked ? () => say(completeBlocked) : assignment.complete;
   const [saves, setSaves] = useState(0);
   useEffect(() => {
@@ -192,6 +195,7 @@ export function Workspace({ data }: { data: Loaded }) {
         zoomToSelection: viewport.zoomToSelection,
         zoomToFit: viewport.zoomToFit,
         complete,
+        skip: () => void round.skip(),
         help: () => setShowHelp((v) => !v),
         nextPrediction: predictions.next,
         acceptPrediction: predictions.accept,
@@ -252,6 +256,15 @@ export function Workspace({ data }: { data: Loaded }) {
           completeBlocked={completeBlocked}
           tools={manages ? <GoldToggle data={data} say={say} /> : null}
         />
+        {round.round ? (
+          <RoundBar
+            round={round.round}
+            canSkip={round.canSkip}
+            busy={round.busy || assignment.busy}
+            skipKeys={keymap.skip}
+            onSkip={() => void round.skip()}
+          />
+        ) : null}
         {review ? (
           <ReviewBar
             review={review}

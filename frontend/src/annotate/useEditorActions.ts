@@ -244,7 +244,7 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
 
   const keyActions: Omit<
     Record<Action, () => void>,
-    "complete" | "help" | "zoomToSelection" | "zoomToFit" | "nextPrediction" | "acceptPrediction" | "rejectPrediction"
+    "complete" | "skip" | "help" | "zoomToSelection" | "zoomToFit" | "nextPrediction" | "acceptPrediction" | "rejectPrediction"
   > = {
     playPause: () => void ws?.playPause(),
     seekBack: () => seekBy(-1),

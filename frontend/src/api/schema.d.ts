@@ -1422,6 +1422,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/rounds/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current Round
+         * @description The project's queue order and the round running now (null when none is).
+         */
+        get: operations["current_round_api_projects__project_id__rounds_current_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Round
+         * @description Starts a round of the `size` most uncertain open items (fewer when fewer are open),
+         *     by the project's queue order; one round runs at a time.
+         */
+        post: operations["start_round_api_projects__project_id__rounds_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/rounds/current/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Round
+         * @description Ends the running round; the queue follows the project's order again.
+         */
+        post: operations["close_round_api_projects__project_id__rounds_current_close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Skip Item
+         * @description Skips the item without submitting it: it comes back at the end of the caller's round.
+         *     Answers the caller's next item.
+         */
+        post: operations["skip_item_api_datapoints__datapoint_id__skip_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models": {
         parameters: {
             query?: never;
@@ -1580,6 +1662,28 @@ export interface paths {
         get: operations["model_evaluation_api_projects__project_id__model_evaluation_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push Predictions
+         * @description Adds or updates a model's predictions (up to 5000 per request). Sending the same `id`s
+         *     again updates them in place and keeps people's decisions on them; human segments are
+         *     never touched. One bad prediction is a 400 naming its index, and nothing is written.
+         */
+        post: operations["push_predictions_api_projects__project_id__predictions_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2498,6 +2602,40 @@ export interface components {
             /** Values */
             values?: components["schemas"]["ValueIn"][];
         };
+        /**
+         * LabelEvaluation
+         * @description One value of a choice label: the model's segments with it against people's.
+         */
+        LabelEvaluation: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+            /** Predicted */
+            predicted: number;
+            /** Human */
+            human: number;
+            /**
+             * Matched
+             * @description One-to-one matches at IoU ≥ 0.5, both with this value.
+             */
+            matched: number;
+            /** Precision */
+            precision: number | null;
+            /** Recall */
+            recall: number | null;
+            /** F1 */
+            f1: number | null;
+            /**
+             * Frame Precision
+             * @description On 10 ms frames.
+             */
+            frame_precision: number | null;
+            /** Frame Recall */
+            frame_recall: number | null;
+            /** Frame F1 */
+            frame_f1: number | null;
+        };
         /** LabelPublic */
         LabelPublic: {
             /** Id */
@@ -2701,6 +2839,11 @@ export interface components {
             median_start_error: number | null;
             /** Median End Error */
             median_end_error: number | null;
+            /**
+             * Labels
+             * @description Per value of each choice label on segments, values that occur only.
+             */
+            labels: components["schemas"]["LabelEvaluation"][];
             /** Accepted */
             accepted: number;
             /** Edited */
@@ -2862,6 +3005,19 @@ export interface components {
             /** Length */
             length: number;
         };
+        /** PersonProgressOut */
+        PersonProgressOut: {
+            /** Items */
+            items: number;
+            /** Submitted */
+            submitted: number;
+            /** Skipped */
+            skipped: number;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
         /** PooledPair */
         PooledPair: {
             /**
@@ -2885,6 +3041,53 @@ export interface components {
             labels: components["schemas"]["PairLabel"][];
             boundaries: components["schemas"]["Boundaries"];
             diarization: components["schemas"]["Diarization"];
+        };
+        /** PredictionIn */
+        PredictionIn: {
+            /**
+             * Id
+             * @description Your key for it: sending the same key again updates it, never copies.
+             */
+            id?: string | null;
+            /**
+             * Datapoint Id
+             * @description The item, by id.
+             */
+            datapoint_id?: number | null;
+            /**
+             * Datapoint
+             * @description Or the item by its file name in the project.
+             */
+            datapoint?: string | null;
+            /**
+             * Start
+             * @description Seconds from the start of the recording.
+             */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Confidence
+             * @description 0 to 1.
+             */
+            confidence?: number | null;
+            /**
+             * Transcript
+             * @default
+             */
+            transcript?: string;
+            /**
+             * Labels
+             * @description Label name -> value text (a list for multi).
+             */
+            labels?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Channel
+             * @description 0-based; null: all.
+             */
+            channel?: number | null;
         };
         /** PredictionOut */
         PredictionOut: {
@@ -2942,6 +3145,34 @@ export interface components {
              * @description What the person decided (null: not yet).
              */
             decision: ("accepted" | "edited" | "rejected") | null;
+        };
+        /** PredictionsIn */
+        PredictionsIn: {
+            /** Model */
+            model: string;
+            /** Version */
+            version: string;
+            /** Predictions */
+            predictions: components["schemas"]["PredictionIn"][];
+        };
+        /** PredictionsPushed */
+        PredictionsPushed: {
+            /** Created */
+            created: number;
+            /**
+             * Updated
+             * @description Keyed predictions sent before, changed in place.
+             */
+            updated: number;
+        };
+        /** ProgressOut */
+        ProgressOut: {
+            /** Items */
+            items: number;
+            /** Submitted */
+            submitted: number;
+            /** Skipped */
+            skipped: number;
         };
         /** ProjectAgreement */
         ProjectAgreement: {
@@ -3094,6 +3325,17 @@ export interface components {
             /** Waiting */
             waiting: number;
         };
+        /** QueueStateOut */
+        QueueStateOut: {
+            /**
+             * Order
+             * @enum {string}
+             */
+            order: "id" | "uncertainty" | "disagreement";
+            /** Models */
+            models: string[];
+            round: components["schemas"]["RoundPublic"] | null;
+        };
         /** RejectIn */
         RejectIn: {
             /**
@@ -3120,6 +3362,45 @@ export interface components {
             user_id?: number | null;
             /** Marked */
             marked: boolean;
+        };
+        /** RoundIn */
+        RoundIn: {
+            /**
+             * Size
+             * @description How many items.
+             */
+            size: number;
+        };
+        /** RoundPublic */
+        RoundPublic: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: number;
+            /** Size */
+            size: number;
+            /**
+             * Order
+             * @enum {string}
+             */
+            order: "id" | "uncertainty" | "disagreement";
+            /** Models */
+            models: string[];
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Closed At */
+            closed_at: string | null;
+            progress: components["schemas"]["ProgressOut"];
+            mine: components["schemas"]["ProgressOut"] | null;
+            /** My Items */
+            my_items: number[];
+            /** People */
+            people: components["schemas"]["PersonProgressOut"][];
         };
         /** RunIn */
         RunIn: {
@@ -3293,6 +3574,11 @@ export interface components {
             maximum?: number | null;
             /** Choices */
             choices?: unknown[] | null;
+        };
+        /** SkipOut */
+        SkipOut: {
+            /** Datapoint Id */
+            datapoint_id: number | null;
         };
         /** SpectrogramAxis */
         SpectrogramAxis: {
@@ -11798,6 +12084,349 @@ export interface operations {
             };
         };
     };
+    current_round_api_projects__project_id__rounds_current_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStateOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    start_round_api_projects__project_id__rounds_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoundIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPublic"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    close_round_api_projects__project_id__rounds_current_close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPublic"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    skip_item_api_datapoints__datapoint_id__skip_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkipOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     list_models_api_models_get: {
         parameters: {
             query?: never;
@@ -12430,6 +13059,97 @@ export interface operations {
             };
             /** @description It does not exist, or the caller may not see it. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    push_predictions_api_projects__project_id__predictions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PredictionsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionsPushed"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -461,6 +461,62 @@ class PredictionDecision(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class QueueRound(Base):
+    """A round of active learning: the `size` most uncertain open items of a project when a
+    manager started it, in that order (QueueRoundItem), until it is closed."""
+
+    __tablename__ = "queue_rounds"
+    __table_args__ = (
+        UniqueConstraint("project_id", "number"),
+        Index("ix_queue_rounds_project_closed", "project_id", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the project
+    size: Mapped[int] = mapped_column(Integer)  # the items it holds
+    # The queue order it was picked by (uncertainty | disagreement) and the models it used.
+    order: Mapped[str] = mapped_column(String(16))
+    models: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class QueueRoundItem(Base):
+    """An item of a round at its frozen place; `score` is what it was ranked by then."""
+
+    __tablename__ = "queue_round_items"
+    __table_args__ = (
+        UniqueConstraint("round_id", "datapoint_id"),
+        Index("ix_queue_round_items_round_position", "round_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("queue_rounds.id", ondelete="CASCADE"))
+    datapoint_id: Mapped[int] = mapped_column(
+        ForeignKey("datapoints.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Double, default=None)
+
+
+class QueueRoundSkip(Base):
+    """One person skipped a round's item: it comes back to them at the end of the round, the
+    items skipped earliest first (skipping again moves it to the end again)."""
+
+    __tablename__ = "queue_round_skips"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "datapoint_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("queue_rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    datapoint_id: Mapped[int] = mapped_column(
+        ForeignKey("datapoints.id", ondelete="CASCADE"), index=True
+    )
+    skipped_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Comment(Base):
     """A note on an item or one of its segments: threaded, resolvable, mentioning members."""
 

@@ -107,3 +107,13 @@ def _frames(segments: Sequence[SegmentRecord], extent: float) -> np.ndarray:
         hi = min(count, max(0, math.ceil(s.end / FRAME - 0.5)))
         covered[lo:hi] = True
     return covered
+
+
+def speech_iou(
+    a: Sequence[SegmentRecord], b: Sequence[SegmentRecord], extent: float
+) -> float | None:
+    """How far two sets of segments mark the same 10 ms frames as speech: intersection over
+    union of the frames they cover, or None when neither covers any."""
+    covered_a, covered_b = _frames(a, extent), _frames(b, extent)
+    union = int(np.count_nonzero(covered_a | covered_b))
+    return int(np.count_nonzero(covered_a & covered_b)) / union if union else None

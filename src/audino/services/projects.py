@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Membership, Project, Role, User
-from audino.services import audit, gold, validation, windows
+from audino.services import active_learning, audit, gold, validation, windows
 from audino.services.access import Can, Principal, allowed, key_role
 from audino.services.errors import Conflict, InvalidInput, NotFound
 from audino.services.ingest import unused_blobs
@@ -69,6 +69,8 @@ def _checked(settings: dict[str, Any]) -> dict[str, Any]:
     windows.config_of(settings)  # 400 naming a bad sessions option
     validation.check_settings(settings)  # 400 naming a bad validation rule
     gold.settings_of(settings)  # 400 naming a bad gold option
+    if "queue" in settings:  # 400 naming a bad queue order; stored as checked
+        settings = {**settings, "queue": active_learning.queue_config(settings).json()}
     from audino.services.prediction_jobs import at_ingest_config
 
     if "models" in settings:  # 400 naming a bad model run; stored as checked (defaults in)

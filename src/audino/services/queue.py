@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from audino.db.models import Assignment, Datapoint
+from audino.db.models import Assignment, Datapoint, Project
+from audino.services import active_learning
 from audino.services.access import sees_all_datapoints
 
 OPEN = ("in_progress", "todo")
@@ -18,8 +19,13 @@ def next_in_queue(
 ) -> int | None:
     """The caller's next unfinished item: in progress first, then to do, by id after `after`.
 
-    Wraps around to the start of the queue, and never answers `after` itself.
+    Wraps around to the start of the queue, and never answers `after` itself. A project
+    ordered by model uncertainty serves its running round first instead (active_learning).
     """
+    project = db.get(Project, project_id)
+    config = active_learning.stored_config(project) if project else None
+    if config is not None and config.order != "id":
+        return active_learning.next_item(db, project_id, config, user_id, after)
     base = (
         select(Assignment.datapoint_id)
         .join(Datapoint, Datapoint.id == Assignment.datapoint_id)
