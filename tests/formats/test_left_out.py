@@ -41,6 +41,7 @@ def left_out(name: str) -> dict[str, int]:
         ("rttm", "RTTM", 3),  # the speaker is the turn's
         ("nemo", "a NeMo manifest", 3),
         ("ctm", "CTM (words only)", 4),
+        ("audino-cvat", "an audino-cvat table", 2),  # the speaker and the note
     ],
 )
 def test_label_values_without_a_place_are_counted(name: str, where: str, per_segment: int) -> None:

@@ -56,7 +56,10 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
         options,
         view,
         "",
-        carried=[s.name for s in dataset.labels],
+        # The table has columns for its attributes and the choice labels ("label"); the
+        # speaker and text labels have none.
+        carried=[*view.tag_labels, *ATTRIBUTES],
+        speakers=False,
         where="an audino-cvat table",
     ):
         paths = []

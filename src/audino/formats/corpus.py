@@ -70,14 +70,15 @@ def utterances(
     transcribed: bool = False,
     genders: bool = False,
     carried: Collection[str] | None = None,
+    speakers: bool = True,
     where: str = "",
 ) -> Iterator[tuple[Recording, list[Utterance]]]:
     """Each recording with its utterances; with `transcribed` (a corpus of transcripts),
     segments without a transcript are left out and counted in the export's report; with
     `genders` (a format that knows only male and female), genders are mapped to m/f and
     other values counted as left out. With `carried` (the labels the layout has a place
-    for, besides speaker and gender), other label values of the utterances written, and
-    recording-level values, are counted as left out of `where`."""
+    for, besides gender and, unless `speakers` is false, speaker), other label values of
+    the utterances written, and recording-level values, are counted as left out of `where`."""
     report = options.counts
     for item in dataset.items:
         rec = item.recording
@@ -97,7 +98,7 @@ def utterances(
             sex = view.gender_code(gender) if genders else None
             split = view.split_of(rec, seg, default_split)
             if carried is not None:
-                view.count_left_out(seg, view.carried(*carried), where)
+                view.count_left_out(seg, view.carried(*carried, speaker=speakers), where)
             out.append(Utterance(rec, seg, speaker, key, split, text, gender, sex))
         yield rec, out
 

@@ -133,6 +133,16 @@ def _root(tier: str, parent: dict[str, Any]) -> str:
     return tier
 
 
+def _speaker(tier: str, attributes: dict[str, Any]) -> str:
+    """The name an independent tier stands for: its PARTICIPANT where ELAN users set one
+    and named the tier apart from it ("A-txt" of participant "Ann"), else the tier id
+    (audino's own tiers are named after their speakers)."""
+    participant = str(attributes.get("PARTICIPANT") or "").strip()
+    if participant and not tier.startswith(participant):
+        return participant
+    return tier
+
+
 def import_(files: list[InputFile]) -> Dataset:
     out = Annotations()
     for file in files:
@@ -143,7 +153,8 @@ def import_(files: list[InputFile]) -> Dataset:
         out.recording(recording)
         names = [str(tier) for tier in eaf.get_tier_names()]
         parent = {name: eaf.tiers[name][2].get("PARENT_REF") for name in names}
-        reader = TierReader(name for name in names if not parent[name])
+        speaker_of = {name: _speaker(name, eaf.tiers[name][2]) for name in names}
+        reader = TierReader(speaker_of[name] for name in names if not parent[name])
         for tier in names:
             try:
                 rows = eaf.get_annotation_data_for_tier(tier)
@@ -158,10 +169,10 @@ def import_(files: list[InputFile]) -> Dataset:
                     continue  # an unaligned slot: ELAN interpolates it, we skip it
                 if parent[tier]:  # a dependent tier: values of its speaker's segments
                     label = eaf.tiers[tier][2].get("LINGUISTIC_TYPE_REF") or tier
-                    speaker = _root(tier, parent)
+                    speaker = speaker_of[_root(tier, parent)]
                     reader.add_within(speaker, str(label), start / 1000, end / 1000, str(value))
                 else:
-                    reader.add(str(tier), start / 1000, end / 1000, str(value or ""))
+                    reader.add(speaker_of[tier], start / 1000, end / 1000, str(value or ""))
         reader.into(out, recording, file.name)
     return out.dataset()
 
