@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     # converted for CTranslate2 (model.bin, config.json, vocabulary.json, tokenizer.json).
     # Unset: asr-whisper is listed as unavailable; nothing is ever downloaded.
     whisper_model: str | None = None
+    # Hosts (host or host:port, comma-separated) that /ml/{model}/predict may download a
+    # Label Studio task's audio from: Label Studio's own address, or its storage's. Empty:
+    # /ml downloads nothing (a 400 names this setting), so no signed-in user can make the
+    # server fetch an address of their choosing.
+    ml_audio_hosts: str = ""
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -96,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def resolved_queue_url(self) -> str:
         return self.queue_url or f"sqlite:///{self.resolved_data_dir / 'queue.db'}"
+
+    @property
+    def resolved_ml_audio_hosts(self) -> set[str]:
+        return {host.casefold() for host in _split(self.ml_audio_hosts)}
 
     @property
     def resolved_import_roots(self) -> list[str]:

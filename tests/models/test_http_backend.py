@@ -322,10 +322,12 @@ class Site(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def site() -> Iterator[AudioSite]:
+def site(app_env: AppEnv) -> Iterator[AudioSite]:
+    """The storage, on the one host:port /ml is allowed to download from."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    app_env.settings.ml_audio_hosts = f"example.org, 127.0.0.1:{server.server_address[1]}"
     try:
         yield AudioSite(f"http://127.0.0.1:{server.server_address[1]}")
     finally:
@@ -410,6 +412,12 @@ def test_ml_refuses_what_it_must_not_do(
     )
     r = ls.post("/ml/vad-webrtc/predict", json={"tasks": [{"data": {"other": site.url}}]})
     assert r.status_code == 400 and "data.audio" in r.json()["detail"]
+    # Only the hosts AUDINO_ML_AUDIO_HOSTS names: another port of the same machine, or any
+    # other address a caller picks, is not fetched.
+    for elsewhere in ("http://127.0.0.1:9/a.wav", "http://169.254.169.254/latest/meta-data"):
+        r = ls.post("/ml/vad-webrtc/predict", json=ls_task(elsewhere))
+        assert r.status_code == 400 and r.json()["code"] == "audio_host_not_allowed", r.text
+        assert "AUDINO_ML_AUDIO_HOSTS" in r.json()["detail"]
     r = ls.post("/ml/vad-webrtc/setup", json={"schema": "<View/>"})
     assert r.status_code == 400 and "<Audio" in r.json()["detail"]
     # Larger than the server takes: refused while downloading.
@@ -460,6 +468,7 @@ def test_the_client_runs_audinos_own_models_through_ml(
     app_env: AppEnv, admin: TestClient, served: str
 ) -> None:
     token = personal_token(admin)
+    app_env.settings.ml_audio_hosts = "127.0.0.1"  # the client serves the audio, any port
     got = run({"url": f"{served}/ml/vad-webrtc", "token": token}, SPEECH_CLIP)
     direct = registry.get("vad-webrtc").predict(AudioInput.from_file(SPEECH_CLIP), {})
     assert got and [(p.start, p.end) for p in got] == [

@@ -4,10 +4,11 @@ In a Label Studio project's Model settings, give https://AUDINO/ml/vad-webrtc as
 and Basic auth with any user name and an audino personal API token as the password (or
 send "Authorization: Token …"). /predict downloads each task's audio itself, from the
 http(s) URL in the task's data field that the label config's <Audio value="$…"> names, to
-a size-capped temporary file; it never reads a path or any other scheme, so no file of
-this server can be reached through it. Regions come back shaped by the label config sent
-(audino.models.http_backend.results_from_predictions). Not in the OpenAPI document: it is
-Label Studio's protocol, not audino's API.
+a size-capped temporary file, and only from the hosts AUDINO_ML_AUDIO_HOSTS names (Label
+Studio's), redirects included; it never reads a path or any other scheme, so neither a file
+of this server nor an address of a caller's choosing can be reached through it. Regions
+come back shaped by the label config sent (http_backend.results_from_predictions). Not in
+the OpenAPI document: it is Label Studio's protocol, not audino's API.
 """
 
 from __future__ import annotations
@@ -177,7 +178,12 @@ def webhook(model_name: str, _: MlPrincipal) -> dict[str, Any]:
 
 
 class _HttpOnly(urllib.request.HTTPRedirectHandler):
-    """Redirects are followed to http(s) only (urllib would follow one to ftp://)."""
+    """Redirects are followed to http(s) on the allowed hosts only (urllib would follow one
+    to ftp:// or anywhere)."""
+
+    def __init__(self, hosts: set[str]) -> None:
+        super().__init__()
+        self.hosts = hosts
 
     def http_error_302(
         self,
@@ -189,7 +195,7 @@ class _HttpOnly(urllib.request.HTTPRedirectHandler):
     ) -> Any:
         target = urljoin(req.full_url, headers.get("location") or headers.get("uri") or "")
         try:
-            _check_url(target)
+            _check_url(target, self.hosts)
         except InvalidInput:
             fp.close()
             raise
@@ -198,10 +204,8 @@ class _HttpOnly(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-_OPENER = urllib.request.build_opener(_HttpOnly)
-
-
-def _check_url(url: str) -> None:
+def _check_url(url: str, hosts: set[str]) -> None:
+    """An http(s) URL on one of the hosts AUDINO_ML_AUDIO_HOSTS allows, else a 400."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         shown = url if len(url) <= 120 else url[:117] + "…"
@@ -211,30 +215,40 @@ def _check_url(url: str) -> None:
             "/data/… paths need its address in front.)",
             code="bad_audio_url",
         )
+    host = parts.hostname.casefold()
+    where = f"{host}:{parts.port}" if parts.port else host
+    if host not in hosts and where not in hosts:
+        raise InvalidInput(
+            f"audino does not download task audio from {where}: the hosts /ml may fetch "
+            "from are set in AUDINO_ML_AUDIO_HOSTS (your Label Studio's address).",
+            code="audio_host_not_allowed",
+        )
 
 
 @contextmanager
 def _downloaded(url: str, settings: Settings) -> Iterator[Path]:
     """The audio at `url` in a temporary file (at most settings.max_upload_bytes), gone
     after the block."""
-    _check_url(url)
+    hosts = settings.resolved_ml_audio_hosts
+    _check_url(url, hosts)
     settings.temp_dir.mkdir(parents=True, exist_ok=True)
     suffix = Path(urlsplit(url).path).suffix[:10]
     handle, name = tempfile.mkstemp(prefix="ml-", suffix=suffix, dir=settings.temp_dir)
     path = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
-            _fetch(url, out, settings.max_upload_bytes)
+            _fetch(url, out, settings.max_upload_bytes, hosts)
         yield path
     finally:
         path.unlink(missing_ok=True)
 
 
-def _fetch(url: str, out: IO[bytes], limit: int) -> None:
+def _fetch(url: str, out: IO[bytes], limit: int, hosts: set[str]) -> None:
     failed = f"Downloading the task's audio from {urlsplit(url).netloc} failed"
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "audino"})
-        with _OPENER.open(request, timeout=DOWNLOAD_TIMEOUT) as answer:
+        opener = urllib.request.build_opener(_HttpOnly(hosts))
+        with opener.open(request, timeout=DOWNLOAD_TIMEOUT) as answer:
             stated = answer.headers.get("Content-Length")
             if stated and stated.isdigit() and int(stated) > limit:
                 raise TooLarge(_too_large(limit))
