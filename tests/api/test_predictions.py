@@ -218,6 +218,11 @@ def test_vad_at_ingest_and_as_a_job_on_real_speech(app_env: AppEnv, factory: Fac
     )
     assert covered >= 0.8 * speech
     del ann_id
+    # VAD rode along ingest's own decoding pass: stored with the item, no job of its own.
+    ingest = admin.get(f"/api/jobs/{r.json()['datapoint']['ingest_job_id']}").json()
+    assert ingest["result"]["predictions"] == {"vad-webrtc": len(got)}
+    kinds = [j["kind"] for j in admin.get("/api/jobs", params={"datapoint_id": dp}).json()]
+    assert kinds == ["ingest"]
 
     # A manager runs it again as a job: that version's predictions are replaced.
     r = admin.post(f"/api/projects/{pid}/predictions/jobs", json=run | {"datapoint_ids": [dp]})
@@ -225,7 +230,11 @@ def test_vad_at_ingest_and_as_a_job_on_real_speech(app_env: AppEnv, factory: Fac
     job = admin.get(f"/api/jobs/{r.json()['id']}").json()
     assert job["status"] == "done", job
     assert job["result"]["predictions"] == len(got) and job["result"]["replaced"] == len(got)
-    assert len(listed(ann, dp)) == len(got)
+    # The job decodes the stored file again and finds exactly what ingest found.
+    again = listed(ann, dp)
+    assert [(p["start"], p["end"], p["confidence"]) for p in again] == [
+        (p["start"], p["end"], p["confidence"]) for p in got
+    ]
     # Bad runs: unknown model, bad settings, items of another project — 4xx in words.
     bad = admin.post(f"/api/projects/{pid}/predictions/jobs", json={"model": "nope"})
     assert bad.status_code == 400 and "known ones" in bad.json()["detail"]
@@ -244,6 +253,44 @@ def test_vad_at_ingest_and_as_a_job_on_real_speech(app_env: AppEnv, factory: Fac
     assert {"vad-webrtc", "vad-silero"} <= set(models)
     assert models["vad-webrtc"]["unavailable"] is None
     assert any(s["name"] == "min_silence" for s in models["vad-webrtc"]["settings"])
+
+
+def test_a_model_failing_during_ingest_runs_as_a_job_instead(
+    app_env: AppEnv, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audino.models import webrtc
+
+    admin = factory.admin
+    factory.user("ann")
+    pid = factory.project("VAD fails", ann="annotator")["id"]
+    run = {"model": "vad-webrtc", "settings": {}}
+    r = admin.patch(f"/api/projects/{pid}", json={"settings": {"models": {"at_ingest": [run]}}})
+    assert r.status_code == 200, r.text
+    real_add, calls = webrtc.WebrtcStream.add, []
+
+    def add_once_broken(self: webrtc.WebrtcStream, samples: Any, rate: int) -> None:
+        calls.append(rate)
+        if len(calls) == 1:
+            raise RuntimeError("detector broke")
+        real_add(self, samples, rate)
+
+    monkeypatch.setattr(webrtc.WebrtcStream, "add", add_once_broken)
+    clip = SPEECH / "en_us_1.flac"
+    r = admin.post(
+        f"/api/projects/{pid}/datapoints",
+        files={"file": (clip.name, clip.read_bytes())},
+        data={"assign_to": "ann"},
+    )
+    assert r.status_code == 201, r.text
+    dp = admin.get(f"/api/datapoints/{r.json()['datapoint']['id']}").json()
+    assert dp["ingest_status"] == "ready"  # the model's failure is not the recording's
+    ingest = admin.get(f"/api/jobs/{dp['ingest_job_id']}").json()
+    assert ingest["status"] == "done" and ingest["result"]["predictions"] == {}
+    jobs = admin.get("/api/jobs", params={"datapoint_id": dp["id"]}).json()
+    assert [j["kind"] for j in jobs] == ["predict", "ingest"]
+    assert jobs[0]["status"] == "done" and jobs[0]["result"]["predictions"] > 0
+    ann = app_env.login("ann")
+    assert len(listed(ann, dp["id"])) == jobs[0]["result"]["predictions"]
 
 
 def _manifest() -> list[dict[str, Any]]:

@@ -5,9 +5,12 @@ seek-exact playback copy."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
 
 from audino.audio import playback, thumbnail
 from audino.audio.decode import open_chunks
@@ -22,6 +25,13 @@ from audino.audio.probe import (
 )
 
 Progress = Callable[[float], None]
+
+
+class Listener(Protocol):
+    """Something else to compute from the same decoding pass (a voice-activity detector at
+    ingest): it is handed each chunk as mono float32 at the file's own rate."""
+
+    def add(self, samples: np.ndarray, rate: int) -> None: ...
 
 
 @dataclass
@@ -47,11 +57,13 @@ def analyse(
     playback_path: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     limits: AudioLimits | None = None,
+    listeners: Sequence[Listener] = (),
 ) -> Analysis:
     """Decode `path` once. A playback copy is written to `playback_path` only when the
-    original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio,
-    and for audio outside `limits` (checked while decoding: a header can understate the
-    length), so nothing derived ever outgrows the longest duration taken."""
+        original is not seek-exact in browsers. Raises BadAudio for damaged or cut-off audio,
+        and for audio outside `limits` (checked while decoding: a header can understate the
+        length), so nothing derived ever outgrows the longest duration taken. `listeners` get
+    every chunk too, mono, as float32 in [-1, 1]."""
     limits = limits or AudioLimits()
     reader = open_chunks(path, codec=codec if container == "wav" else None)
     if reader.sample_rate <= 0:
@@ -80,6 +92,11 @@ def analyse(
             overview.add(chunk, scale, offset)
             if writer is not None:
                 writer.add(chunk, scale, offset)
+            if listeners:
+                floats = reader.to_float(chunk)
+                mono = floats[0] if len(floats) == 1 else floats.mean(0, dtype=np.float32)
+                for listener in listeners:
+                    listener.add(mono, reader.sample_rate)
             if progress is not None and expected:
                 progress(min(0.99, reader.samples / expected))
         if writer is not None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
 
 from audino.models.audio_input import AudioInput
 from audino.models.settings import Setting
@@ -31,6 +33,18 @@ class Prediction:
     values: dict[str, Any] = field(default_factory=dict)
     channel: int | None = None
     words: list[Word] | None = None
+
+
+class PredictionStream(Protocol):
+    """A model run fed the audio as ingest decodes it, so a recording is decoded once for
+    its peaks and its predictions (see AutoAnnotator.stream)."""
+
+    def add(self, samples: np.ndarray, rate: int) -> None:
+        """The next mono float32 samples at the file's own rate (the same on every call)."""
+
+    def finish(self, duration: float) -> list[Prediction]:
+        """The predictions, once the last samples are in; `duration` as ingest measured it."""
+        ...
 
 
 class AutoAnnotator:
@@ -61,6 +75,17 @@ class AutoAnnotator:
         as check_settings returns them; built-ins check them again (cheap), so a dict
         stored before a setting was added still runs with that setting's default."""
         raise NotImplementedError
+
+    def check_run(self, settings: Mapping[str, Any]) -> None:
+        """Raises InvalidInput for settings that are each valid but cannot make a run (an
+        http backend without an address): called when a run is asked for or saved, so the
+        manager hears of it at once rather than from a failed job. Must not do I/O."""
+
+    def stream(self, settings: Mapping[str, Any]) -> PredictionStream | None:
+        """A run that takes the audio while ingest decodes it, for models cheap enough to
+        ride along that pass; None (the default) runs the model as a job of its own after
+        ingest, through `predict`."""
+        return None
 
     def describe(self) -> dict[str, Any]:
         """JSON-ready, for the API's model list (version and availability included)."""

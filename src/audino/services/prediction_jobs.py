@@ -4,8 +4,10 @@ project, and the runs a project asks for at ingest (`settings.models.at_ingest`)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,6 +41,12 @@ def checked_run(raw: object, where: str = "") -> dict[str, Any]:
         raise InvalidInput(f"{where}unknown fields: {', '.join(sorted(map(str, unknown)))}.")
     annotator = _model(raw.get("model"))
     settings = registry.check_settings(annotator, raw.get("settings") or {})
+    check_run = getattr(annotator, "check_run", None)  # a plugin need not have it
+    if check_run is not None:
+        try:
+            check_run(settings)
+        except InvalidInput as error:
+            raise InvalidInput(f"{where}{error.detail}", code=error.code) from None
     return {"model": annotator.name, "settings": settings}
 
 
@@ -105,13 +113,74 @@ def start(
     )
 
 
-def after_ingest(db: Session, datapoint: Datapoint, project_settings: Mapping[str, Any]) -> None:
-    """Queues the project's at-ingest runs for a recording that just became ready."""
+@dataclass
+class RideAlong:
+    """An at-ingest run that takes the audio during ingest's own decoding pass (a model
+    whose `stream` is not None): its predictions are stored when the item becomes ready,
+    with no second decode. A model that fails here runs as a job instead."""
+
+    index: int  # its place in settings.models.at_ingest
+    annotator: Any
+    stream: Any  # audino.models.PredictionStream
+    failed: str | None = None
+
+    def add(self, samples: np.ndarray, rate: int) -> None:
+        if self.failed is None:
+            try:
+                self.stream.add(samples, rate)
+            except Exception as exc:  # the model's failure, never ingest's
+                self.failed = str(exc) or type(exc).__name__
+
+    def finish(self, duration: float) -> list[Any] | None:
+        if self.failed is None:
+            try:
+                return list(self.stream.finish(duration))
+            except Exception as exc:
+                self.failed = str(exc) or type(exc).__name__
+        return None
+
+
+def ride_alongs(project_settings: Mapping[str, Any]) -> list[RideAlong]:
+    """The project's at-ingest runs that can share ingest's decoding pass."""
     try:
         runs = at_ingest_config(project_settings)
     except InvalidInput:
-        return  # settings are checked when saved; a model gone since is not ingest's failure
-    for run in runs:
+        return []
+    out = []
+    for index, run in enumerate(runs):
+        annotator = _model(run["model"])
+        if annotator.unavailable():
+            continue  # queued as a job, which fails saying what to install
+        streaming = getattr(annotator, "stream", None)  # a plugin need not have it
+        stream = streaming(run["settings"]) if streaming is not None else None
+        if stream is not None:
+            out.append(RideAlong(index, annotator, stream))
+    return out
+
+
+def after_ingest(
+    db: Session,
+    datapoint: Datapoint,
+    project_settings: Mapping[str, Any],
+    made: Mapping[int, list[Any]] | None = None,
+) -> dict[str, int]:
+    """For a recording that just became ready: stores the predictions made during ingest
+    (`made`, by place in settings.models.at_ingest) and queues the project's other
+    at-ingest runs as jobs. Returns the predictions stored per model."""
+    try:
+        runs = at_ingest_config(project_settings)
+    except InvalidInput:
+        return {}  # settings are checked when saved; a model gone since is not ingest's failure
+    stored: dict[str, int] = {}
+    for index, run in enumerate(runs):
+        found = (made or {}).get(index)
+        if found is not None:
+            annotator = _model(run["model"])
+            written = predictions.write_predictions(
+                db, datapoint, annotator.name, annotator.version, found
+            )
+            stored[annotator.name] = stored.get(annotator.name, 0) + written.predictions
+            continue
         jobs.enqueue(
             db,
             KIND,
@@ -120,6 +189,7 @@ def after_ingest(db: Session, datapoint: Datapoint, project_settings: Mapping[st
             datapoint_id=datapoint.id,
             message=f"Waiting to run {run['model']}",
         )
+    return stored
 
 
 def _recordings(db: Session, project_id: int, ids: list[int] | None) -> list[int]:

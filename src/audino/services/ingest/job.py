@@ -97,6 +97,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         if dp.ingest_status == IngestStatus.ready.value and _complete(db, derived, dp):
             return {"skipped": "already processed"}
         twin = _processed_twin(db, derived, dp)
+        riders: list[Any] = []
         if twin is not None:
             # The same audio in another project: its derived blobs serve this one too.
             held = unused_blobs.derived_of(db, dp.id)
@@ -109,6 +110,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
             dp.ingest_status = IngestStatus.processing.value
             dp.ingest_error = None
             dp.ingest_job_id = ctx.job_id
+            riders = _ride_alongs(db, dp)
         source_key, container, codec = dp.storage_key, dp.container, dp.codec
         name = dp.sha256 or dp.storage_key
     if twin is not None:
@@ -125,7 +127,10 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
                 playback_path=work / f"playback{PLAYBACK_SUFFIX}",
                 progress=lambda f: ctx.progress(0.95 * f, "Decoding the audio"),
                 limits=audio_limits(ctx.settings),
+                listeners=riders,
             )
+            finished = {r.index: r.finish(result.duration) for r in riders}
+            made = {index: found for index, found in finished.items() if found is not None}
             ctx.progress(0.96, "Storing peaks and playback copy")
             records = _store(derived, name, result, work)
     except BadAudio as exc:
@@ -154,7 +159,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         db.flush()
         # A long recording in a project that presents such as windows.
         windows.split_if_configured(db, dp, derived)
-        _models_at_ingest(db, dp)
+        predicted = _models_at_ingest(db, dp, made)
         unused = unused_blobs.left_unused(db, held)  # what an earlier ingest derived
     unused.remove(ctx.storage, ctx.settings)
     ctx.progress(1.0, "Ready")
@@ -165,17 +170,32 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         "peaks_bytes": len(result.peaks),
         "playback_copy": result.playback_path is not None,
         "playback_reason": result.playback_reason,
+        "predictions": predicted,
     }
 
 
-def _models_at_ingest(db: Session, dp: Datapoint) -> None:
-    """The project's models run on each new recording, as jobs of their own: the item is
-    openable now and its predictions arrive when they are made."""
+def _ride_alongs(db: Session, dp: Datapoint) -> list[Any]:
+    """The project's at-ingest models cheap enough to run during the decoding pass."""
+    project = db.get(Project, dp.project_id)
+    if project is None or not project.settings.get("models"):
+        return []
+    from audino.services.prediction_jobs import ride_alongs
+
+    return ride_alongs(project.settings)
+
+
+def _models_at_ingest(
+    db: Session, dp: Datapoint, made: dict[int, list[Any]] | None = None
+) -> dict[str, int]:
+    """The project's models on each new recording: what ran during the decoding pass is
+    stored with the item; the rest run as jobs of their own (the item is openable now and
+    their predictions arrive when they are made)."""
     from audino.services.prediction_jobs import after_ingest
 
     project = db.get(Project, dp.project_id)
-    if project is not None and project.settings.get("models"):
-        after_ingest(db, dp, project.settings)
+    if project is None or not project.settings.get("models"):
+        return {}
+    return after_ingest(db, dp, project.settings, made)
 
 
 def _complete(db: Session, storage: BlobStore, dp: Datapoint) -> bool:
