@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # /ml downloads nothing (a 400 names this setting), so no signed-in user can make the
     # server fetch an address of their choosing.
     ml_audio_hosts: str = ""
+    # The hosts (`host` or `host:port`, comma-separated) the `http` auto-annotator may call
+    # as ML backends; empty: any host a manager names except link-local addresses (cloud
+    # metadata services), which must be listed here to be reached.
+    ml_backend_hosts: str = ""
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -105,6 +109,10 @@ class Settings(BaseSettings):
     @property
     def resolved_ml_audio_hosts(self) -> set[str]:
         return {host.casefold() for host in _split(self.ml_audio_hosts)}
+
+    @property
+    def resolved_ml_backend_hosts(self) -> set[str]:
+        return {host.casefold() for host in _split(self.ml_backend_hosts)}
 
     @property
     def resolved_import_roots(self) -> list[str]:

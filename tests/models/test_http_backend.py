@@ -288,11 +288,90 @@ def test_a_job_stores_a_real_backends_predictions(
         (0.25, half, {str(label["id"]): ids["speech"]}, 0.9, "first half of 7.433 s", "http"),
         (half, round(duration, 3), {str(label["id"]): ids["noise"]}, 0.6, "", "http"),
     ]
-    # A run without an address fails with the sentence, not a traceback.
+    # A run without an address is refused when asked for, in words, and queues nothing.
+    before = admin.get("/api/jobs", params={"project_id": pid}).json()
     r = admin.post(f"/api/projects/{pid}/predictions/jobs", json={"model": "http"})
-    assert r.status_code == 202, r.text
-    job = admin.get(f"/api/jobs/{r.json()['id']}").json()
-    assert job["status"] == "failed" and "say where the ML backend answers" in job["error"]
+    assert r.status_code == 400 and "say where the ML backend answers" in r.json()["detail"]
+    r = admin.patch(
+        f"/api/projects/{pid}",
+        json={"settings": {"models": {"at_ingest": [{"model": "http", "settings": {}}]}}},
+    )
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("settings.models.at_ingest[0]: http: say where")
+    assert admin.get("/api/jobs", params={"project_id": pid}).json() == before
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """monkeypatch, with the settings cache forgotten before and after."""
+    from audino import config
+
+    config.get_settings.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    config.get_settings.cache_clear()
+
+
+def test_settings_that_cannot_make_a_run_are_refused_before_any_call(
+    settings_env: pytest.MonkeyPatch,
+) -> None:
+    http = registry.get("http")
+    for settings, words in (
+        ({}, "say where the ML backend answers"),
+        ({"url": "ftp://models.example"}, "must be an http:// or https:// URL"),
+        ({"url": "http://localhost:9090", "token": "t", "basic_auth": "a:b"}, "not both"),
+        ({"url": "http://localhost:9090", "label_config": "<View>"}, "not valid XML"),
+        ({"url": "http://169.254.169.254/latest"}, "link-local"),
+        ({"url": "http://[fe80::1]:9090"}, "link-local"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            http.check_run(settings)
+        assert words in caught.value.detail, (settings, caught.value.detail)
+    http.check_run({"url": "http://localhost:9090"})  # fine: nothing is called
+
+
+def test_only_the_backends_the_admin_lists_are_called(settings_env: pytest.MonkeyPatch) -> None:
+    from audino import config
+
+    settings_env.setenv("AUDINO_ML_BACKEND_HOSTS", "models.lab.example, 169.254.10.2:9090")
+    config.get_settings.cache_clear()
+    http = registry.get("http")
+    http.check_run({"url": "https://MODELS.lab.example/whisper"})
+    http.check_run({"url": "http://169.254.10.2:9090"})  # listed: a link-local one may be
+    for url in ("http://127.0.0.1:9090", "http://169.254.10.2:80", "http://evil.example"):
+        with pytest.raises(InvalidInput) as caught:
+            http.check_run({"url": url})
+        assert "AUDINO_ML_BACKEND_HOSTS" in caught.value.detail
+
+
+class Redirecting(http.server.BaseHTTPRequestHandler):
+    """A backend answering every call with a redirect to somewhere else."""
+
+    def do_GET(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_backends_redirect_is_not_followed() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        audio = AudioInput.from_file(SPEECH / "en_us_1.flac")
+        with pytest.raises(Unprocessable) as caught:
+            registry.get("http").predict(audio, {"url": url})
+        assert caught.value.detail == f"The ML backend at {url} answered /health with HTTP 302."
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- audino as the backend: /ml/{model} -------------------------------------------------------

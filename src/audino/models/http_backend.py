@@ -28,6 +28,7 @@ the confidence. Results without times (a whole-task choice) are left out. So nam
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import secrets
 import shutil
@@ -305,6 +306,16 @@ class HttpBackend(AutoAnnotator):
         (a job writes its predictions in the thread that predicted them)."""
         return getattr(self._last, "version", "http")
 
+    def check_run(self, settings: Mapping[str, Any]) -> None:
+        settings = check_settings(self, settings)
+        try:
+            Backend.from_settings(settings, resolve=False)
+        except Unprocessable as error:
+            raise InvalidInput(error.detail, code="bad_settings") from None
+        config_text = str(settings["label_config"]).strip()
+        if config_text:
+            parse_label_config(config_text)
+
     def predict(self, audio: AudioInput, settings: Mapping[str, Any]) -> list[Prediction]:
         settings = check_settings(self, settings)
         backend = Backend.from_settings(settings)
@@ -346,7 +357,9 @@ class Backend:
     timeout: float
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> Backend:
+    def from_settings(cls, settings: Mapping[str, Any], *, resolve: bool = True) -> Backend:
+        """Checked settings as a backend; Unprocessable naming what is wrong. `resolve`:
+        also look the host up (refusing link-local addresses that are not listed)."""
         url = str(settings["url"]).strip().rstrip("/")
         if not url:
             raise Unprocessable(
@@ -360,6 +373,7 @@ class Backend:
                 f"http: the backend address must be an http:// or https:// URL, not {url!r}.",
                 code="bad_settings",
             )
+        _check_backend_host(parts.hostname, parts.port, resolve=resolve)
         token, basic = str(settings["token"]).strip(), str(settings["basic_auth"]).strip()
         if token and basic:
             raise Unprocessable(
@@ -426,7 +440,7 @@ class Backend:
         )
         where = f"The ML backend at {self.url}"
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=timeout) as response:
                 raw = response.read(MAX_ANSWER + 1)
         except urllib.error.HTTPError as error:
             detail = _detail(error)
@@ -466,6 +480,52 @@ class Backend:
                 f"{where} answered {path} with something that is not JSON: {shown!r}.",
                 code="backend_failed",
             ) from None
+
+
+def _check_backend_host(hostname: str, port: int | None, *, resolve: bool) -> None:
+    """The host must be one AUDINO_ML_BACKEND_HOSTS lists; with the setting empty, any
+    host but a link-local address (where clouds serve instance metadata and credentials)."""
+    from audino.config import get_settings
+
+    host = hostname.casefold()
+    where = f"{host}:{port}" if port else host
+    allowed = get_settings().resolved_ml_backend_hosts
+    if allowed:
+        if host not in allowed and where not in allowed:
+            raise Unprocessable(
+                f"http: audino may not call an ML backend at {where}: the backends it may "
+                "call are listed in AUDINO_ML_BACKEND_HOSTS (ask an admin to add it).",
+                code="backend_not_allowed",
+            )
+        return
+    addresses: set[str] = set()
+    try:
+        addresses.add(str(ipaddress.ip_address(host.strip("[]"))))
+    except ValueError:
+        if resolve:
+            try:
+                found = socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)
+            except OSError:
+                found = []  # the call itself will say the host is not found
+            addresses |= {str(info[4][0]) for info in found}
+    for address in addresses:
+        if ipaddress.ip_address(address.split("%")[0]).is_link_local:
+            raise Unprocessable(
+                f"http: audino does not call link-local addresses ({where} is {address}) as "
+                "ML backends unless AUDINO_ML_BACKEND_HOSTS lists them.",
+                code="backend_not_allowed",
+            )
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """An ML backend answers where it was asked: a redirect is an error, never followed
+    (it could point anywhere, past the host check)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _detail(error: urllib.error.HTTPError) -> str:
