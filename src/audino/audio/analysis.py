@@ -5,6 +5,8 @@ seek-exact playback copy."""
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from audino.audio import playback, thumbnail
-from audino.audio.decode import open_chunks
+from audino.audio.decode import convert_into, open_chunks
 from audino.audio.overview import OverviewBuilder
 from audino.audio.peaks import Level, PeaksBuilder, read_level
 from audino.audio.probe import (
@@ -32,6 +34,53 @@ class Listener(Protocol):
     ingest): it is handed each chunk as mono float32 at the file's own rate."""
 
     def add(self, samples: np.ndarray, rate: int) -> None: ...
+
+
+class Listening:
+    """Feeds listeners from a thread of their own, so their work overlaps decoding (PyAV,
+    numpy and soxr release the GIL): at most `depth` chunks wait, which bounds the memory.
+    A listener's error is raised by `finish`."""
+
+    def __init__(self, listeners: Sequence[Listener], rate: int, depth: int = 4) -> None:
+        self._listeners = listeners
+        self._rate = rate
+        self._queue: queue.Queue[tuple[np.ndarray, float, float] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="listeners", daemon=True)
+        self._thread.start()
+
+    def add(self, chunk: np.ndarray, scale: float, offset: float) -> None:
+        """A chunk the decoder will not touch again, in its own sample type."""
+        self._queue.put((chunk, scale, offset))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            chunk, scale, offset = item
+            try:
+                mono = np.empty(chunk.shape[1], np.float32)
+                if len(chunk) == 1:
+                    convert_into(mono[None, :], [chunk[0]], scale, offset)
+                else:
+                    floats = np.empty(chunk.shape, np.float32)
+                    convert_into(floats, list(chunk), scale, offset)
+                    np.mean(floats, axis=0, dtype=np.float32, out=mono)
+                for listener in self._listeners:
+                    listener.add(mono, self._rate)
+            except BaseException as exc:  # handed to the decoding thread in finish()
+                self._error = exc
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def finish_quietly(self) -> None:
+        """Stops the thread after the decoding failed (that error is the one raised)."""
+        self._queue.put(None)
+        self._thread.join()
 
 
 @dataclass
@@ -81,6 +130,7 @@ def analyse(
         writer = playback.BackgroundWriter(flac)
     builder = PeaksBuilder(reader.sample_rate, channels)
     overview = OverviewBuilder(reader.sample_rate, channels)
+    listening = Listening(listeners, reader.sample_rate) if listeners else None
     claimed = reader.info.claimed_duration
     expected = round(claimed * reader.sample_rate) if claimed else 0
     try:
@@ -92,18 +142,19 @@ def analyse(
             overview.add(chunk, scale, offset)
             if writer is not None:
                 writer.add(chunk, scale, offset)
-            if listeners:
-                floats = reader.to_float(chunk)
-                mono = floats[0] if len(floats) == 1 else floats.mean(0, dtype=np.float32)
-                for listener in listeners:
-                    listener.add(mono, reader.sample_rate)
+            if listening is not None:
+                listening.add(chunk, scale, offset)
             if progress is not None and expected:
                 progress(min(0.99, reader.samples / expected))
         if writer is not None:
             writer.finish()
+        if listening is not None:
+            listening.finish()
     except BaseException:
         if writer is not None:
             writer.abort()
+        if listening is not None:
+            listening.finish_quietly()
         raise
     finally:
         reader.close()
