@@ -93,6 +93,31 @@ def import_audio(
         str | None,
         typer.Option(help="Format of --annotations (default: from its extension)."),
     ] = None,
+    folder_label: Annotated[
+        str | None,
+        typer.Option(
+            help="Folder per label (Speech Commands, AudioFolder): each file's folder name "
+            "becomes its value of this item-level label, made with every folder's value.",
+        ),
+    ] = None,
+    label_author: Annotated[
+        str | None,
+        typer.Option(
+            help="The member whose label values the folder names become (the items are "
+            "assigned to them); without it the values are in each item's metadata only.",
+        ),
+    ] = None,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(
+            help="A CSV, TSV or JSONL table of metadata per file (a file_name, file or path "
+            "column), matched by path or file name. metadata.csv/.jsonl files inside SOURCE "
+            "(Hugging Face AudioFolder) are read anyway.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
     workers: Annotated[int, typer.Option(help="Files read, hashed and probed at once.")] = (
         DEFAULT_WORKERS
     ),
@@ -133,6 +158,8 @@ def import_audio(
         if found is None:
             raise _bad(console, f"No project named {project!r}.")
         project_id, project_name = found.id, found.name
+    if label_author and not folder_label:
+        raise _bad(console, "--label-author goes with --folder-label (the label it fills).")
     if annotations is not None:  # a wrong format is a bad argument: say so before importing
         try:
             annotations_format = check_annotation_format(annotations.name, annotations_format)
@@ -170,6 +197,9 @@ def import_audio(
             workers=workers,
             source_options=_options(option or []),
             progress=progress,
+            folder_label=folder_label.strip() if folder_label else None,
+            label_author=label_author.strip() if label_author else None,
+            metadata_table=(metadata.name, metadata.read_bytes()) if metadata else None,
         )
         try:
             summary = run.run()
@@ -218,6 +248,8 @@ def _print_summary(console: Console, summary: Any, project_name: str) -> None:
         f"{summary.skipped} already there, {summary.failed} refused, of {summary.found} files "
         f"in {summary.elapsed:.1f} s."
     )
+    for note in summary.layout:
+        console.print(note)
     a = summary.annotations
     if a and a.get("already_imported"):
         console.print(f"Annotations from {a['file']} were added before; not again.")

@@ -25,6 +25,7 @@ from audino.db.engine import Database
 from audino.db.models import Assignment, AuditEvent, Datapoint, Project, User
 from audino.services import assignments
 from audino.services.errors import AudinoError, InvalidInput, NotFound
+from audino.services.imports.layout import MAX_TABLE_BYTES, SPLIT_LISTS, Layout, Table, learn
 from audino.services.imports.sources import Source, SourceFile, open_source
 from audino.services.ingest import uploads
 from audino.storage.blobs import BlobStore
@@ -62,6 +63,7 @@ class ImportSummary:
     elapsed: float = 0.0
     interrupted: bool = False
     annotations: dict[str, Any] | None = None
+    layout: list[str] = field(default_factory=list)  # what the folder's layout gave
 
     @property
     def done(self) -> int:
@@ -99,6 +101,7 @@ class ImportSummary:
             "elapsed_seconds": round(self.elapsed, 3),
             "interrupted": self.interrupted,
             **({"annotations": self.annotations} if self.annotations is not None else {}),
+            **({"layout": self.layout} if self.layout else {}),
         }
 
 
@@ -173,6 +176,13 @@ class BulkImport:
     progress: Progress | None = None
     # Called with the opened source before any file is read (e.g. to drop some files).
     check_source: Callable[[Source], list[SourceFile]] | None = None
+    # Dataset layout (imports.layout): the datapoint-scope label folders fill, whose value
+    # it is (a member), and a metadata table from elsewhere as (name, bytes).
+    folder_label: str | None = None
+    label_author: str | None = None
+    metadata_table: tuple[str, bytes] | None = None
+    _layout: Layout = field(default_factory=Layout, init=False)
+    _label: tuple[int, dict[str, int], int] | None = field(default=None, init=False)
 
     def prepare(self) -> tuple[Source, AssigneePlan]:
         if not 1 <= self.workers <= MAX_WORKERS:
@@ -194,6 +204,8 @@ class BulkImport:
         for entry in refused:
             summary.add(FileOutcome(entry.name, "failed", reason="outside the import roots"))
         summary.found = len(source.files) + len(refused)
+        self._layout = self._learn(source)
+        summary.layout = list(self._layout.notes)
         self._report(summary, None)
         try:
             self._import_all(source, plan, summary)
@@ -203,6 +215,36 @@ class BulkImport:
         finally:
             summary.elapsed = time.perf_counter() - started
         return summary
+
+    def _learn(self, source: Source) -> Layout:
+        """The folder's metadata tables, split lists and label folders; the label (and its
+        values) made ready in the project before the first file."""
+        tables, lists = [], {}
+        for extra in source.extras:
+            data = source.read_extra(extra, MAX_TABLE_BYTES)
+            base = PurePosixPath(extra.name)
+            if base.name in SPLIT_LISTS:
+                lists[base.name] = data
+            else:
+                folder = str(base.parent) if str(base.parent) != "." else ""
+                tables.append(Table(extra.name, folder, data))
+        if self.metadata_table is not None:
+            tables.append(Table(self.metadata_table[0], "", self.metadata_table[1]))
+        layout = learn(
+            [f.name for f in source.files], tables, lists, folder_label=self.folder_label
+        )
+        if self.folder_label:
+            with self.database.session() as db:
+                self._label = folder_label_ready(
+                    db, self.project_id, self.folder_label, layout.label_values,
+                    self.label_author, actor_id=self.actor_id,
+                )  # fmt: skip
+            if self.label_author is None:
+                layout.notes.append(
+                    f"The folder values are in each item's metadata as “{self.folder_label}”; "
+                    "name a member with --label-author to make them that member's label values."
+                )
+        return layout
 
     def _report(self, summary: ImportSummary, outcome: FileOutcome | None) -> None:
         if self.progress is not None:
@@ -268,11 +310,14 @@ class BulkImport:
                     temp,
                     original_name=entry.filename,
                     assign_to=[],
-                    metadata={"import_path": entry.name},
+                    metadata=self._metadata(entry.name),
                     actor_id=self.actor_id,
                 )
                 if outcome.created:
                     assignments.assign(db, outcome.datapoint, plan.next(), actor_id=self.actor_id)
+                    value = self._layout.values.get(entry.name)
+                    if value is not None and self._label is not None:
+                        set_folder_value(db, outcome.datapoint, self._label, value)
         except BaseException:
             if outcome is not None:
                 uploads.forget_stored(self.storage, [outcome])
@@ -280,6 +325,74 @@ class BulkImport:
         dp = outcome.datapoint
         status: Status = "imported" if outcome.created else "skipped"
         return FileOutcome(entry.name, status, dp.duration, temp.size, datapoint_id=dp.id)
+
+    def _metadata(self, name: str) -> dict[str, Any]:
+        found = dict(self._layout.metadata_of(name))
+        value = self._layout.values.get(name)
+        if value is not None and self.folder_label:
+            found.setdefault(self.folder_label, value)
+        return {**found, "import_path": name}
+
+
+def folder_label_ready(
+    db: Session,
+    project_id: int,
+    name: str,
+    values: Sequence[str],
+    author: str | None,
+    *,
+    actor_id: int | None,
+) -> tuple[int, dict[str, int], int] | None:
+    """The datapoint-scope label `name` with every folder value (made or completed), and
+    (label id, value ids, author id) when an author holds the values."""
+    from audino.db.models import Label
+    from audino.services.labels import schema
+
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project {project_id}.", code="unknown_project")
+    label = db.scalar(select(Label).where(Label.project_id == project_id, Label.name == name))
+    if label is None:
+        label = schema.create_label(
+            db, project, name=name, kind="single", scope="datapoint", actor_id=actor_id
+        )
+    elif label.scope != "datapoint" or label.kind not in ("single", "multi"):
+        raise InvalidInput(
+            f"The project's label “{name}” is a {label.scope} label of kind {label.kind}; "
+            "folders fill an item-level label with a list of values: pick another name.",
+            code="bad_folder_label",
+        )
+    have = {v.value for v in label.values}
+    for value in values:
+        if value not in have:
+            schema.add_value(db, label, value=value, actor_id=actor_id)
+    db.flush()
+    if author is None:
+        return None
+    user = assignments.resolve_members(db, project_id, [author])[0]
+    ids = {v.value: v.id for v in label.values}
+    return label.id, ids, user.id
+
+
+def set_folder_value(
+    db: Session, datapoint: Datapoint, label: tuple[int, dict[str, int], int], value: str
+) -> None:
+    """The folder's value as the author's value of the label on a new item (and on each
+    of its windows)."""
+    label_id, ids, user_id = label
+    author = db.get(User, user_id)
+    assert author is not None
+    assignments.assign(db, datapoint, [author])
+    targets = [datapoint.id]
+    if datapoint.window_count:
+        targets += db.scalars(select(Datapoint.id).where(Datapoint.parent_id == datapoint.id))
+    for row in db.scalars(
+        select(Assignment).where(
+            Assignment.datapoint_id.in_(targets), Assignment.user_id == user_id
+        )
+    ):
+        row.values = {**(row.values or {}), str(label_id): ids[value]}
+    db.flush()
 
 
 # --- pre-annotations ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ import os
 import posixpath
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -51,6 +51,13 @@ class Source:
     url: str
     fs: fsspec.AbstractFileSystem
     files: list[SourceFile]
+    # Beside the audio: metadata tables and split lists (see imports.layout), by
+    # their names relative to the root.
+    extras: list[SourceFile] = field(default_factory=list)
+
+    def read_extra(self, entry: SourceFile, limit: int) -> bytes:
+        with self.fs.open(entry.path, "rb") as f:
+            return bytes(f.read(limit + 1))
 
     @property
     def is_local(self) -> bool:
@@ -136,7 +143,7 @@ def open_source(
             raise NotFound(f"{url} does not exist.", code="source_missing")
     except (PermissionError, FileNotFoundError) as exc:
         raise InvalidInput(f"Cannot read {url}: {exc}", code="bad_source") from None
-    files = []
+    files, extras = [], []
     for name, info in found.items():
         name = str(name)
         # A symlink is listed as "other"; one to a file counts (dataset folders are often
@@ -146,12 +153,23 @@ def open_source(
         relative = _relative(name, root)
         if _hidden(relative):
             continue
-        if wanted is not None and PurePosixPath(relative).suffix.lower() not in wanted:
-            continue
         size = info.get("size")
-        files.append(SourceFile(name, relative, int(size) if size is not None else None))
+        entry = SourceFile(name, relative, int(size) if size is not None else None)
+        if wanted is not None and PurePosixPath(relative).suffix.lower() not in wanted:
+            if _is_extra(relative):
+                extras.append(entry)
+            continue
+        files.append(entry)
     files.sort(key=lambda f: f.name)
-    return Source(url, fs, files)
+    extras.sort(key=lambda f: f.name)
+    return Source(url, fs, files, extras)
+
+
+def _is_extra(relative: str) -> bool:
+    from audino.services.imports.layout import SPLIT_LISTS, TABLE_NAMES
+
+    base = PurePosixPath(relative).name
+    return base in TABLE_NAMES or (base in SPLIT_LISTS and "/" not in relative)
 
 
 # --- server-side imports: only from configured roots -------------------------------------
