@@ -16,6 +16,7 @@ import { ModelsEditor } from "../models/ModelsEditor";
 import { queueProblem, readQueue } from "../rounds/queueSettings";
 import { QueueEditor } from "../rounds/QueueEditor";
 import { RoundPanel } from "../rounds/RoundPanel";
+import { GuidelinesEditor } from "../guidelines/GuidelinesEditor";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -94,6 +95,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
             onChange={(e) => edit(setDescription)(e.target.value)}
           />
         </label>
+        <GuidelinesEditor settings={settings} onChange={changeSettings} />
         <SessionsEditor
           projectId={project.id}
           settings={settings}

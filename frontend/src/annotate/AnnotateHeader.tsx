@@ -32,6 +32,8 @@ interface Props {
   onComplete(): void;
   onReopen(): void;
   onHelp(): void;
+  /** Opens the project's guidelines; absent when it has none. */
+  onGuidelines?: () => void;
   /** Why Complete cannot be used now (the project's rules), or null. */
   completeBlocked?: string | null;
   /** More controls before the help button (a manager's gold mark). */
@@ -128,6 +130,11 @@ export function AnnotateHeader(props: Props) {
           </>
         )}
         {props.tools}
+        {props.onGuidelines ? (
+          <button type="button" onClick={props.onGuidelines} title="The project's guidelines">
+            Guidelines
+          </button>
+        ) : null}
         <button type="button" className="help" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>

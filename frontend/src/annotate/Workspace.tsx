@@ -48,6 +48,8 @@ import { ValidationPanel } from "../quality/ValidationPanel";
 import { readRules } from "../quality/validationRules";
 import { RoundBar } from "../rounds/RoundBar";
 import { useEditorRound } from "../rounds/useEditorRound";
+import { GuidelinesDialog, useGuidelines } from "../guidelines/GuidelinesDialog";
+import { readGuidelines } from "../guidelines/guidelines";
 
 const DONE_LOCKED = "This item is done: Reopen it to change it.";
 
@@ -67,6 +69,8 @@ export function Workspace({ data }: { data: Loaded }) {
   );
   const [values, setValues] = useState<Values>(data.values);
   const [showHelp, setShowHelp] = useState(false);
+  const guidelinesText = readGuidelines(project.settings);
+  const guidelines = useGuidelines(project.id, me?.id ?? 0, guidelinesText);
 
   const waveBox = useRef<HTMLDivElement>(null);
   const minimapBox = useRef<HTMLDivElement>(null);
@@ -211,7 +215,7 @@ export function Workspace({ data }: { data: Loaded }) {
       },
       onEscape: () => actions.select(null, false),
     },
-    showHelp || rejecting,
+    showHelp || rejecting || guidelines.open,
   );
 
   // Save at once when the connection comes back or the tab is being left.
@@ -253,6 +257,7 @@ export function Workspace({ data }: { data: Loaded }) {
           onComplete={complete}
           onReopen={assignment.reopen}
           onHelp={() => setShowHelp(true)}
+          onGuidelines={guidelines.available ? guidelines.show : undefined}
           completeBlocked={completeBlocked}
           tools={manages ? <GoldToggle data={data} say={say} /> : null}
         />
@@ -420,6 +425,9 @@ export function Workspace({ data }: { data: Loaded }) {
           onReject={verdict.reject}
           onClose={() => setRejecting(false)}
         />
+      ) : null}
+      {guidelines.open && guidelines.available ? (
+        <GuidelinesDialog text={guidelinesText} onClose={guidelines.close} />
       ) : null}
       {showHelp ? (
         <ShortcutsOverlay keymap={keymap} hotkeys={hotkeys} onClose={() => setShowHelp(false)} />

@@ -65,7 +65,18 @@ def create_project(
     return project
 
 
+MAX_GUIDELINES = 100_000
+
+
 def _checked(settings: dict[str, Any]) -> dict[str, Any]:
+    guidelines = settings.get("guidelines")
+    if guidelines is not None and (
+        not isinstance(guidelines, str) or len(guidelines) > MAX_GUIDELINES
+    ):
+        raise InvalidInput(
+            f"settings.guidelines is Markdown text of at most {MAX_GUIDELINES:,} characters.",
+            code="bad_settings",
+        )
     windows.config_of(settings)  # 400 naming a bad sessions option
     validation.check_settings(settings)  # 400 naming a bad validation rule
     gold.settings_of(settings)  # 400 naming a bad gold option
