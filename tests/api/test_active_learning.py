@@ -154,7 +154,9 @@ def test_round_is_frozen_skip_goes_last_and_progress(app_env: AppEnv, world: Wor
     assert r.json() == {"datapoint_id": items[0]}
     submit(ann, items[1])
     assert ann.post(f"/api/datapoints/{items[1]}/skip").status_code == 409
-    assert ann.post(f"/api/datapoints/{items[0]}/skip").status_code == 409  # not in the round
+    # An item outside the round is skipped in her queue instead (it comes last there).
+    r = ann.post(f"/api/datapoints/{items[0]}/skip")
+    assert r.status_code == 200 and r.json() == {"datapoint_id": items[2]}
     progress = mia.get(f"/api/projects/{pid}/rounds/current").json()["round"]["progress"]
     assert progress == {"items": 3, "submitted": 3, "skipped": 0}
 
@@ -166,6 +168,37 @@ def test_round_is_frozen_skip_goes_last_and_progress(app_env: AppEnv, world: Wor
     r = mia.post(f"/api/projects/{pid}/rounds", json={"size": 10})
     assert r.status_code == 201, r.text
     assert (r.json()["number"], r.json()["size"]) == (2, 2)
+
+
+def test_skip_and_next_in_the_normal_queue(world: World) -> None:
+    """Without rounds (the id order, or an uncertainty order between rounds), a skipped item
+    comes last in the annotator's queue, the earliest skipped first."""
+    pid, items, ann = world.project, world.items, world.ann
+    assert next_of(ann, pid) == items[0]
+    r = ann.post(f"/api/datapoints/{items[0]}/skip")
+    assert r.status_code == 200 and r.json() == {"datapoint_id": items[1]}
+    assert next_of(ann, pid) == items[1]
+    assert ann.post(f"/api/datapoints/{items[2]}/skip").json() == {"datapoint_id": items[3]}
+    for dp in (items[1], items[3], items[4]):
+        assert next_of(ann, pid) == dp
+        submit(ann, dp)
+    # Only skipped ones are left: the one skipped first comes first.
+    assert next_of(ann, pid) == items[0]
+    assert next_of(ann, pid, after=items[0]) == items[2]
+    # Skipping again puts it at the end again; the last one left stays (nothing else).
+    assert ann.post(f"/api/datapoints/{items[0]}/skip").json() == {"datapoint_id": items[2]}
+    assert next_of(ann, pid) == items[2]
+    submit(ann, items[2])
+    assert ann.post(f"/api/datapoints/{items[0]}/skip").json() == {"datapoint_id": None}
+    done = ann.post(f"/api/datapoints/{items[2]}/skip")
+    assert done.status_code == 409 and "submitted this item already" in done.json()["detail"]
+    # In an uncertainty-ordered project between rounds, skipped items come last too: item 1
+    # (confidence 0.3) is served before item 0 (0.9) until she skips it.
+    assert ann.post(f"/api/datapoints/{items[1]}/reopen").status_code == 200
+    assert set_queue(world.manager, pid, order="uncertainty").status_code == 200
+    assert next_of(ann, pid) == items[1]
+    assert ann.post(f"/api/datapoints/{items[1]}/skip").json() == {"datapoint_id": items[0]}
+    assert next_of(ann, pid) == items[0]
 
 
 def test_bad_settings_are_400(world: World) -> None:
@@ -201,6 +234,7 @@ def test_permissions(app_env: AppEnv, world: World) -> None:
     assert world.manager.post(f"/api/projects/{pid}/rounds", json={"size": 3}).status_code == 201
     assert ann.post(f"/api/projects/{pid}/rounds/current/close").status_code == 403
     # A manager not assigned the item has nothing of hers to skip there.
-    assert world.manager.post(f"/api/datapoints/{world.items[1]}/skip").status_code == 409
+    r = world.manager.post(f"/api/datapoints/{world.items[1]}/skip")
+    assert r.status_code == 409 and "not assigned to you" in r.json()["detail"]
     outsider = app_env.client()
     assert outsider.get(f"/api/projects/{pid}/rounds/current").status_code == 401

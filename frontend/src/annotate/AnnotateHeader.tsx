@@ -4,6 +4,7 @@ import { Link } from "react-router-dom";
 import type { SaveView } from "./autosave";
 import { StatusBadge } from "../components/StatusBadge";
 import { SaveState } from "./SaveState";
+import { describeBinding } from "./keymap";
 import { windowSpan, type WindowInfo } from "./timeFrame";
 
 interface Props {
@@ -32,6 +33,9 @@ interface Props {
   onComplete(): void;
   onReopen(): void;
   onHelp(): void;
+  /** Skip & next (the item comes back at the end of the queue); absent when it cannot be skipped. */
+  onSkip?: () => void;
+  skipKey?: string | null;
   /** Opens the project's guidelines; absent when it has none. */
   onGuidelines?: () => void;
   /** Why Complete cannot be used now (the project's rules), or null. */
@@ -97,6 +101,18 @@ export function AnnotateHeader(props: Props) {
         <button type="button" onClick={props.onNext} disabled={!props.hasNext || busy} title="Next item">
           <span className="wide-only">Next</span> ›
         </button>
+        {props.onSkip ? (
+          <button
+            type="button"
+            onClick={props.onSkip}
+            disabled={busy}
+            title={`Skip without submitting: it comes back at the end of your queue${
+              props.skipKey ? ` (${describeBinding(props.skipKey)})` : ""
+            }`}
+          >
+            Skip
+          </button>
+        ) : null}
         {reviewing ? null : (
           <>
             <label className="inline review-toggle" title="Mark this item for review">

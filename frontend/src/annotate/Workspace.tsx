@@ -258,13 +258,15 @@ export function Workspace({ data }: { data: Loaded }) {
           onReopen={assignment.reopen}
           onHelp={() => setShowHelp(true)}
           onGuidelines={guidelines.available ? guidelines.show : undefined}
+          onSkip={round.canSkip && !round.inRound ? () => void round.skip() : undefined}
+          skipKey={keymap.skip[0] ?? null}
           completeBlocked={completeBlocked}
           tools={manages ? <GoldToggle data={data} say={say} /> : null}
         />
         {round.round ? (
           <RoundBar
             round={round.round}
-            canSkip={round.canSkip}
+            canSkip={round.canSkip && round.inRound}
             busy={round.busy || assignment.busy}
             skipKeys={keymap.skip}
             onSkip={() => void round.skip()}

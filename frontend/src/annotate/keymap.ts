@@ -22,7 +22,7 @@ export const ACTIONS = {
   undo: "Undo",
   redo: "Redo",
   complete: "Complete and go to the next item",
-  skip: "Skip the item (it comes back at the end of the round)",
+  skip: "Skip the item (it comes back at the end of your queue or round)",
   nextPrediction: "Go to the next model prediction (and play it)",
   acceptPrediction: "Accept the prediction as your segment",
   rejectPrediction: "Reject the prediction",

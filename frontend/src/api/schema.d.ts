@@ -1494,7 +1494,8 @@ export interface paths {
         put?: never;
         /**
          * Skip Item
-         * @description Skips the item without submitting it: it comes back at the end of the caller's round.
+         * @description Skips the item without submitting it: it comes back at the end of the caller's round
+         *     (outside a running round: at the end of their queue).
          *     Answers the caller's next item.
          */
         post: operations["skip_item_api_datapoints__datapoint_id__skip_post"];

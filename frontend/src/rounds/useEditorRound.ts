@@ -1,4 +1,5 @@
-// The running round as the editor shows it: progress, and skipping the item on screen.
+// The running round as the editor shows it (progress), and skip & next for the item on screen:
+// inside a round it comes back at the end of the round, elsewhere at the end of the queue.
 import { useState } from "react";
 import { api, errorMessage, unwrap } from "../api/client";
 import type { Loaded } from "../annotate/AnnotatePage";
@@ -19,12 +20,12 @@ export function useEditorRound({ data, status, goTo, say }: Options) {
   const { round } = useRound(project.id, ordered);
   const [busy, setBusy] = useState(false);
   const inRound = round !== null && round.my_items.includes(datapoint.id);
-  const canSkip = ordered && inRound && status !== "done";
+  const canSkip = !review && status !== null && status !== "done";
 
   async function skip() {
     if (busy) return;
     if (!canSkip) {
-      say(round ? "Only your open items of the round can be skipped." : "Skip works while a round is running.");
+      say(review ? "You are reviewing someone's work: there is nothing of yours to skip." : "Only your open items can be skipped.");
       return;
     }
     setBusy(true);
@@ -41,5 +42,5 @@ export function useEditorRound({ data, status, goTo, say }: Options) {
     }
   }
 
-  return { round: ordered ? round : null, canSkip, busy, skip };
+  return { round: ordered ? round : null, inRound: ordered && inRound, canSkip, busy, skip };
 }

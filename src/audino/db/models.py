@@ -354,6 +354,8 @@ class Assignment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the person skipped the item outside a round: it comes last in their queue.
+    skipped_at: Mapped[datetime | None] = mapped_column(default=None)
     # A ReviewStatus value; cleared when the user submits (completes) the work again.
     review_status: Mapped[str | None] = mapped_column(String(16), default=None)
     reviewed_by_id: Mapped[int | None] = mapped_column(

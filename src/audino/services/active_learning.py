@@ -305,13 +305,14 @@ def _in_round(db: Session, row: QueueRound, datapoint_id: int) -> bool:
 
 
 def skip(db: Session, datapoint: Datapoint, user_id: int) -> int | None:
-    """Puts the item at the end of the caller's round; answers their next item."""
+    """Puts the item at the end of the caller's round, or (outside a running round) at the
+    end of their queue; answers their next item."""
     row = current_round(db, datapoint.project_id)
     if row is None or not _in_round(db, row, datapoint.id):
-        raise Conflict(
-            "This item is not in a running round, so there is nothing to skip it in.",
-            code="not_in_round",
-        )
+        from audino.services import queue, skips
+
+        skips.skip(db, datapoint, user_id)
+        return queue.next_in_queue(db, datapoint.project_id, user_id, after=datapoint.id)
     status = db.scalar(
         select(Assignment.status).where(
             Assignment.datapoint_id == datapoint.id, Assignment.user_id == user_id
@@ -351,8 +352,13 @@ def next_item(
         found = db.scalar(mine)
         if found is not None:
             return int(found)
-    rest = ranked(db, config, _open_items(project_id, user_id), 1, exclude=[after] if after else [])
-    return rest[0][0] if rest else None
+    fresh = _open_items(project_id, user_id).where(Assignment.skipped_at.is_(None))
+    rest = ranked(db, config, fresh, 1, exclude=[after] if after else [])
+    if rest:
+        return rest[0][0]
+    from audino.services import skips
+
+    return skips.next_skipped(db, project_id, user_id, after)
 
 
 @dataclass(frozen=True, slots=True)

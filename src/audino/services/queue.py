@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Assignment, Datapoint, Project
-from audino.services import active_learning
+from audino.services import active_learning, skips
 from audino.services.access import sees_all_datapoints
 
 OPEN = ("in_progress", "todo")
@@ -17,7 +17,8 @@ OPEN = ("in_progress", "todo")
 def next_in_queue(
     db: Session, project_id: int, user_id: int, after: int | None = None
 ) -> int | None:
-    """The caller's next unfinished item: in progress first, then to do, by id after `after`.
+    """The caller's next unfinished item: in progress first, then to do, by id after `after`,
+    and the items they skipped last (services.skips).
 
     Wraps around to the start of the queue, and never answers `after` itself. A project
     ordered by model uncertainty serves its running round first instead (active_learning).
@@ -29,7 +30,11 @@ def next_in_queue(
     base = (
         select(Assignment.datapoint_id)
         .join(Datapoint, Datapoint.id == Assignment.datapoint_id)
-        .where(Datapoint.project_id == project_id, Assignment.user_id == user_id)
+        .where(
+            Datapoint.project_id == project_id,
+            Assignment.user_id == user_id,
+            Assignment.skipped_at.is_(None),
+        )
         .order_by(Assignment.datapoint_id)
         .limit(1)
     )
@@ -43,7 +48,7 @@ def next_in_queue(
             found = db.scalar(mine)
         if found is not None:
             return found
-    return None
+    return skips.next_skipped(db, project_id, user_id, after)
 
 
 @dataclass(frozen=True, slots=True)

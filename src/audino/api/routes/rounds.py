@@ -139,7 +139,8 @@ def close_round(access: ProjectManager, db: DbDep) -> RoundPublic:
     "/datapoints/{datapoint_id}/skip", response_model=SkipOut, responses=openapi.answers(409)
 )
 def skip_item(access: DatapointAnnotator, db: DbDep) -> SkipOut:
-    """Skips the item without submitting it: it comes back at the end of the caller's round.
+    """Skips the item without submitting it: it comes back at the end of the caller's round
+    (outside a running round: at the end of their queue).
     Answers the caller's next item."""
     user = access.principal.require_user()
     return SkipOut(datapoint_id=active_learning.skip(db, access.datapoint, user.id))
