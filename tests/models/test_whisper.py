@@ -166,6 +166,7 @@ def test_a_language_whisper_does_not_know_is_refused(asr: whisper.WhisperAsr) ->
     # An English-only model writes English whatever language is asked for.
     got = asr.predict(audio, EXACT | {"language": "de", "vad_filter": False})
     assert [p.transcript for p in got] == [tiny_whisper.PHRASE]
+    assert [p.language for p in got] == ["en"]  # and says so: faster-whisper's info
 
 
 def test_unavailable_until_a_complete_model_folder_is_set(
@@ -252,3 +253,4 @@ def test_a_job_writes_the_transcript_as_a_prediction(
     duration = admin.get(f"/api/datapoints/{dp}").json()["duration"]
     assert 0.0 <= got["start"] < got["end"] <= duration
     assert [w[2] for w in got["attributes"]["words"]] == ["hello", "world"]
+    assert got["attributes"]["language"] == "en"  # the language Whisper heard is kept

@@ -33,6 +33,7 @@ class Prediction:
     values: dict[str, Any] = field(default_factory=dict)
     channel: int | None = None
     words: list[Word] | None = None
+    language: str | None = None  # what an ASR model heard (a code such as "en")
 
 
 class PredictionStream(Protocol):

@@ -146,8 +146,9 @@ class WhisperAsr(AutoAnnotator):
         model = _model(folder, str(settings["device"]), str(settings["compute_type"]))
         out: list[Prediction] = []
         for offset, samples in blocks(audio):
-            segments, _info = model.transcribe(samples, **options)
-            out.extend(_predictions(segments, offset, audio.duration))
+            segments, info = model.transcribe(samples, **options)
+            language = str(getattr(info, "language", "") or "") or None
+            out.extend(_predictions(segments, offset, audio.duration, language))
         return sorted(out, key=lambda p: (p.start, p.end))
 
 
@@ -290,11 +291,14 @@ def _quietest(samples: np.ndarray, frame: int) -> int:
     return int(np.argmin(energy.sum(axis=1))) * frame + frame // 2
 
 
-def _predictions(segments: Any, offset: float, duration: float) -> Iterator[Prediction]:
+def _predictions(
+    segments: Any, offset: float, duration: float, language: str | None = None
+) -> Iterator[Prediction]:
     """Our predictions from faster-whisper's segments of a block starting at `offset`:
     times moved to the recording and clipped to it, words clipped to their segment, and
-    empty segments left out. The confidence is exp(avg_logprob), the geometric mean of
-    the probabilities of the segment's tokens, clipped to 0..1."""
+    empty segments left out; `language` is the one Whisper detected (or was told). The
+    confidence is exp(avg_logprob), the geometric mean of the probabilities of the
+    segment's tokens, clipped to 0..1."""
     for segment in segments:
         text = segment.text.strip()
         start = round(_clip(offset + float(segment.start), 0.0, duration), 3)
@@ -315,7 +319,7 @@ def _predictions(segments: Any, offset: float, duration: float) -> Iterator[Pred
             ]
         logprob = float(segment.avg_logprob)
         confidence = round(_clip(math.exp(logprob), 0.0, 1.0), 4) if logprob < math.inf else None
-        yield Prediction(start, end, confidence, transcript=text, words=words)
+        yield Prediction(start, end, confidence, transcript=text, words=words, language=language)
 
 
 def _clip(value: float, low: float, high: float) -> float:

@@ -150,6 +150,9 @@ def write_predictions(
         attributes: dict[str, Any] = {}
         if p.words:
             attributes["words"] = [list(w) if isinstance(w, tuple) else w for w in p.words]
+        language = getattr(p, "language", None)  # ASR models say what they heard
+        if language:
+            attributes["language"] = str(language)[:16]
         channel = p.channel if p.channel is not None and p.channel < recording.channels else None
         confidence = None if p.confidence is None else min(1.0, max(0.0, float(p.confidence)))
         rows.append(
