@@ -168,3 +168,51 @@ def test_import_job_from_bucket(
     done = admin.get(f"/api/jobs/{job['id']}").json()
     assert done["status"] == "done", done
     assert done["result"]["imported"] == 3
+
+
+def test_an_import_job_learns_folder_labels_and_metadata(
+    app_env: AppEnv, factory: Factory, admin: TestClient, roots: Path, tmp_path: Path
+) -> None:
+    factory.user("ann")
+    pid = factory.project("Keywords", ann="annotator")["id"]
+    words = roots / "words"
+    for i, name in enumerate(("yes/a.wav", "yes/b.wav", "no/c.wav")):
+        (words / name).parent.mkdir(parents=True, exist_ok=True)
+        (words / name).write_bytes(tone_wav(30 + i))
+    (words / "metadata.csv").write_text("file_name,speaker\nyes/a.wav,s1\nno/c.wav,s2\n")
+    # A table linked from outside the roots is never read.
+    secret = tmp_path / "secret.jsonl"
+    secret.write_text('{"file_name": "yes/b.wav", "password": "hunter2"}\n')
+    (words / "yes" / "metadata.jsonl").symlink_to(secret)
+    # label_author without folder_label, or a stranger as author: 400 before queuing.
+    bad = admin.post(
+        f"/api/projects/{pid}/imports", json={"source": str(words), "label_author": "ann"}
+    )
+    assert bad.status_code == 400 and "folder_label" in bad.json()["detail"]
+    bad = admin.post(
+        f"/api/projects/{pid}/imports",
+        json={"source": str(words), "folder_label": "keyword", "label_author": "zed"},
+    )
+    assert bad.status_code in (400, 404) and "zed" in bad.json()["detail"]
+    job = start(admin, pid, source=str(words), folder_label="keyword", label_author="ann")
+    done = admin.get(f"/api/jobs/{job['id']}").json()
+    assert done["status"] == "done", done
+    assert any("“keyword”" in line for line in done["result"]["layout"])
+    labels = {label["name"]: label for label in admin.get(f"/api/projects/{pid}/labels").json()}
+    keyword = labels["keyword"]
+    assert keyword["scope"] == "datapoint" and [v["value"] for v in keyword["values"]] == [
+        "no",
+        "yes",
+    ]
+    value_of = {v["id"]: v["value"] for v in keyword["values"]}
+    items = admin.get(f"/api/projects/{pid}/datapoints").json()["items"]
+    by_name = {dp["original_name"]: dp for dp in items}
+    assert set(by_name) == {"a.wav", "b.wav", "c.wav"}
+    for name, speaker in (("a.wav", "s1"), ("b.wav", None), ("c.wav", "s2")):
+        dp = admin.get(f"/api/datapoints/{by_name[name]['id']}").json()
+        assert dp["metadata"].get("speaker") == speaker
+        assert "password" not in dp["metadata"]
+    ann = app_env.login("ann")
+    for name, word in (("a.wav", "yes"), ("b.wav", "yes"), ("c.wav", "no")):
+        mine = ann.get(f"/api/datapoints/{by_name[name]['id']}/values").json()
+        assert {value_of[v] for v in mine["values"].values()} == {word}

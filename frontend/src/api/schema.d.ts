@@ -1981,6 +1981,10 @@ export interface components {
              * @default 0
              */
             overlap?: number;
+            /** Folder Label */
+            folder_label?: string | null;
+            /** Label Author */
+            label_author?: number | string | null;
         };
         /** Coefficient */
         Coefficient: {

@@ -17,6 +17,10 @@ class BulkImportIn(BaseModel):
     source: str = Field(min_length=1, max_length=4096)
     assign: list[int | str] = Field(default_factory=list, max_length=1000)
     overlap: float = Field(default=0.0, ge=0.0, le=1.0)
+    # Folder per label (Speech Commands, AudioFolder): the item-level label each file's
+    # folder gives a value of, and the member whose values they are (see `audino import`).
+    folder_label: str | None = Field(default=None, min_length=1, max_length=200)
+    label_author: int | str | None = None
 
 
 @router.post("/projects/{project_id}/imports", response_model=JobPublic, status_code=202)
@@ -32,6 +36,8 @@ def start_bulk_import(
         body.source,
         assign=[str(a) for a in body.assign],
         overlap=body.overlap,
+        folder_label=body.folder_label,
+        label_author=None if body.label_author is None else str(body.label_author),
         actor_id=access.principal.actor_id,
     )
     db.refresh(job)

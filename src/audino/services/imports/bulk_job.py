@@ -12,7 +12,7 @@ from audino.config import Settings
 from audino.db.models import Job, Project
 from audino.jobs import JobContext, task
 from audino.services import assignments, jobs
-from audino.services.errors import Unprocessable
+from audino.services.errors import InvalidInput, Unprocessable
 from audino.services.imports.bulk import (
     JOB_LISTED_FAILURES,
     BulkImport,
@@ -36,6 +36,8 @@ def start_import(
     *,
     assign: Sequence[str] = (),
     overlap: float = 0.0,
+    folder_label: str | None = None,
+    label_author: str | None = None,
     actor_id: int | None = None,
 ) -> Job:
     """Checks the request and queues the import; its progress shows on the job."""
@@ -43,11 +45,20 @@ def start_import(
     check_allowed(source, settings.resolved_import_roots)
     users = assignments.resolve_members(db, project.id, assign)
     check_overlap(users, overlap)
+    author = None
+    if label_author is not None:
+        if not folder_label:
+            raise InvalidInput(
+                "label_author goes with folder_label (the label it fills).", code="bad_layout"
+            )
+        author = assignments.resolve_members(db, project.id, [label_author])[0].username
     payload = {
         "project_id": project.id,
         "source": source,
         "assign": [u.username for u in users],
         "overlap": overlap,
+        "folder_label": folder_label.strip() if folder_label else None,
+        "label_author": author,
         "actor_id": actor_id,
     }
     return jobs.enqueue(
@@ -96,6 +107,8 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
         actor_id=payload.get("actor_id"),
         progress=progress,
         check_source=only_inside,
+        folder_label=payload.get("folder_label"),
+        label_author=payload.get("label_author"),
     ).run()
     if summary.nothing_imported:
         if summary.found == 0:

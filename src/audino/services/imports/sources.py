@@ -212,15 +212,17 @@ def check_allowed(url: str, roots: list[str]) -> None:
 
 
 def drop_escaping(source: Source, roots: list[str]) -> list[SourceFile]:
-    """The files of a local source that resolve outside every root (symlinks out)."""
+    """The audio files of a local source that resolve outside every root (symlinks out);
+    metadata tables and split lists that do are left out too, unread."""
     if not source.is_local:
         return []
     local_roots = [os.path.realpath(r) for r in roots if not remote.is_remote(r)]
-    escaping = [
-        f
-        for f in source.files
-        if not any(_inside(os.path.realpath(f.path), r) for r in local_roots)
-    ]
+
+    def outside(entry: SourceFile) -> bool:
+        return not any(_inside(os.path.realpath(entry.path), r) for r in local_roots)
+
+    source.extras = [f for f in source.extras if not outside(f)]
+    escaping = [f for f in source.files if outside(f)]
     if escaping:
         gone = {f.path for f in escaping}
         source.files = [f for f in source.files if f.path not in gone]
