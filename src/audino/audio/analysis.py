@@ -36,51 +36,68 @@ class Listener(Protocol):
     def add(self, samples: np.ndarray, rate: int) -> None: ...
 
 
-class Listening:
-    """Feeds listeners from a thread of their own, so their work overlaps decoding (PyAV,
-    numpy and soxr release the GIL): at most `depth` chunks wait, which bounds the memory.
-    A listener's error is raised by `finish`."""
+# Where listeners get a thread of their own. Measured with vad-webrtc (benchmarks/vad.py,
+# 1 h, 2 cores): it pays off where decoding is light, so the second core is free (FLAC +31 %
+# to ingest instead of +47 %), and costs where the decoder keeps the cores and the GIL busy
+# (VBR MP3 +16 % instead of +8 %).
+THREADED_CODECS = ("flac", "pcm_")
 
-    def __init__(self, listeners: Sequence[Listener], rate: int, depth: int = 4) -> None:
+
+class Listening:
+    """Feeds listeners each chunk as mono float32. `threaded`: from a thread of their own,
+    so their work overlaps decoding (numpy and soxr release the GIL), with at most `depth`
+    chunks waiting; else in the decoding thread. A listener's error is raised by `finish`
+    (at once when not threaded)."""
+
+    def __init__(
+        self, listeners: Sequence[Listener], rate: int, *, threaded: bool, depth: int = 4
+    ) -> None:
         self._listeners = listeners
         self._rate = rate
         self._queue: queue.Queue[tuple[np.ndarray, float, float] | None] = queue.Queue(depth)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="listeners", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._thread = threading.Thread(target=self._run, name="listeners", daemon=True)
+            self._thread.start()
 
     def add(self, chunk: np.ndarray, scale: float, offset: float) -> None:
         """A chunk the decoder will not touch again, in its own sample type."""
-        self._queue.put((chunk, scale, offset))
+        if self._thread is None:
+            self._feed(chunk, scale, offset)
+        else:
+            self._queue.put((chunk, scale, offset))
+
+    def _feed(self, chunk: np.ndarray, scale: float, offset: float) -> None:
+        mono = np.empty(chunk.shape[1], np.float32)
+        if len(chunk) == 1:
+            convert_into(mono[None, :], [chunk[0]], scale, offset)
+        else:
+            floats = np.empty(chunk.shape, np.float32)
+            convert_into(floats, list(chunk), scale, offset)
+            np.mean(floats, axis=0, dtype=np.float32, out=mono)
+        for listener in self._listeners:
+            listener.add(mono, self._rate)
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            if self._error is not None:
-                continue
-            chunk, scale, offset = item
-            try:
-                mono = np.empty(chunk.shape[1], np.float32)
-                if len(chunk) == 1:
-                    convert_into(mono[None, :], [chunk[0]], scale, offset)
-                else:
-                    floats = np.empty(chunk.shape, np.float32)
-                    convert_into(floats, list(chunk), scale, offset)
-                    np.mean(floats, axis=0, dtype=np.float32, out=mono)
-                for listener in self._listeners:
-                    listener.add(mono, self._rate)
-            except BaseException as exc:  # handed to the decoding thread in finish()
-                self._error = exc
+            if self._error is None:
+                try:
+                    self._feed(*item)
+                except BaseException as exc:  # handed to the decoding thread in finish()
+                    self._error = exc
 
     def finish(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
+        self.finish_quietly()
         if self._error is not None:
             raise self._error
 
     def finish_quietly(self) -> None:
-        """Stops the thread after the decoding failed (that error is the one raised)."""
-        self._queue.put(None)
-        self._thread.join()
+        """Stops the thread (after the decoding failed, that error is the one raised)."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
 
 
 @dataclass
@@ -130,7 +147,10 @@ def analyse(
         writer = playback.BackgroundWriter(flac)
     builder = PeaksBuilder(reader.sample_rate, channels)
     overview = OverviewBuilder(reader.sample_rate, channels)
-    listening = Listening(listeners, reader.sample_rate) if listeners else None
+    listening = None
+    if listeners:
+        threaded = (codec or "").lower().startswith(THREADED_CODECS)
+        listening = Listening(listeners, reader.sample_rate, threaded=threaded)
     claimed = reader.info.claimed_duration
     expected = round(claimed * reader.sample_rate) if claimed else 0
     try:
