@@ -106,6 +106,16 @@ def upload_ready(
     return dp
 
 
+def annotated_project(api: httpx.Client, name: str, annotator: tuple[str, str]) -> int:
+    """A new project with a new user in it as annotator; its id."""
+    username, password = annotator
+    api.post("/api/users", json={"username": username, "password": password}).raise_for_status()
+    pid = int(api.post("/api/projects", json={"name": name}).json()["id"])
+    r = api.post(f"/api/projects/{pid}/members", json={"username": username, "role": "annotator"})
+    r.raise_for_status()
+    return pid
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     srv = Server(tmp_path / "data")

@@ -15,7 +15,7 @@ from audino.db.models import Datapoint
 from audino.services import predictions
 from tests.api.test_predictions import Guess
 from tests.conftest import SPEECH
-from tests.web.conftest import Server, login, shoot, upload_ready
+from tests.web.conftest import Server, annotated_project, login, shoot, upload_ready
 
 ANN = ("ann", "ann-password-1")
 READY = '[data-testid=waveform][data-ready="true"]'
@@ -39,10 +39,7 @@ def predict(server: Server, ids: dict[str, int]) -> None:
 
 def test_round_skip_and_progress(server: Server, new_page: Any) -> None:
     with server.api() as api:
-        api.post("/api/users", json={"username": ANN[0], "password": ANN[1]}).raise_for_status()
-        pid = int(api.post("/api/projects", json={"name": "Rounds"}).json()["id"])
-        r = api.post(f"/api/projects/{pid}/members", json={"username": ANN[0], "role": "annotator"})
-        r.raise_for_status()
+        pid = annotated_project(api, "Rounds", ANN)
         ids = {name: upload_ready(api, pid, SPEECH / name, assign_to=ANN[0]) for name in CONFIDENCE}
     predict(server, ids)
     first, second, third = ids["de_1.flac"], ids["en_us_1.flac"], ids["en_gb_1.flac"]

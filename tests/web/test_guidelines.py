@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.conftest import FORMATS
-from tests.web.conftest import Server, login, shoot, upload_ready
+from tests.web.conftest import Server, annotated_project, login, shoot, upload_ready
 
 ANN = ("ann", "ann-password-1")
 READY = '[data-testid=waveform][data-ready="true"]'
@@ -30,10 +30,7 @@ def test_guidelines_written_by_a_manager_shown_to_an_annotator(
     server: Server, new_page: Any, tmp_path: Path
 ) -> None:
     with server.api() as api:
-        api.post("/api/users", json={"username": ANN[0], "password": ANN[1]}).raise_for_status()
-        pid = int(api.post("/api/projects", json={"name": "Calls"}).json()["id"])
-        r = api.post(f"/api/projects/{pid}/members", json={"username": ANN[0], "role": "annotator"})
-        r.raise_for_status()
+        pid = annotated_project(api, "Calls", ANN)
         first = upload_ready(api, pid, FORMATS / "pcm16_mono_16k.wav", assign_to=ANN[0])
         second = upload_ready(api, pid, FORMATS / "flac_mono_16k.flac", assign_to=ANN[0])
         # Guidelines too long or not text are refused in words.

@@ -16,7 +16,7 @@ import soundfile
 from playwright.sync_api import expect
 
 from tests.conftest import SPEECH
-from tests.web.conftest import Server, login, shoot, upload_ready
+from tests.web.conftest import Server, annotated_project, login, shoot, upload_ready
 
 ANN = ("ann", "ann-password-1")
 READY = '[data-testid=waveform][data-ready="true"]'
@@ -60,10 +60,7 @@ def test_vad_at_ingest_then_accept_fix_reject_in_the_editor(
     server: Server, new_page: Any, tmp_path: Path
 ) -> None:
     with server.api() as api:
-        api.post("/api/users", json={"username": ANN[0], "password": ANN[1]}).raise_for_status()
-        pid = int(api.post("/api/projects", json={"name": "Calls"}).json()["id"])
-        r = api.post(f"/api/projects/{pid}/members", json={"username": ANN[0], "role": "annotator"})
-        r.raise_for_status()
+        pid = annotated_project(api, "Calls", ANN)
 
     # The manager turns WebRTC VAD on for new recordings in the project settings.
     admin = new_page(1366, 900)

@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.conftest import SPEECH
-from tests.web.conftest import Server, login, shoot, upload_ready
+from tests.web.conftest import Server, annotated_project, login, shoot, upload_ready
 
 ANN = ("ann", "ann-password-1")
 READY = '[data-testid=waveform][data-ready="true"]'
@@ -16,10 +16,7 @@ READY = '[data-testid=waveform][data-ready="true"]'
 
 def test_skip_in_the_normal_queue(server: Server, new_page: Any) -> None:
     with server.api() as api:
-        api.post("/api/users", json={"username": ANN[0], "password": ANN[1]}).raise_for_status()
-        pid = int(api.post("/api/projects", json={"name": "Calls"}).json()["id"])
-        r = api.post(f"/api/projects/{pid}/members", json={"username": ANN[0], "role": "annotator"})
-        r.raise_for_status()
+        pid = annotated_project(api, "Calls", ANN)
         first, second, third = (
             upload_ready(api, pid, SPEECH / name, assign_to=ANN[0])
             for name in ("ar_1.flac", "de_1.flac", "en_gb_1.flac")
