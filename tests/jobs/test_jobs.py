@@ -262,11 +262,13 @@ def test_the_reaper_queues_a_job_that_was_saved_but_never_queued(tmp_path: Path)
     upgrade(database.engine)
     storage = BlobStore(settings.resolved_storage_url, "s")
     job_queue = queue.install(settings, database, storage)
-    job_queue.start_consumer(1)
     try:
         lost = _lost_job(database, "lost")
         fresh = _lost_job(database, "fresh", age_seconds=0)  # its process may still send it
-        assert job_queue.hand_over_lost() == [lost]  # what the periodic reaper runs
+        # What the periodic reaper runs; called before the consumer starts, whose own reaper
+        # fires on the clock's minute marks and could otherwise hand the job over first.
+        assert job_queue.hand_over_lost() == [lost]
+        job_queue.start_consumer(1)
         assert _wait_done(database, lost).result == {"echo": "lost", "job": lost}
         assert _job_status(database, fresh) == "queued"
     finally:
