@@ -268,9 +268,10 @@ def test_the_reaper_queues_a_job_that_was_saved_but_never_queued(tmp_path: Path)
         # What the periodic reaper runs; called before the consumer starts, whose own reaper
         # fires on the clock's minute marks and could otherwise hand the job over first.
         assert job_queue.hand_over_lost() == [lost]
+        assert job_queue.pending_job_ids() == {lost}  # the fresh one is left to its process
+        assert _job_status(database, fresh) == "queued"
         job_queue.start_consumer(1)
         assert _wait_done(database, lost).result == {"echo": "lost", "job": lost}
-        assert _job_status(database, fresh) == "queued"
     finally:
         job_queue.stop_consumer()
         database.dispose()
