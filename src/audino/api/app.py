@@ -32,6 +32,7 @@ from audino.api.routes import (
     reviews,
     rounds,
     segments,
+    selection,
     users,
     windows,
 )
@@ -104,6 +105,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         predictions,
         prediction_upload,
         ml_backend,
+        selection,
     ):
         app.include_router(module.router)
 

@@ -14,11 +14,12 @@ from sqlalchemy import Select, and_, literal, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from audino.db.models import Assignment, AssignmentStatus, Datapoint, User
-from audino.services import audit
+from audino.services import audit, item_filters
 from audino.services.access import sees_all_datapoints
 from audino.services.errors import InvalidInput
 from audino.services.ingest import unused_blobs
 from audino.services.ingest.uploads import clean_filename
+from audino.services.item_filters import ItemFilter
 from audino.services.review import state_condition
 
 DEFAULT_LIMIT = 50
@@ -160,6 +161,7 @@ def list_datapoints(
     sort: str = "id",
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
+    filters: ItemFilter | None = None,
 ) -> DatapointPage:
     """Top-level datapoints the caller may see, one keyset page at a time.
 
@@ -167,6 +169,8 @@ def list_datapoints(
     own assignment. For the others these filter the datapoint, or the assignee's
     assignment when `assignee` is given. `state` (to do, in progress, submitted, accepted,
     rejected) is a work state: of that assignment, or else of any assignment on the item.
+    `filters` narrow by label value, metadata, duration and text (see item_filters); label
+    values and segment text are the assignee's own when there is one.
     """
     if sort not in SORTS:
         raise InvalidInput(
@@ -225,6 +229,7 @@ def list_datapoints(
     if filename:
         text = check_text(filename, "The filename filter", max_length=512)
         stmt = stmt.where(Datapoint.original_name.icontains(text, autoescape=True))
+    stmt = item_filters.apply(stmt, db, project_id, filters, author_id=target)
     if cursor:
         key, last_id = _decode_cursor(cursor, sort)
         if column == "name":

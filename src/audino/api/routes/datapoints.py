@@ -31,6 +31,7 @@ from audino.services.access import Principal, sees_all_datapoints
 from audino.services.counts import StatusCounts, status_counts
 from audino.services.errors import AudinoError, InvalidInput, Unprocessable
 from audino.services.ingest import uploads
+from audino.services.item_filters import ItemFilter
 from audino.storage.blobs import BlobStore
 
 router = APIRouter(prefix="/api", tags=["datapoints"])
@@ -47,6 +48,8 @@ class AssignmentPublic(BaseModel):
     state: Literal["todo", "in_progress", "submitted", "accepted", "rejected"]
     marked_for_review: bool
     completed_at: datetime | None = None
+    # Item-level (datapoint-scope) label values this user chose: {"<label id>": value}.
+    values: dict[str, Any] = Field(default_factory=dict)
 
 
 class DatapointPublic(BaseModel):
@@ -129,6 +132,7 @@ def _assignment(a: Assignment) -> AssignmentPublic:
         status=a.status,
         state=review.work_state(a.status, a.review_status),
         marked_for_review=a.marked_for_review,
+        values=a.values or {},
         completed_at=a.completed_at,
     )
 
@@ -346,8 +350,45 @@ def list_datapoints(
     sort: str = "id",
     limit: int = Query(default=datapoints.DEFAULT_LIMIT, ge=1, le=datapoints.MAX_LIMIT),
     cursor: str | None = Query(default=None, max_length=2048),
+    label: Annotated[
+        str | None,
+        Query(max_length=200, description="An item-level label (id or name) to filter by."),
+    ] = None,
+    value: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="With `label`: one of its values (id or text), true/false for a "
+            "yes/no label, or `none` for items where it has no value yet.",
+        ),
+    ] = None,
+    meta_key: Annotated[
+        str | None, Query(max_length=100, description="A top-level metadata field.")
+    ] = None,
+    meta_value: Annotated[
+        str | None,
+        Query(max_length=200, description="With `meta_key`: its value (any when left out)."),
+    ] = None,
+    min_duration: Annotated[float | None, Query(description="Seconds, at least.")] = None,
+    max_duration: Annotated[float | None, Query(description="Seconds, at most.")] = None,
+    text: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words in the reference transcript or in a segment's transcript.",
+        ),
+    ] = None,
 ) -> DatapointPage:
     user_id = access.principal.user.id if access.principal.user else None
+    filters = ItemFilter(
+        label=label,
+        value=value,
+        meta_key=meta_key,
+        meta_value=meta_value,
+        min_duration=min_duration,
+        max_duration=max_duration,
+        text=text,
+    )
     page = datapoints.list_datapoints(
         db,
         access.project.id,
@@ -361,6 +402,7 @@ def list_datapoints(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        filters=filters,
     )
     return DatapointPage(
         items=public_many(db, page.items, access.role, access.principal),
