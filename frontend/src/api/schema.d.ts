@@ -1691,6 +1691,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/selection/label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Label Selection
+         * @description Sets one item-level label on every chosen item (assigning the member where needed).
+         */
+        post: operations["label_selection_api_projects__project_id__selection_label_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/selection/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review Selection
+         * @description Marks (or with `marked: false` unmarks) the work on every chosen item for review.
+         */
+        post: operations["review_selection_api_projects__project_id__selection_review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -2677,6 +2717,26 @@ export interface components {
             /** Segments */
             segments: number;
         };
+        /** LabelSelectionIn */
+        LabelSelectionIn: {
+            /** Datapoint Ids */
+            datapoint_ids: number[];
+            /**
+             * Label
+             * @description An item-level label: id or name.
+             */
+            label: number | string;
+            /**
+             * Value
+             * @description Its value: a value id or text for list labels, true/false, a number or text; null clears it. A list label gets the value added to those it has.
+             */
+            value: unknown;
+            /**
+             * User
+             * @description The member whose labels these are (id or username); default: you.
+             */
+            user?: number | string | null;
+        };
         /** LabelUpdate */
         LabelUpdate: {
             /** Name */
@@ -3368,6 +3428,16 @@ export interface components {
             /** Marked */
             marked: boolean;
         };
+        /** ReviewSelectionIn */
+        ReviewSelectionIn: {
+            /** Datapoint Ids */
+            datapoint_ids: number[];
+            /**
+             * Marked
+             * @default true
+             */
+            marked?: boolean;
+        };
         /** RoundIn */
         RoundIn: {
             /**
@@ -3553,6 +3623,17 @@ export interface components {
             created_at: string;
             /** Updated At */
             updated_at: string;
+        };
+        /** SelectionOut */
+        SelectionOut: {
+            /** Changed */
+            changed: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Skipped */
+            skipped: number[];
+            /** Message */
+            message: string;
         };
         /**
          * SessionOut
@@ -3825,6 +3906,10 @@ export interface components {
             marked_for_review: boolean;
             /** Completed At */
             completed_at?: string | null;
+            /** Values */
+            values?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * AcceptIn
@@ -4887,6 +4972,20 @@ export interface operations {
                 sort?: string;
                 limit?: number;
                 cursor?: string | null;
+                /** @description An item-level label (id or name) to filter by. */
+                label?: string | null;
+                /** @description With `label`: one of its values (id or text), true/false for a yes/no label, or `none` for items where it has no value yet. */
+                value?: string | null;
+                /** @description A top-level metadata field. */
+                meta_key?: string | null;
+                /** @description With `meta_key`: its value (any when left out). */
+                meta_value?: string | null;
+                /** @description Seconds, at least. */
+                min_duration?: number | null;
+                /** @description Seconds, at most. */
+                max_duration?: number | null;
+                /** @description Words in the reference transcript or in a segment's transcript. */
+                text?: string | null;
             };
             header?: never;
             path: {
@@ -13113,6 +13212,188 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PredictionsPushed"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    label_selection_api_projects__project_id__selection_label_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelSelectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    review_selection_api_projects__project_id__selection_review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewSelectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionOut"];
                 };
             };
             /** @description The request is malformed, or a value in it is out of range or not allowed. */

@@ -1,4 +1,5 @@
-// A project's datapoints: status tabs with counts, filename search, sort, keyset pages.
+// A project's datapoints as a list or a grid of cards: status tabs with counts, filters
+// (file name, state, item label, metadata, duration, transcript text), sort, keyset pages.
 import { useEffect, useState } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
@@ -12,6 +13,11 @@ import { ingestOf, percent, type Job } from "../jobs/api";
 import { useIngestProgress } from "../jobs/useIngestProgress";
 import "../jobs/jobs.css";
 import { MergeWindows, recordingsOf } from "./MergeWindows";
+import { useAuth } from "../auth/AuthContext";
+import { filterQuery, filtersFrom, type FilterKey } from "../grid/cards";
+import { GridFilters } from "../grid/GridFilters";
+import { GridView } from "../grid/GridView";
+import { SelectionActions } from "../grid/SelectionActions";
 import { nextInQueue } from "./queue";
 
 type Datapoint = Schemas["DatapointPublic"];
@@ -46,6 +52,10 @@ export function DataListPage() {
   const filename = params.get("q") ?? "";
   const state = params.get("state") ?? "";
   const cursor = params.get("cursor");
+  const view = params.get("view") === "grid" ? "grid" : "list";
+  const filters = filtersFrom(params);
+  const filterKey = JSON.stringify(filters);
+  const { me } = useAuth();
   // Cursors of the pages before this one, so "Previous" works with keyset paging.
   const [history, setHistory] = useState<string[]>([]);
   const [search, setSearch] = useState(filename);
@@ -73,11 +83,16 @@ export function DataListPage() {
               sort,
               limit: PAGE,
               cursor: cursor ?? undefined,
+              ...filterQuery(filters),
             },
           },
         }),
       ),
-    [projectId, tab, sort, filename, state, cursor],
+    [projectId, tab, sort, filename, state, cursor, filterKey],
+  );
+  const labels = useLoad(
+    () => unwrap(api.GET("/api/projects/{project_id}/labels", { params: { path: { project_id: projectId } } })),
+    [projectId],
   );
 
   useEffect(() => setSearch(filename), [filename]);
@@ -97,6 +112,19 @@ export function DataListPage() {
   }
 
   const manages = project.data?.role === "manager" || project.data?.role === "admin";
+  const members = useLoad(
+    async () =>
+      manages
+        ? unwrap(api.GET("/api/projects/{project_id}/members", { params: { path: { project_id: projectId } } }))
+        : [],
+    [projectId, manages],
+  );
+  const select = (id: number, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+  };
   const reviewer = reviews(project.data?.role);
   const waiting = useLoad(
     async () =>
@@ -154,7 +182,7 @@ export function DataListPage() {
       >
         {project.data?.name ?? "Project"}
       </PageTitle>
-      <ErrorMessage>{project.error ?? page.error ?? error}</ErrorMessage>
+      <ErrorMessage>{project.error ?? page.error ?? labels.error ?? error}</ErrorMessage>
       {message ? <Notice>{message}</Notice> : null}
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
@@ -196,6 +224,14 @@ export function DataListPage() {
             ))}
           </select>
         </label>
+        <div className="view-switch" role="group" aria-label="View">
+          <button type="button" aria-pressed={view === "list"} onClick={() => update({ view: null }, true)}>
+            List
+          </button>
+          <button type="button" aria-pressed={view === "grid"} onClick={() => update({ view: "grid" }, true)}>
+            Grid
+          </button>
+        </div>
         <label className="inline">
           Sort
           <select value={sort} onChange={(e) => update({ sort: e.target.value })}>
@@ -206,8 +242,31 @@ export function DataListPage() {
             ))}
           </select>
         </label>
+        {manages && view === "grid" ? (
+          <label className="inline">
+            <input
+              type="checkbox"
+              aria-label="Select all on this page"
+              checked={items.length > 0 && items.every((d) => selected.has(d.id))}
+              onChange={(e) => setSelected(e.target.checked ? new Set(items.map((d) => d.id)) : new Set())}
+            />
+            All on this page
+          </label>
+        ) : null}
         {manages && selected.size > 0 ? (
           <>
+            <SelectionActions
+              projectId={projectId}
+              ids={[...selected]}
+              labels={labels.data ?? []}
+              members={members.data ?? []}
+              me={me?.id ?? null}
+              onDone={(text) => {
+                setMessage(text);
+                setSelected(new Set());
+                page.reload();
+              }}
+            />
             <AssignSelected
               projectId={projectId}
               ids={[...selected]}
@@ -228,7 +287,22 @@ export function DataListPage() {
           </>
         ) : null}
       </div>
+      <GridFilters
+        labels={labels.data ?? []}
+        filters={filters}
+        onChange={(changes: Partial<Record<FilterKey, string | null>>) => update(changes)}
+      />
       {page.loading && !page.data ? <Loading what="Loading datapoints" /> : null}
+      {view === "grid" ? (
+        <GridView
+          items={items}
+          labels={labels.data ?? []}
+          manages={manages}
+          selected={selected}
+          onSelect={select}
+          onChanged={page.reload}
+        />
+      ) : (
       <table className="data-list">
         <thead>
           <tr>
@@ -259,12 +333,7 @@ export function DataListPage() {
               job={ingestJobs.get(d.id)}
               manages={manages}
               selected={selected.has(d.id)}
-              onSelect={(on) => {
-                const next = new Set(selected);
-                if (on) next.add(d.id);
-                else next.delete(d.id);
-                setSelected(next);
-              }}
+              onSelect={(on) => select(d.id, on)}
             />
           ))}
           {page.data && items.length === 0 ? (
@@ -276,6 +345,7 @@ export function DataListPage() {
           ) : null}
         </tbody>
       </table>
+      )}
       <div className="pager">
         <button
           type="button"

@@ -1,0 +1,144 @@
+// The grid's and list's filters: an item label's value, a metadata field, duration, text.
+import { useEffect, useState } from "react";
+import type { Schemas } from "../api/client";
+import type { FilterKey, Filters } from "./cards";
+
+type Label = Schemas["LabelPublic"];
+
+export function GridFilters(props: {
+  labels: Label[];
+  filters: Filters;
+  onChange(changes: Partial<Record<FilterKey, string | null>>): void;
+}) {
+  const { labels, filters, onChange } = props;
+  const [draft, setDraft] = useState<Filters>(filters);
+  useEffect(() => setDraft(filters), [filters]);
+  const itemLabels = labels.filter((l) => l.scope === "datapoint");
+  const label = itemLabels.find((l) => l.name === filters.label || String(l.id) === filters.label);
+  const set = (key: FilterKey, value: string) => setDraft((d) => ({ ...d, [key]: value }));
+
+  return (
+    <form
+      className="grid-filters"
+      aria-label="Filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange({
+          meta_key: draft.meta_key?.trim() || null,
+          meta_value: draft.meta_value ?? null,
+          min_duration: draft.min_duration || null,
+          max_duration: draft.max_duration || null,
+          text: draft.text?.trim() || null,
+        });
+      }}
+    >
+      {itemLabels.length ? (
+        <label className="inline">
+          Label
+          <select
+            aria-label="Filter by label"
+            value={label?.name ?? ""}
+            onChange={(e) => onChange({ label: e.target.value || null, value: null })}
+          >
+            <option value="">Any</option>
+            {itemLabels.map((l) => (
+              <option key={l.id} value={l.name}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+          {label ? (
+            <select
+              aria-label="Label value"
+              value={filters.value ?? ""}
+              onChange={(e) => onChange({ value: e.target.value || null })}
+            >
+              <option value="">set to anything…</option>
+              <option value="none">not set yet</option>
+              {label.kind === "boolean"
+                ? ["true", "false"].map((v) => (
+                    <option key={v} value={v}>
+                      {v === "true" ? "yes" : "no"}
+                    </option>
+                  ))
+                : label.values.map((v) => (
+                    <option key={v.id} value={v.value}>
+                      {v.value}
+                    </option>
+                  ))}
+            </select>
+          ) : null}
+        </label>
+      ) : null}
+      <label className="inline">
+        Metadata
+        <input
+          aria-label="Metadata field"
+          placeholder="field"
+          size={8}
+          value={draft.meta_key ?? ""}
+          onChange={(e) => set("meta_key", e.target.value)}
+        />
+        =
+        <input
+          aria-label="Metadata value"
+          placeholder="any value"
+          size={8}
+          value={draft.meta_value ?? ""}
+          onChange={(e) => set("meta_value", e.target.value)}
+        />
+      </label>
+      <label className="inline">
+        Duration (s)
+        <input
+          aria-label="Shortest duration"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="from"
+          className="narrow"
+          value={draft.min_duration ?? ""}
+          onChange={(e) => set("min_duration", e.target.value)}
+        />
+        –
+        <input
+          aria-label="Longest duration"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="to"
+          className="narrow"
+          value={draft.max_duration ?? ""}
+          onChange={(e) => set("max_duration", e.target.value)}
+        />
+      </label>
+      <input
+        type="search"
+        aria-label="Search transcripts"
+        placeholder="Words in transcripts"
+        value={draft.text ?? ""}
+        onChange={(e) => set("text", e.target.value)}
+      />
+      <button type="submit">Filter</button>
+      {Object.values(filters).some(Boolean) ? (
+        <button
+          type="button"
+          className="link"
+          onClick={() =>
+            onChange({
+              label: null,
+              value: null,
+              meta_key: null,
+              meta_value: null,
+              min_duration: null,
+              max_duration: null,
+              text: null,
+            })
+          }
+        >
+          Clear filters
+        </button>
+      ) : null}
+    </form>
+  );
+}
