@@ -25,7 +25,7 @@ def _clips(api: httpx.Client, pid: int, folder: Path, n: int) -> dict[str, int]:
         r = api.post(
             f"/api/projects/{pid}/datapoints",
             files={"file": (name, tone_wav(i, seconds=0.4, rate=16000))},
-            data={"assign_to": ANN[0], "metadata": json.dumps(meta)},
+            data={"assign_to": ANN[0] if i < n - 1 else "", "metadata": json.dumps(meta)},
         )
         r.raise_for_status()
         ids[name] = int(r.json()["datapoint"]["id"])
@@ -73,7 +73,7 @@ def test_grid_bulk_label_filter_play_and_edit(
     expect(page.get_by_text("10 items got “word” as ann's label.")).to_be_visible()
     yes = next(v["id"] for v in label["values"] if v["value"] == "yes")
     with server.api(*ANN) as api:
-        for i in range(12):
+        for i in range(11):
             values = api.get(f"/api/datapoints/{ids[f'clip_{i:02d}.wav']}/values").json()
             assert values["values"] == ({str(label["id"]): yes} if i < 10 else {}), i
 
@@ -85,6 +85,12 @@ def test_grid_bulk_label_filter_play_and_edit(
     page.get_by_label("Label value").select_option(label="not set yet")
     expect(cards).to_have_count(2)
     expect(page).to_have_url(f"{server.url}/projects/{pid}?tab=all&view=grid&label=word&value=none")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(cards).to_have_count(12)
+    # Whose work: the last clip is nobody's yet.
+    page.get_by_label("Filter by annotator").select_option(label="ann")
+    expect(cards).to_have_count(11)
+    expect(page.get_by_role("link", name="clip_11.wav")).to_have_count(0)
     page.get_by_role("button", name="Clear filters").click()
     expect(cards).to_have_count(12)
 

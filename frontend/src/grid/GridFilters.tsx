@@ -4,13 +4,16 @@ import type { Schemas } from "../api/client";
 import type { FilterKey, Filters } from "./cards";
 
 type Label = Schemas["LabelPublic"];
+type Member = Schemas["MemberPublic"];
 
 export function GridFilters(props: {
   labels: Label[];
+  /** Whose work to show: offered to those who see everyone's (empty for annotators). */
+  members: Member[];
   filters: Filters;
   onChange(changes: Partial<Record<FilterKey, string | null>>): void;
 }) {
-  const { labels, filters, onChange } = props;
+  const { labels, members, filters, onChange } = props;
   const [draft, setDraft] = useState<Filters>(filters);
   useEffect(() => setDraft(filters), [filters]);
   const itemLabels = labels.filter((l) => l.scope === "datapoint");
@@ -32,6 +35,23 @@ export function GridFilters(props: {
         });
       }}
     >
+      {members.length ? (
+        <label className="inline">
+          Annotator
+          <select
+            aria-label="Filter by annotator"
+            value={filters.assignee ?? ""}
+            onChange={(e) => onChange({ assignee: e.target.value || null })}
+          >
+            <option value="">Anyone</option>
+            {members.map((m) => (
+              <option key={m.user_id} value={m.username}>
+                {m.username}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {itemLabels.length ? (
         <label className="inline">
           Label
@@ -126,6 +146,7 @@ export function GridFilters(props: {
           className="link"
           onClick={() =>
             onChange({
+              assignee: null,
               label: null,
               value: null,
               meta_key: null,

@@ -88,7 +88,16 @@ function typed(text: string, previous: unknown): unknown {
 }
 
 /** The filters the grid and list share, as URL parameters. */
-export const FILTER_KEYS = ["label", "value", "meta_key", "meta_value", "min_duration", "max_duration", "text"] as const;
+export const FILTER_KEYS = [
+  "assignee",
+  "label",
+  "value",
+  "meta_key",
+  "meta_value",
+  "min_duration",
+  "max_duration",
+  "text",
+] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
 

@@ -112,12 +112,13 @@ export function DataListPage() {
   }
 
   const manages = project.data?.role === "manager" || project.data?.role === "admin";
+  const seesEveryone = manages || reviews(project.data?.role);
   const members = useLoad(
     async () =>
-      manages
+      seesEveryone
         ? unwrap(api.GET("/api/projects/{project_id}/members", { params: { path: { project_id: projectId } } }))
         : [],
-    [projectId, manages],
+    [projectId, seesEveryone],
   );
   const select = (id: number, on: boolean) => {
     const next = new Set(selected);
@@ -289,6 +290,7 @@ export function DataListPage() {
       </div>
       <GridFilters
         labels={labels.data ?? []}
+        members={members.data ?? []}
         filters={filters}
         onChange={(changes: Partial<Record<FilterKey, string | null>>) => update(changes)}
       />
