@@ -104,6 +104,8 @@ def _resolve_principal(request: Request, db: Session) -> Principal | None:
         if found is None:
             raise NotAuthenticated("The API key or token is invalid or revoked.", code="bad_token")
         key, user = found
+        writes = request.method not in SAFE_METHODS  # then its own transaction writes it
+        auth.note_key_use(db, key, database=None if writes else request.app.state.db)
         if key.kind == ApiKeyKind.project.value:
             return Principal(user=None, via="project_key", api_key=key)
         if user is None or not user.is_active:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import math
 import secrets
 import time
@@ -17,10 +18,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from audino.db.engine import Database
 from audino.db.models import ApiKey, ApiKeyKind, ApiKeyScope, AuthSession, LoginFailure, User
 from audino.services.errors import InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+
+log = logging.getLogger("audino.auth")
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -337,6 +342,45 @@ def resolve_api_key_user(db: Session, key: str) -> tuple[ApiKey, User | None] | 
     if found is None or found[0].revoked_at is not None:
         return None
     return found[0], found[1]
+
+
+# How often a key's last use is written down: at most once a minute per key, so bearer
+# traffic does not turn every read into a write.
+KEY_USE_EVERY = timedelta(minutes=1)
+
+
+def key_use_due(key: ApiKey) -> bool:
+    last = key.last_used_at
+    return last is None or datetime.now(UTC) - last >= KEY_USE_EVERY
+
+
+def _note_use(db: Session, key: ApiKey) -> None:
+    now = datetime.now(UTC)
+    db.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == key.id,
+            (ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < now - KEY_USE_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def note_key_use(db: Session, key: ApiKey, *, database: Database | None = None) -> None:
+    """Records that `key` was just used (the keys pages' "last used"), when it is due: in
+    `db` (a request that writes anyway), or with `database` in a transaction of its own so
+    a read stays a read; best effort there: a busy database only delays the record."""
+    if not key_use_due(key):
+        return
+    if database is None:
+        _note_use(db, key)
+        return
+    try:
+        with database.session() as own:
+            _note_use(own, key)
+    except OperationalError as err:
+        log.warning("could not record the use of API key %s: %s", key.id, err)
 
 
 def revoke_api_key(

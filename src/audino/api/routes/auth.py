@@ -62,6 +62,8 @@ class TokenOut(BaseModel):
     project_id: int | None
     created_at: datetime
     revoked_at: datetime | None
+    # When it was last used (written at most once a minute); null if never.
+    last_used_at: datetime | None = None
 
 
 class NewTokenOut(TokenOut):
