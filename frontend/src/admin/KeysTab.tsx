@@ -5,8 +5,7 @@ import { ErrorMessage, Loading } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { ConfirmButton, CopyButton, OneTimeSecret, formatDate, useAction } from "./parts";
 
-// last_used_at is in the database but not (yet) in the API's key; shown once it is sent.
-type Key = Schemas["ProjectKeyOut"] & { last_used_at?: string | null };
+type Key = Schemas["ProjectKeyOut"];
 type NewKey = Schemas["NewProjectKeyOut"];
 type Scope = Schemas["ApiKeyScope"];
 

@@ -2974,6 +2974,8 @@ export interface components {
             created_at: string;
             /** Revoked At */
             revoked_at: string | null;
+            /** Last Used At */
+            last_used_at?: string | null;
             scope: components["schemas"]["ApiKeyScope"];
             /** Key */
             key: string;
@@ -2997,6 +2999,8 @@ export interface components {
             created_at: string;
             /** Revoked At */
             revoked_at: string | null;
+            /** Last Used At */
+            last_used_at?: string | null;
             /** Key */
             key: string;
         };
@@ -3305,6 +3309,8 @@ export interface components {
             created_at: string;
             /** Revoked At */
             revoked_at: string | null;
+            /** Last Used At */
+            last_used_at?: string | null;
             scope: components["schemas"]["ApiKeyScope"];
         };
         /** ProjectLabel */
@@ -3751,6 +3757,8 @@ export interface components {
             created_at: string;
             /** Revoked At */
             revoked_at: string | null;
+            /** Last Used At */
+            last_used_at?: string | null;
         };
         /** UploadResult */
         UploadResult: {
