@@ -72,6 +72,9 @@ def test_filters_by_metadata_duration_and_text(grid: Grid, admin: TestClient) ->
     assert names(admin, grid.pid, min_duration=1, max_duration=3, meta_key="speaker",
                  meta_value="s2") == clips(4)  # fmt: skip
     assert names(admin, grid.pid, text="QUICK brown") == clips(4)
+    picked = f"{grid.ids[1]}, {grid.ids[4]},{grid.ids[4]}"
+    assert names(admin, grid.pid, ids=picked) == clips(1, 4)
+    assert names(admin, grid.pid, ids=picked, min_duration=1) == clips(4)
     # Words in a segment's transcript count too.
     seg = {"start": 0.1, "end": 0.3, "transcript": "a barking dog"}
     r = grid.ann.post(f"/api/datapoints/{grid.ids[1]}/segments", json=seg)
@@ -153,6 +156,8 @@ def test_mark_a_selection_for_review(grid: Grid, admin: TestClient) -> None:
         ({"min_duration": -1}, "shortest duration"),
         ({"min_duration": 5, "max_duration": 1}, "swap them"),
         ({"min_duration": "nan"}, "shortest duration"),
+        ({"ids": "1,two"}, "comma-separated list of item numbers"),
+        ({"ids": ",".join(map(str, range(1, 2003)))}, "At most 2,000 items"),
     ],
 )
 def test_bad_filters_are_a_400_in_words(

@@ -31,6 +31,7 @@ from audino.db.models import Assignment, Datapoint, Label, Segment, SegmentSourc
 from audino.services.errors import InvalidInput
 
 MAX_TEXT_FILTER = 200
+MAX_IDS = 2_000  # a lasso on the dataset map, sent in the URL
 MAX_KEY = 100
 # Seconds: longer than any recording anyone keeps (a year), so a bound past it is a typo.
 MAX_DURATION = 366 * 24 * 3600.0
@@ -47,6 +48,7 @@ class ItemFilter:
     min_duration: float | None = None
     max_duration: float | None = None
     text: str | None = None  # in the reference transcript or anyone's (visible) segments
+    ids: str | None = None  # comma-separated datapoint ids (a selection made elsewhere)
 
     @property
     def empty(self) -> bool:
@@ -59,6 +61,7 @@ class ItemFilter:
                 self.min_duration,
                 self.max_duration,
                 self.text,
+                self.ids,
             )
         )
 
@@ -95,7 +98,20 @@ def conditions(
         out.append(Datapoint.duration <= high)
     if spec.text not in (None, ""):
         out.append(_text_condition(spec.text, author_id))
+    if spec.ids not in (None, ""):
+        out.append(Datapoint.id.in_(_ids(spec.ids)))
     return out
+
+
+def _ids(raw: str) -> list[int]:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if len(parts) > MAX_IDS:
+        raise InvalidInput(
+            f"At most {MAX_IDS:,} items can be picked by id at once.", code="bad_filter"
+        )
+    if not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+        raise InvalidInput("ids is a comma-separated list of item numbers.", code="bad_filter")
+    return sorted({int(p) for p in parts})
 
 
 def apply(

@@ -378,6 +378,14 @@ def list_datapoints(
             description="Words in the reference transcript or in a segment's transcript.",
         ),
     ] = None,
+    ids: Annotated[
+        str | None,
+        Query(
+            max_length=40_000,
+            description="Only these items: comma-separated ids (at most 2,000), e.g. a "
+            "lasso on the dataset map.",
+        ),
+    ] = None,
 ) -> DatapointPage:
     user_id = access.principal.user.id if access.principal.user else None
     filters = ItemFilter(
@@ -388,6 +396,7 @@ def list_datapoints(
         min_duration=min_duration,
         max_duration=max_duration,
         text=text,
+        ids=ids,
     )
     page = datapoints.list_datapoints(
         db,
