@@ -4994,6 +4994,8 @@ export interface operations {
                 max_duration?: number | null;
                 /** @description Words in the reference transcript or in a segment's transcript. */
                 text?: string | null;
+                /** @description Only these items: comma-separated ids (at most 2,000), e.g. a lasso on the dataset map. */
+                ids?: string | null;
             };
             header?: never;
             path: {

@@ -140,6 +140,11 @@ export function GridFilters(props: {
         onChange={(e) => set("text", e.target.value)}
       />
       <button type="submit">Filter</button>
+      {filters.ids ? (
+        <span className="muted" data-testid="picked-filter">
+          Only the {filters.ids.split(",").filter(Boolean).length} items picked on the map
+        </span>
+      ) : null}
       {Object.values(filters).some(Boolean) ? (
         <button
           type="button"
@@ -154,6 +159,7 @@ export function GridFilters(props: {
               min_duration: null,
               max_duration: null,
               text: null,
+              ids: null,
             })
           }
         >

@@ -97,6 +97,7 @@ export const FILTER_KEYS = [
   "min_duration",
   "max_duration",
   "text",
+  "ids",
 ] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
