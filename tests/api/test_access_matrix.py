@@ -80,6 +80,7 @@ def _target(app_env: AppEnv, factory: Factory) -> Target:
             "event_id": event["id"],
             "user_id": ann_id,
             "level": 0,
+            "feature": "rms",
         },
         "Secret A",
         jobs,

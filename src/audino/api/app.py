@@ -21,6 +21,7 @@ from audino.api.routes import (
     compat,
     datapoints,
     exports,
+    features,
     jobs,
     labels,
     ml_backend,
@@ -105,6 +106,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         predictions,
         prediction_upload,
         ml_backend,
+        features,
         selection,
     ):
         app.include_router(module.router)

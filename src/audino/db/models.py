@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -571,3 +572,22 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DatapointFeatures(Base):
+    """The audio features of a recording (audino.services.features): where the .npz of its
+    feature arrays is in the derived store, and its summary vector for the dataset map."""
+
+    __tablename__ = "datapoint_features"
+    __table_args__ = (Index("ix_datapoint_features_storage_key", "storage_key"),)
+
+    datapoint_id: Mapped[int] = mapped_column(
+        ForeignKey("datapoints.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(String(32))
+    storage_key: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    frames: Mapped[int] = mapped_column(Integer)
+    # float32 little-endian, audino.audio.features.SUMMARY_LENGTH values.
+    summary: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,7 @@ TASK_MODULES: list[str] = [
     "audino.services.exports.jobs",
     "audino.services.ingest.job",
     "audino.services.prediction_jobs",
+    "audino.services.features",
 ]
 
 _tasks: dict[str, TaskFunction] = {}

@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.orm import Session
 
 from audino.db.models import Assignment, Datapoint, Label, Segment, SegmentSource
@@ -115,13 +116,13 @@ def _ids(raw: str) -> list[int]:
 
 
 def apply(
-    stmt: Select[Any],
+    stmt: Select[Any] | Select[*tuple[Any, ...]],
     db: Session,
     project_id: int,
     spec: ItemFilter | None,
     *,
     author_id: int | None,
-) -> Select[Any]:
+) -> Any:
     if spec is None or spec.empty:
         return stmt
     for condition in conditions(db, project_id, spec, author_id=author_id):
@@ -185,7 +186,7 @@ def _label_condition(test: _LabelTest, author_id: int | None, dialect: str) -> C
 def _has_value(key: str, dialect: str) -> ColumnElement[bool]:
     """The assignment has a non-empty value for label `key`."""
     if dialect == "postgresql":
-        element = literal_column(f"(assignments.\"values\"::jsonb -> '{key}')")
+        element: ColumnClause[Any] = literal_column(f"(assignments.\"values\"::jsonb -> '{key}')")
         return and_(
             element.isnot(None),
             element != literal_column("'null'::jsonb"),
@@ -205,7 +206,7 @@ def _holds(key: str, value: int | bool, dialect: str) -> ColumnElement[bool]:
             ),
             JSONB,
         )
-        element = literal_column(f"(assignments.\"values\"::jsonb -> '{key}')")
+        element: ColumnClause[Any] = literal_column(f"(assignments.\"values\"::jsonb -> '{key}')")
         return element.op("@>", is_comparison=True)(wanted)
     # json_each over a scalar yields that scalar; over a list, its items (true/false: 1/0).
     each = func.json_each(Assignment.values, f'$."{key}"').table_valued("value")
@@ -229,6 +230,7 @@ def _meta_condition(key: str, raw: str | None, dialect: str) -> ColumnElement[bo
             f"The metadata value filter is at most {MAX_TEXT_FILTER} characters.",
             code="bad_filter",
         )
+    text: ColumnClause[Any]
     if dialect == "postgresql":
         text = literal_column(f"(datapoints.metadata::jsonb ->> '{key}')")
     else:

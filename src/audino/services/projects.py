@@ -86,6 +86,9 @@ def _checked(settings: dict[str, Any]) -> dict[str, Any]:
 
     if "models" in settings:  # 400 naming a bad model run; stored as checked (defaults in)
         settings = {**settings, "models": {"at_ingest": at_ingest_config(settings)}}
+    from audino.services.features import check_setting
+
+    check_setting(settings)  # 400 unless features_at_ingest is a boolean (409: no librosa)
     return settings
 
 

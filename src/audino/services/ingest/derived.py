@@ -25,9 +25,10 @@ PEAKS = "peaks"
 THUMBNAIL = "thumbnail"
 PLAYBACK = "playback"
 OVERVIEW = "spectrogram"  # the coarse whole-file spectrogram long tiles are drawn from
+FEATURES = "features"  # the feature explorer's arrays (services/features.py), not ingest's
 VERSION = "v1"
 _SUFFIX = {PEAKS: ".dat", THUMBNAIL: ".png", PLAYBACK: ".flac", OVERVIEW: ".bin"}
-KINDS = tuple(_SUFFIX)
+KINDS = tuple(_SUFFIX)  # what ingest derives
 TILES = "tiles"  # the folder of cached spectrogram tiles, one subfolder per audio
 
 
@@ -53,9 +54,10 @@ def derived_store(settings: Settings, storage: BlobStore) -> BlobStore:
     return store
 
 
-def derived_key(storage: BlobStore, name: str, kind: str) -> str:
+def derived_key(storage: BlobStore, name: str, kind: str, version: str | None = None) -> str:
     """A content-derived key: the same audio always yields the same derived blob."""
-    return storage.key_for(f"{name}:{kind}:{VERSION}", _SUFFIX.get(kind, ""))
+    suffix = ".npz" if kind == FEATURES else _SUFFIX.get(kind, "")
+    return storage.key_for(f"{name}:{kind}:{version or VERSION}", suffix)
 
 
 def audio_name(dp: Datapoint) -> str:

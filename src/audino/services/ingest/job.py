@@ -105,6 +105,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
             db.flush()
             windows.split_if_configured(db, dp, derived)
             _models_at_ingest(db, dp)
+            _features_at_ingest(db, dp)
             unused, copied_from = unused_blobs.left_unused(db, held), twin.id
         else:
             dp.ingest_status = IngestStatus.processing.value
@@ -160,6 +161,7 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
         # A long recording in a project that presents such as windows.
         windows.split_if_configured(db, dp, derived)
         predicted = _models_at_ingest(db, dp, made)
+        _features_at_ingest(db, dp)
         unused = unused_blobs.left_unused(db, held)  # what an earlier ingest derived
     unused.remove(ctx.storage, ctx.settings)
     ctx.progress(1.0, "Ready")
@@ -196,6 +198,15 @@ def _models_at_ingest(
     if project is None or not project.settings.get("models"):
         return {}
     return after_ingest(db, dp, project.settings, made)
+
+
+def _features_at_ingest(db: Session, dp: Datapoint) -> None:
+    """Audio features of each new recording as a job, when the project asks for them."""
+    project = db.get(Project, dp.project_id)
+    if project is not None and project.settings.get("features_at_ingest"):
+        from audino.services.features import after_ingest
+
+        after_ingest(db, dp, project.settings)
 
 
 def _complete(db: Session, storage: BlobStore, dp: Datapoint) -> bool:

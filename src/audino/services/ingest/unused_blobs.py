@@ -13,7 +13,14 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from audino.config import Settings
-from audino.db.models import Datapoint, DerivedAudio, IngestStatus, Job, Project
+from audino.db.models import (
+    Datapoint,
+    DatapointFeatures,
+    DerivedAudio,
+    IngestStatus,
+    Job,
+    Project,
+)
 from audino.services.ingest.derived import (
     KINDS,
     TILES,
@@ -78,6 +85,13 @@ def held_by(db: Session, where: ColumnElement[bool]) -> Held:
     )
     for key, sha256, original in rows:
         held.derived[key] = sha256 or original
+    features = db.execute(
+        select(DatapointFeatures.storage_key, Datapoint.sha256, Datapoint.storage_key)
+        .join(Datapoint, DatapointFeatures.datapoint_id == Datapoint.id)
+        .where(where)
+    )
+    for key, sha256, original in features:
+        held.derived[key] = sha256 or original
     return held
 
 
@@ -97,6 +111,7 @@ def left_unused(db: Session, held: Held) -> Unused:
     originals = held.originals - _present(db, Datapoint.storage_key, held.originals)
     keys = set(held.derived)
     referenced = _present(db, DerivedAudio.storage_key, keys)
+    referenced |= _present(db, DatapointFeatures.storage_key, keys - referenced)
     busy = _being_processed(db, {held.derived[key] for key in keys - referenced})
     live = _present(db, Datapoint.sha256, held.names) | _present(
         db, Datapoint.storage_key, held.names
@@ -239,6 +254,7 @@ def _in_use(db: Session, derived: BlobStore) -> tuple[set[str], set[str]]:
     """Derived keys in use (recorded, or about to be by an ingest under way) and the tile
     folders of audio some datapoint has."""
     used = set(db.scalars(select(DerivedAudio.storage_key).distinct()))
+    used.update(db.scalars(select(DatapointFeatures.storage_key).distinct()))
     folders: set[str] = set()
     rows = db.execute(
         select(Datapoint.sha256, Datapoint.storage_key, Datapoint.ingest_status).execution_options(
