@@ -24,6 +24,9 @@ const ReviewQueuePage = lazy(() =>
 const AnalyticsPage = lazy(() =>
   import("./analytics/AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })),
 );
+const FeatureExplorerPage = lazy(() =>
+  import("./explore/FeatureExplorerPage").then((m) => ({ default: m.FeatureExplorerPage })),
+);
 const DataListPage = lazy(() =>
   import("./pages/DataListPage").then((m) => ({ default: m.DataListPage })),
 );
@@ -47,6 +50,10 @@ export function App() {
             <Route element={<Layout />}>
               <Route index element={<ProjectsPage />} />
               <Route path="/account" element={<Screen><AccountPage /></Screen>} />
+              <Route
+                path="/datapoints/:datapointId/features"
+                element={<Screen><FeatureExplorerPage /></Screen>}
+              />
               <Route path="/projects/:projectId" element={<Screen><DataListPage /></Screen>} />
               <Route path="/projects/:projectId/review" element={<Screen><ReviewQueuePage /></Screen>} />
               <Route path="/projects/:projectId/analytics" element={<Screen><AnalyticsPage /></Screen>} />

@@ -1691,6 +1691,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datapoints/{datapoint_id}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Catalogue
+         * @description The audio features an item can have, each explained, and whether they are computed.
+         */
+        get: operations["get_catalogue_api_datapoints__datapoint_id__features_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datapoints/{datapoint_id}/features/{feature}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Values
+         * @description One feature's values with the time of each frame: 404 for an unknown feature, 409
+         *     when the item's features are not computed yet (the answer says how).
+         */
+        get: operations["get_values_api_datapoints__datapoint_id__features__feature__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compute
+         * @description Computes the audio features of the selected items (default: every item) as a job;
+         *     items already computed are skipped. 409 when this server lacks the `features` extra.
+         */
+        post: operations["compute_api_projects__project_id__features_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/features/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Summaries
+         * @description Each computed item's summary vector (mean and standard deviation of its MFCC, then
+         *     of its Mel bands in dB) for the dataset map, by datapoint id.
+         */
+        get: operations["get_summaries_api_projects__project_id__features_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/selection/label": {
         parameters: {
             query?: never;
@@ -2026,6 +2109,44 @@ export interface components {
             /** Label Author */
             label_author?: number | string | null;
         };
+        /** CatalogueOut */
+        CatalogueOut: {
+            /** Datapoint Id */
+            datapoint_id: number;
+            /**
+             * Recording Id
+             * @description Whose features these are (a window's recording).
+             */
+            recording_id: number;
+            /** Version */
+            version: string;
+            /** Computed */
+            computed: boolean;
+            /**
+             * Frames
+             * @description Frames per feature, once computed.
+             */
+            frames: number | null;
+            /** Computed At */
+            computed_at: string | null;
+            /**
+             * Job Id
+             * @description A features job queued or running for this item.
+             */
+            job_id: number | null;
+            /**
+             * Unavailable
+             * @description Why this server cannot compute features.
+             */
+            unavailable: string | null;
+            /**
+             * Max Frames
+             * @description Long recordings are averaged down to this many frames.
+             */
+            max_frames: number;
+            /** Features */
+            features: components["schemas"]["FeatureOut"][];
+        };
         /** Coefficient */
         Coefficient: {
             /**
@@ -2355,6 +2476,48 @@ export interface components {
              * @enum {string}
              */
             predictions?: "exclude" | "include" | "as_annotator";
+        };
+        /** FeatureOut */
+        FeatureOut: {
+            /**
+             * Name
+             * @description The stable name used in URLs.
+             */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Explanation
+             * @description What it shows, in plain words.
+             */
+            explanation: string;
+            /**
+             * Link
+             * @description Where to read more.
+             */
+            link: string;
+            /**
+             * Unit
+             * @description The unit of the values.
+             */
+            unit: string;
+            /**
+             * Axis
+             * @description What the rows are.
+             */
+            axis: string;
+            /** Rows */
+            rows: number;
+            /**
+             * Row Labels
+             * @description A name per row (the CSV's column names).
+             */
+            row_labels: string[];
+            /**
+             * Row Values
+             * @description Where each row lies on its axis (Hz, BPM), where rows have a position.
+             */
+            row_values: (number | null)[] | null;
         };
         /**
          * FieldError
@@ -3483,20 +3646,6 @@ export interface components {
             /** People */
             people: components["schemas"]["PersonProgressOut"][];
         };
-        /** RunIn */
-        RunIn: {
-            /** Model */
-            model: string;
-            /** Settings */
-            settings?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Datapoint Ids
-             * @description Items to run on (default: all).
-             */
-            datapoint_ids?: number[] | null;
-        };
         /**
          * SegmentIn
          * @description A segment to create or save; `values` keys may be label ids or names.
@@ -3722,6 +3871,13 @@ export interface components {
              */
             marked_for_review?: number;
         };
+        /** SummaryOut */
+        SummaryOut: {
+            /** Datapoint Id */
+            datapoint_id: number;
+            /** Vector */
+            vector: number[];
+        };
         /**
          * Target
          * @description Reviewers and managers may name another user; by default it is the caller.
@@ -3889,6 +4045,28 @@ export interface components {
             /** Version */
             version?: number | null;
         };
+        /** ValuesOut */
+        ValuesOut: {
+            /** Name */
+            name: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Times
+             * @description The centre of each frame, s from the item's start.
+             */
+            times: number[];
+            /**
+             * Rows
+             * @description A label per row.
+             */
+            rows: string[];
+            /**
+             * Values
+             * @description values[row][frame].
+             */
+            values: number[][];
+        };
         /** WhoseIn */
         WhoseIn: {
             /**
@@ -3919,6 +4097,14 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** RunIn */
+        audino__api__routes__features__RunIn: {
+            /**
+             * Datapoint Ids
+             * @description Items (default: all).
+             */
+            datapoint_ids?: number[] | null;
+        };
         /**
          * AcceptIn
          * @description Changes to make while accepting (an edit); none: accepted as predicted.
@@ -3939,6 +4125,20 @@ export interface components {
              * @description Reviewers: on whose behalf.
              */
             user_id?: number | null;
+        };
+        /** RunIn */
+        audino__api__routes__predictions__RunIn: {
+            /** Model */
+            model: string;
+            /** Settings */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Datapoint Ids
+             * @description Items to run on (default: all).
+             */
+            datapoint_ids?: number[] | null;
         };
         /** AcceptIn */
         audino__api__routes__reviews__AcceptIn: {
@@ -12592,7 +12792,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RunIn"];
+                "application/json": components["schemas"]["audino__api__routes__predictions__RunIn"];
             };
         };
         responses: {
@@ -13264,6 +13464,347 @@ export interface operations {
             };
             /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_catalogue_api_datapoints__datapoint_id__features_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_values_api_datapoints__datapoint_id__features__feature__get: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv" | "npy";
+            };
+            header?: never;
+            path: {
+                feature: string;
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON {times, rows, values}; CSV: `time,<row labels>` then a line per frame; NPY: the (rows, frames) float32 array. */
+            200: {
+                headers: {
+                    /** @description attachment; filename=datapoint-<id>-<feature>.<format> */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuesOut"];
+                    "text/csv": string;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    compute_api_projects__project_id__features_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["audino__api__routes__features__RunIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_summaries_api_projects__project_id__features_summary_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryOut"][];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

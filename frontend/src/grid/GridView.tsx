@@ -129,11 +129,16 @@ function GridCard(props: {
               ))}
             </dl>
           ) : null}
-          {manages ? (
-            <button type="button" className="link small" onClick={() => setEditing(true)}>
-              Edit metadata
-            </button>
-          ) : null}
+          <div className="grid-card-links">
+            <Link to={`/datapoints/${d.id}/features`} className="small">
+              Features
+            </Link>
+            {manages ? (
+              <button type="button" className="link small" onClick={() => setEditing(true)}>
+                Edit metadata
+              </button>
+            ) : null}
+          </div>
         </>
       )}
     </li>
