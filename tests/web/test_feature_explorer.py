@@ -46,7 +46,9 @@ def test_explore_compare_and_download(server: Server, new_page: Any) -> None:
     expect(features.get_by_role("button", name="Mel spectrogram")).to_be_visible(timeout=60_000)
     panel = page.get_by_test_id("feature-panel")
     expect(panel).to_have_count(1)
-    expect(page.get_by_test_id("feature-canvas")).to_have_attribute("data-frames", re.compile(r"^\d+$"))
+    expect(page.get_by_test_id("feature-canvas")).to_have_attribute(
+        "data-frames", re.compile(r"^\d+$")
+    )
     shoot(page, "explorer-01-mel")
 
     features.get_by_role("button", name="Spectral centroid").click()

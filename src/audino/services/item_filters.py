@@ -25,8 +25,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnClause
 
 from audino.db.models import Assignment, Datapoint, Label, Segment, SegmentSource
 from audino.services.errors import InvalidInput
