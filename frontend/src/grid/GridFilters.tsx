@@ -1,6 +1,7 @@
 // The grid's and list's filters: an item label's value, a metadata field, duration, text.
 import { useEffect, useState } from "react";
 import type { Schemas } from "../api/client";
+import { LabelValueOptions } from "./LabelValueOptions";
 import type { FilterKey, Filters } from "./cards";
 
 type Label = Schemas["LabelPublic"];
@@ -75,17 +76,7 @@ export function GridFilters(props: {
             >
               <option value="">set to anything…</option>
               <option value="none">not set yet</option>
-              {label.kind === "boolean"
-                ? ["true", "false"].map((v) => (
-                    <option key={v} value={v}>
-                      {v === "true" ? "yes" : "no"}
-                    </option>
-                  ))
-                : label.values.map((v) => (
-                    <option key={v.id} value={v.value}>
-                      {v.value}
-                    </option>
-                  ))}
+              <LabelValueOptions label={label} by="value" />
             </select>
           ) : null}
         </label>

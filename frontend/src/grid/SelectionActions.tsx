@@ -1,6 +1,7 @@
 // What a manager can do to the chosen items at once: set an item label, mark for review.
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
+import { LabelValueOptions } from "./LabelValueOptions";
 import { useAction } from "../admin/parts";
 import { ErrorMessage } from "../components/ui";
 
@@ -69,17 +70,7 @@ export function SelectionActions(props: {
             <>
               <select aria-label="Value to set" value={value} onChange={(e) => setValue(e.target.value)}>
                 <option value="">value…</option>
-                {label.kind === "boolean"
-                  ? ["true", "false"].map((v) => (
-                      <option key={v} value={v}>
-                        {v === "true" ? "yes" : "no"}
-                      </option>
-                    ))
-                  : label.values.map((v) => (
-                      <option key={v.id} value={v.id}>
-                        {v.value}
-                      </option>
-                    ))}
+                <LabelValueOptions label={label} by="id" />
               </select>
               <select aria-label="As whose label" value={who} onChange={(e) => setWho(e.target.value)}>
                 <option value="">as…</option>

@@ -9,8 +9,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Assignment, Datapoint, User
-from audino.services import assignments
-from audino.services.errors import InvalidInput, NotFound
+from audino.services import assignments, selection
+from audino.services.errors import InvalidInput
 
 MAX_SELECTION = 10_000
 
@@ -20,20 +20,6 @@ class Distribution:
     datapoints: int  # how many datapoints got at least one new assignee
     assignments: int  # how many assignments were added
     per_user: dict[str, int]
-
-
-def _datapoints(db: Session, project_id: int, ids: Sequence[int]) -> list[Datapoint]:
-    wanted = sorted(set(ids))
-    rows = list(
-        db.scalars(
-            select(Datapoint).where(Datapoint.project_id == project_id, Datapoint.id.in_(wanted))
-        )
-    )
-    missing = sorted(set(wanted) - {dp.id for dp in rows})
-    if missing:
-        shown = ", ".join(map(str, missing[:10]))
-        raise NotFound(f"No datapoint {shown} in this project.", code="unknown_datapoint")
-    return sorted(rows, key=lambda dp: dp.id)
 
 
 def _check_users(users: Sequence[User]) -> None:
@@ -57,7 +43,7 @@ def assign_selection(
         raise InvalidInput(f"At most {MAX_SELECTION} datapoints at once.", code="too_many")
     per_user = {u.username: 0 for u in users}
     touched = added = 0
-    for dp in _datapoints(db, project_id, datapoint_ids):
+    for dp in selection.selected(db, project_id, datapoint_ids):
         new = assignments.assign(db, dp, users, actor_id=actor_id)
         touched += bool(new)
         added += len(new)

@@ -35,7 +35,7 @@ from audino.db.models import (
     utcnow,
 )
 from audino.jobs import JobContext, task
-from audino.services import jobs, windows
+from audino.services import jobs, selection, windows
 from audino.services.access import Principal, sees_all_datapoints
 from audino.services.errors import Conflict, InvalidInput, NotFound
 from audino.services.ingest import unused_blobs
@@ -88,27 +88,9 @@ def start(
         raise error
     ids = None
     if datapoint_ids is not None:
-        ids = sorted(set(datapoint_ids))
-        if not ids:
-            raise InvalidInput("Select at least one item to compute features of.", code="empty")
-        if len(ids) > MAX_SELECTION:
-            raise InvalidInput(f"A job takes at most {MAX_SELECTION:,} items.", code="too_many")
-        found: set[int] = set()
-        for chunk in _chunks(ids):
-            found.update(
-                db.scalars(
-                    select(Datapoint.id).where(
-                        Datapoint.project_id == project.id, Datapoint.id.in_(chunk)
-                    )
-                )
-            )
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise InvalidInput(
-                f"Item {missing[0]} is not in this project"
-                + (f" (nor {len(missing) - 1} more)." if len(missing) > 1 else "."),
-                code="unknown_datapoint",
-            )
+        ids = selection.checked_ids(
+            db, project.id, datapoint_ids, to="to compute features of", limit=MAX_SELECTION
+        )
     return jobs.enqueue(
         db,
         KIND,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, IngestStatus, Job, Project
 from audino.jobs import JobContext, task
-from audino.services import jobs, predictions
+from audino.services import jobs, predictions, selection
 from audino.services.errors import InvalidInput, Unprocessable
 from audino.services.ingest.job import local_copy
 
@@ -84,25 +84,9 @@ def start(
         raise Unprocessable(reason, code="model_unavailable")
     ids = None
     if datapoint_ids is not None:
-        ids = sorted(set(datapoint_ids))
-        if not ids:
-            raise InvalidInput("Select at least one item to run the model on.", code="empty")
-        if len(ids) > MAX_SELECTION:
-            raise InvalidInput(f"A run takes at most {MAX_SELECTION} items.", code="too_many")
-        found = set(
-            db.scalars(
-                select(Datapoint.id).where(
-                    Datapoint.project_id == project.id, Datapoint.id.in_(ids)
-                )
-            )
+        ids = selection.checked_ids(
+            db, project.id, datapoint_ids, to="to run the model on", limit=MAX_SELECTION
         )
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise InvalidInput(
-                f"Item {missing[0]} is not in this project"
-                + (f" (nor {len(missing) - 1} more)." if len(missing) > 1 else "."),
-                code="unknown_datapoint",
-            )
     return jobs.enqueue(
         db,
         KIND,

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from audino.db.models import Assignment, Datapoint, LabelScope, LabelValue, Membership, User
 from audino.services import assignments, review
 from audino.services.access import ADMIN, Principal
-from audino.services.errors import InvalidInput, NotFound
+from audino.services.errors import AudinoError, InvalidInput, NotFound
 from audino.services.labels.validation import LabelInfo, LabelSchema, clean_values, load_schema
 
 MAX_SELECTION = 10_000
+_CHUNK = 2_000  # ids per IN (...)
 
 
 @dataclass
@@ -27,22 +28,50 @@ class SelectionResult:
     message: str = ""
 
 
-def selected(db: Session, project_id: int, ids: Sequence[int]) -> list[Datapoint]:
-    """The chosen datapoints of the project, in id order; a 400/404 in words otherwise."""
-    if not ids:
-        raise InvalidInput("Choose at least one item.", code="no_datapoints")
-    if len(ids) > MAX_SELECTION:
-        raise InvalidInput(f"At most {MAX_SELECTION:,} items at once.", code="too_many")
+def checked_ids(
+    db: Session,
+    project_id: int,
+    ids: Sequence[int],
+    *,
+    to: str,
+    limit: int = MAX_SELECTION,
+    missing: type[AudinoError] = InvalidInput,
+) -> list[int]:
+    """The chosen datapoint ids, sorted without repeats, once each is known to be in the
+    project; a 400 in words (`to` says what for: "to compute features of") otherwise, or
+    `missing` for ids that are not in the project."""
     wanted = sorted(set(ids))
-    rows = list(
-        db.scalars(
-            select(Datapoint).where(Datapoint.project_id == project_id, Datapoint.id.in_(wanted))
+    if not wanted:
+        raise InvalidInput(f"Select at least one item {to}.", code="empty")
+    if len(wanted) > limit:
+        raise InvalidInput(f"At most {limit:,} items at once {to}.", code="too_many")
+    found: set[int] = set()
+    for first in range(0, len(wanted), _CHUNK):
+        chunk = wanted[first : first + _CHUNK]
+        found.update(
+            db.scalars(
+                select(Datapoint.id).where(
+                    Datapoint.project_id == project_id, Datapoint.id.in_(chunk)
+                )
+            )
         )
-    )
-    missing = sorted(set(wanted) - {dp.id for dp in rows})
-    if missing:
-        shown = ", ".join(map(str, missing[:10]))
-        raise NotFound(f"No item {shown} in this project.", code="unknown_datapoint")
+    absent = [i for i in wanted if i not in found]
+    if absent:
+        raise missing(
+            f"Item {absent[0]} is not in this project"
+            + (f" (nor {len(absent) - 1} more)." if len(absent) > 1 else "."),
+            code="unknown_datapoint",
+        )
+    return wanted
+
+
+def selected(db: Session, project_id: int, ids: Sequence[int]) -> list[Datapoint]:
+    """The chosen datapoints of the project, in id order; a 404 for ids not in it."""
+    wanted = checked_ids(db, project_id, ids, to="to change", missing=NotFound)
+    rows: list[Datapoint] = []
+    for first in range(0, len(wanted), _CHUNK):
+        chunk = wanted[first : first + _CHUNK]
+        rows += db.scalars(select(Datapoint).where(Datapoint.id.in_(chunk)))
     return sorted(rows, key=lambda dp: dp.id)
 
 
