@@ -24,6 +24,9 @@ const ReviewQueuePage = lazy(() =>
 const AnalyticsPage = lazy(() =>
   import("./analytics/AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })),
 );
+const DatasetMapPage = lazy(() =>
+  import("./map/DatasetMapPage").then((m) => ({ default: m.DatasetMapPage })),
+);
 const FeatureExplorerPage = lazy(() =>
   import("./explore/FeatureExplorerPage").then((m) => ({ default: m.FeatureExplorerPage })),
 );
@@ -57,6 +60,7 @@ export function App() {
               <Route path="/projects/:projectId" element={<Screen><DataListPage /></Screen>} />
               <Route path="/projects/:projectId/review" element={<Screen><ReviewQueuePage /></Screen>} />
               <Route path="/projects/:projectId/analytics" element={<Screen><AnalyticsPage /></Screen>} />
+              <Route path="/projects/:projectId/map" element={<Screen><DatasetMapPage /></Screen>} />
               <Route
                 path="/projects/:projectId/manage/*"
                 element={<Screen><ProjectManagePage /></Screen>}

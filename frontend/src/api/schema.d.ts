@@ -1774,6 +1774,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Map
+         * @description The map of the items you may see (an annotator: those assigned to them); 409 with
+         *     the reason while it is not made yet (and how to make it).
+         */
+        get: operations["get_map_api_projects__project_id__map_get"];
+        put?: never;
+        /**
+         * Make Map
+         * @description Makes the map as a job: the missing audio features first (unless `features` is
+         *     false), then the layout. A map job already waiting or running is answered instead of a
+         *     second one. 409 when there is nothing to lay out (the answer says what to do).
+         */
+        post: operations["make_map_api_projects__project_id__map_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/selection/label": {
         parameters: {
             query?: never;
@@ -2161,6 +2188,44 @@ export interface components {
             units: number;
             /** Reason */
             reason: string | null;
+        };
+        /** ColourOption */
+        ColourOption: {
+            /**
+             * Key
+             * @description label:<id> or meta:<field>.
+             */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "label" | "metadata";
+            /** Name */
+            name: string;
+            /**
+             * Field
+             * @description The key in each point's labels or metadata.
+             */
+            field: string;
+            /** Color */
+            color: string | null;
+            /**
+             * Values
+             * @description The categories, for a category.
+             */
+            values: components["schemas"]["ColourValue"][];
+            /** @description The range, for a scale. */
+            numeric: components["schemas"]["NumericRange"] | null;
+        };
+        /** ColourValue */
+        ColourValue: {
+            /** Value */
+            value: string;
+            /** Color */
+            color: string | null;
+            /** Count */
+            count: number;
         };
         /** CommentIn */
         CommentIn: {
@@ -2948,6 +3013,129 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** MapIn */
+        MapIn: {
+            /**
+             * Method
+             * @description auto: UMAP when installed (and 20 items or more), else PCA.
+             * @default auto
+             * @enum {string}
+             */
+            method?: "auto" | "pca" | "umap";
+            /**
+             * Features
+             * @description Compute the audio features of items that lack them first.
+             * @default true
+             */
+            features?: boolean;
+        };
+        /** MapOut */
+        MapOut: {
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "pca" | "umap";
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Stale
+             * @description Items got features since the map was made.
+             */
+            stale: boolean;
+            /**
+             * Stale Items
+             * @description Items with features newer than the map, or not on it.
+             */
+            stale_items: number;
+            /**
+             * Missing Features
+             * @description Recordings without features, so not on the map.
+             */
+            missing_features: number;
+            /**
+             * Job Id
+             * @description A map job waiting or running.
+             */
+            job_id: number | null;
+            /** Points */
+            points: components["schemas"]["MapPoint"][];
+            /**
+             * Outliers
+             * @description Worth a second look: the farthest first.
+             */
+            outliers: components["schemas"]["MapOutlier"][];
+            /** Colour Options */
+            colour_options: components["schemas"]["ColourOption"][];
+        };
+        /** MapOutlier */
+        MapOutlier: {
+            /** Datapoint Id */
+            datapoint_id: number;
+            /** Name */
+            name: string;
+            /** Label Id */
+            label_id: number;
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+            /**
+             * Distance
+             * @description From its value's centre, standardised features.
+             */
+            distance: number;
+            /**
+             * Typical
+             * @description The median distance of that value's items.
+             */
+            typical: number;
+            /**
+             * Nearest
+             * @description Another value of the label whose centre is closer.
+             */
+            nearest: string | null;
+            /** Reason */
+            reason: string;
+        };
+        /** MapPoint */
+        MapPoint: {
+            /** Datapoint Id */
+            datapoint_id: number;
+            /** Name */
+            name: string;
+            /**
+             * X
+             * @description In [-1, 1]; both axes share one scale.
+             */
+            x: number;
+            /** Y */
+            y: number;
+            /** Duration */
+            duration: number;
+            /**
+             * Labels
+             * @description By label id: the item-level value most people chose (yours alone, for an annotator).
+             */
+            labels: {
+                [key: string]: string;
+            };
+            /**
+             * Metadata
+             * @description The fields of `colour_options`: text for a category, a number for a scale.
+             */
+            metadata: {
+                [key: string]: string | number;
+            };
+            /**
+             * Window Ids
+             * @description A recording the lists show as windows: those windows (left out if none).
+             */
+            window_ids?: number[];
+        };
         /** MeOut */
         MeOut: {
             /** Id */
@@ -3171,6 +3359,13 @@ export interface components {
         NextOut: {
             /** Datapoint Id */
             datapoint_id: number | null;
+        };
+        /** NumericRange */
+        NumericRange: {
+            /** Min */
+            min: number;
+            /** Max */
+            max: number;
         };
         /** Order */
         Order: {
@@ -13805,6 +14000,184 @@ export interface operations {
             };
             /** @description It does not exist, or the caller may not see it. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_map_api_projects__project_id__map_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    make_map_api_projects__project_id__map_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MapIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -173,6 +173,9 @@ export function DataListPage() {
                 </Link>
               </>
             ) : null}
+            <Link className="button" to={`/projects/${projectId}/map`}>
+              Dataset map
+            </Link>
             {manages ? (
               <Link className="button" to={`/projects/${projectId}/manage`}>
                 Manage project

@@ -20,6 +20,7 @@ from audino.api.routes import (
     bulk,
     compat,
     datapoints,
+    dataset_map,
     exports,
     features,
     jobs,
@@ -107,6 +108,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         prediction_upload,
         ml_backend,
         features,
+        dataset_map,
         selection,
     ):
         app.include_router(module.router)

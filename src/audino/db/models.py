@@ -591,3 +591,22 @@ class DatapointFeatures(Base):
     # float32 little-endian, audino.audio.features.SUMMARY_LENGTH values.
     summary: Mapped[bytes] = mapped_column(LargeBinary)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DatasetMap(Base):
+    """A project's dataset map (audino.services.dataset_map): the 2-D position of each item
+    with audio features, as the last `dataset_map` job laid them out."""
+
+    __tablename__ = "dataset_maps"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    method: Mapped[str] = mapped_column(String(16))  # "pca" | "umap"
+    version: Mapped[str] = mapped_column(String(16))
+    items: Mapped[int] = mapped_column(Integer)
+    # The newest summary vector laid out: a newer one means the map is out of date.
+    features_at: Mapped[datetime | None] = mapped_column(default=None)
+    # `items` int64 datapoint ids, then `items` (x, y) float32 pairs, little-endian.
+    layout: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ TASK_MODULES: list[str] = [
     "audino.services.ingest.job",
     "audino.services.prediction_jobs",
     "audino.services.features",
+    "audino.services.dataset_map",
 ]
 
 _tasks: dict[str, TaskFunction] = {}

@@ -408,6 +408,10 @@ def compute_features(ctx: JobContext) -> dict[str, Any]:
         _record(ctx, dp_id, key, name, found, size)
         counts[outcome] += 1
     ctx.progress(1.0, f"Audio features of {len(ids)} recordings")
+    if counts["computed"] or counts["reused"]:  # the dataset map lays out the new ones
+        from audino.services.dataset_map import after_features
+
+        after_features(ctx.database, int(ctx.payload["project_id"]))
     return {
         "recordings": len(ids),
         "already": len(ids) - len(todo),
