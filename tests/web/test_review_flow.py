@@ -100,6 +100,8 @@ def test_submit_reject_fix_resubmit_accept_export(server: Server, new_page: Any)
     box.press("Enter")
     expect(box).to_have_value("@ann ")
     box.press_sequentially("is this one word?")
+    # Typed straight after taking the name: every key lands after it, in order.
+    expect(box).to_have_value("@ann is this one word?")
     rita.get_by_role("button", name="Comment", exact=True).click()
     thread = rita.get_by_test_id("comment-thread")
     expect(thread).to_have_count(1)

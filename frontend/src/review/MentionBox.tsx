@@ -1,6 +1,6 @@
 // A comment's text box that completes @names of project members as they are typed:
 // ↑/↓ choose, Enter or Tab take, Escape closes the list; Ctrl/⌘+Enter sends.
-import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { insertMention, matchMembers, mentionAt } from "./mentions";
 
 interface Props {
@@ -23,6 +23,18 @@ export function MentionBox({ id, value, onChange, members, label, placeholder, o
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const [closedAt, setClosedAt] = useState<number | null>(null);
+  // Where the caret goes once the picked name is in the box: set in the same commit as the
+  // new text, before the next key press can land (a later frame would move the caret back
+  // over what was typed meanwhile).
+  const placeCaret = useRef<{ text: string; caret: number } | null>(null);
+  useLayoutEffect(() => {
+    const wanted = placeCaret.current;
+    if (!wanted || !box.current) return;
+    placeCaret.current = null;
+    if (box.current.value !== wanted.text) return;
+    box.current.focus();
+    box.current.setSelectionRange(wanted.caret, wanted.caret);
+  }, [value]);
   const typing = mentionAt(value, caret);
   const options = typing ? matchMembers(members, typing.query) : [];
   // A name typed out in full needs no list (it would only hide what is under it).
@@ -33,13 +45,10 @@ export function MentionBox({ id, value, onChange, members, label, placeholder, o
   function pick(name: string) {
     if (!typing) return;
     const next = insertMention(value, typing.start, caret, name);
+    placeCaret.current = { text: next.text, caret: next.caret };
     onChange(next.text);
     setCaret(next.caret);
     setActive(0);
-    requestAnimationFrame(() => {
-      box.current?.focus();
-      box.current?.setSelectionRange(next.caret, next.caret);
-    });
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
