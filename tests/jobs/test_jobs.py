@@ -75,6 +75,21 @@ def test_a_job_runs_once_its_transaction_commits(app_env: AppEnv) -> None:
     assert calls == [{"say": "hi"}]
 
 
+def test_a_savepoint_inside_the_transaction_neither_runs_nor_forgets_its_jobs(
+    app_env: AppEnv,
+) -> None:
+    with app_env.database.session() as db:
+        job_id = jobs.enqueue(db, "test.echo", {"say": "after the outer commit"}).id
+        with db.begin_nested():
+            pass  # released: the outer transaction (and the job's row) is still open
+        assert calls == []
+        with pytest.raises(RuntimeError), db.begin_nested():
+            raise RuntimeError("a savepoint rolled back")
+        assert calls == []
+    assert calls == [{"say": "after the outer commit"}]
+    assert _job(app_env, job_id).status == "done"
+
+
 def test_a_rolled_back_job_never_runs(app_env: AppEnv) -> None:
     with pytest.raises(RuntimeError), app_env.database.session() as db:
         jobs.enqueue(db, "test.echo", {"say": "never"})

@@ -61,6 +61,8 @@ def enqueue(
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the jobs are not in the database until the outer commit
     ids = session.info.pop(_PENDING, None)
     if not ids:
         return
@@ -72,6 +74,8 @@ def _dispatch_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: jobs made before it still commit (one made in it is a no-op)
     session.info.pop(_PENDING, None)
 
 
