@@ -125,6 +125,7 @@ def test_serve_first_start_prints_one_time_password_and_demo(tmp_path: Path) -> 
         "Created the first administrator 'admin'",
         "Preparing the demo project and its clips…",
         "Demo project 'Demo: multilingual speech' created",
+        "Demo project 'Demo: keyword spotting' created with 30 spoken commands",
         f"audino is serving on http://127.0.0.1:{port}",
         "Application startup complete.",
     ]
@@ -147,8 +148,9 @@ def test_serve_first_start_prints_one_time_password_and_demo(tmp_path: Path) -> 
                 "/api/auth/login", json={"username": "annotator", "password": demo.group(1)}
             )
             assert r.status_code == 200
-            projects = client.get("/api/projects").json()
-            assert projects[0]["counts"]["todo"] == 4
+            projects = {p["name"]: p for p in client.get("/api/projects").json()}
+            assert projects["Demo: multilingual speech"]["counts"]["todo"] == 4
+            assert projects["Demo: keyword spotting"]["counts"]["todo"] == 30
     finally:
         out = _stop(proc)
     assert "one-time password" not in out and "Demo project" not in out

@@ -1,12 +1,18 @@
-"""`audino serve --demo`: a ready-to-annotate speech project with an annotator account."""
+"""`audino serve --demo`: a ready-to-annotate speech project with an annotator account, and
+a keyword-spotting project in the Speech Commands layout (a folder per spoken word, the
+folder the item's label) whose audio features and dataset map are computed in the
+background when the `features` extra is installed."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from audino.config import Settings
 from audino.db.engine import Database
+from audino.db.models import User
 from audino.services import projects, users
 from audino.services.auth import generate_password
 from audino.services.ingest.uploads import TempAudio, ingest_file
@@ -14,8 +20,12 @@ from audino.services.labels import schema as labels
 from audino.storage.blobs import BlobStore
 
 CLIPS = Path(__file__).resolve().parent.parent / "demo"
+KEYWORD_CLIPS = CLIPS / "keywords"  # made by scripts/make_demo_keywords.py (espeak-ng)
 PROJECT = "Demo: multilingual speech"
+KEYWORDS = "Demo: keyword spotting"
 ANNOTATOR = "annotator"
+# Whose values the folder labels are, as `audino import --label-author` would make them.
+DATASET = "speech-commands"
 
 
 def create_demo(database: Database, settings: Settings) -> str | None:
@@ -24,7 +34,10 @@ def create_demo(database: Database, settings: Settings) -> str | None:
     clips = json.loads((CLIPS / "clips.json").read_text(encoding="utf-8"))
     with database.session() as db:
         if projects.find_by_name(db, PROJECT) is not None:
-            return None
+            annotator = users.find_by_username(db, ANNOTATOR)
+            if annotator is None:
+                return None
+            return _keyword_demo(db, storage, settings, annotator)  # an older demo: add it
         password = None
         annotator = users.find_by_username(db, ANNOTATOR)
         if annotator is None:
@@ -70,8 +83,55 @@ def create_demo(database: Database, settings: Settings) -> str | None:
                 reference_transcript=clip["transcript"],
                 metadata={"language": clip["language"]},
             )
+        keywords = _keyword_demo(db, storage, settings, annotator)
     login = f"{ANNOTATOR!r} with password {password}" if password else repr(ANNOTATOR)
-    return (
-        f"Demo project {PROJECT!r} created with {len(clips)} clips assigned to {login} "
-        "(shown only now)."
+    made = f"Demo project {PROJECT!r} created with {len(clips)} clips assigned to {login} "
+    return made + "(shown only now)." + (f" {keywords}" if keywords else "")
+
+
+def _keyword_demo(
+    db: Session, storage: BlobStore, settings: Settings, annotator: User
+) -> str | None:
+    """The keyword-spotting project (once): 30 one-second commands, each labelled with its
+    folder's word, features and map queued; what to tell the user, or None."""
+    if projects.find_by_name(db, KEYWORDS) is not None:
+        return None
+    from audino.services import features
+    from audino.services.imports.bulk import folder_label_ready, set_folder_value
+
+    rows = json.loads((KEYWORD_CLIPS / "keywords.json").read_text(encoding="utf-8"))
+    words = list(dict.fromkeys(r["word"] for r in rows))
+    project = projects.create_project(
+        db,
+        KEYWORDS,
+        description="One-second spoken commands in the Speech Commands layout, a folder per "
+        "word: browse them in the grid, open a clip's audio features, and see how the words "
+        "group on the dataset map. Check that each clip says its word.",
+    )
+    projects.set_member(db, project, annotator, "annotator")
+    dataset = users.find_by_username(db, DATASET)
+    if dataset is None:
+        dataset = users.create_user(db, DATASET, generate_password())  # nobody signs in as it
+    projects.set_member(db, project, dataset, "annotator")
+    label = folder_label_ready(db, project.id, "word", words, DATASET, actor_id=None)
+    assert label is not None
+    for row in rows:
+        outcome = ingest_file(
+            db,
+            storage,
+            settings,
+            project,
+            TempAudio.from_path(KEYWORD_CLIPS / row["file"]),
+            original_name=row["file"].replace("/", "_"),
+            assign_to=[annotator],
+            metadata={"word": row["word"], "voice": row["voice"], "import_path": row["file"]},
+        )
+        set_folder_value(db, outcome.datapoint, label, row["word"])
+    ready = features.unavailable_error() is None
+    if ready:
+        features.start(db, project, None, actor_id=None)  # the map is laid out after it
+    return f"Demo project {KEYWORDS!r} created with {len(rows)} spoken commands" + (
+        "; its audio features and dataset map are being computed."
+        if ready
+        else " (install the features extra for its feature explorer and map)."
     )
