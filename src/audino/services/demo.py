@@ -86,7 +86,7 @@ def create_demo(database: Database, settings: Settings) -> str | None:
         keywords = _keyword_demo(db, storage, settings, annotator)
     login = f"{ANNOTATOR!r} with password {password}" if password else repr(ANNOTATOR)
     made = f"Demo project {PROJECT!r} created with {len(clips)} clips assigned to {login} "
-    return made + "(shown only now)." + (f" {keywords}" if keywords else "")
+    return made + "(shown only now)." + (f"\n{keywords}" if keywords else "")
 
 
 def _keyword_demo(
@@ -101,12 +101,16 @@ def _keyword_demo(
 
     rows = json.loads((KEYWORD_CLIPS / "keywords.json").read_text(encoding="utf-8"))
     words = list(dict.fromkeys(r["word"] for r in rows))
+    # Each clip's features as soon as it is processed (a job for the whole project queued
+    # now would miss clips still being processed); the map follows each features job.
+    ready = features.unavailable_error() is None
     project = projects.create_project(
         db,
         KEYWORDS,
         description="One-second spoken commands in the Speech Commands layout, a folder per "
         "word: browse them in the grid, open a clip's audio features, and see how the words "
         "group on the dataset map. Check that each clip says its word.",
+        settings={features.SETTING: True} if ready else None,
     )
     projects.set_member(db, project, annotator, "annotator")
     dataset = users.find_by_username(db, DATASET)
@@ -127,9 +131,6 @@ def _keyword_demo(
             metadata={"word": row["word"], "voice": row["voice"], "import_path": row["file"]},
         )
         set_folder_value(db, outcome.datapoint, label, row["word"])
-    ready = features.unavailable_error() is None
-    if ready:
-        features.start(db, project, None, actor_id=None)  # the map is laid out after it
     return f"Demo project {KEYWORDS!r} created with {len(rows)} spoken commands" + (
         "; its audio features and dataset map are being computed."
         if ready
