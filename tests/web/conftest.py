@@ -7,6 +7,7 @@ The server runs as a subprocess with its own data dir, so a test can stop and re
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,8 +117,20 @@ def annotated_project(api: httpx.Client, name: str, annotator: tuple[str, str]) 
     return pid
 
 
+@pytest.fixture(scope="session")
+def seed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder as a first start leaves it (database migrated, administrator made),
+    copied for each test's server so that work is done once per run, not per test."""
+    seed = tmp_path_factory.mktemp("seed") / "data"
+    srv = Server(seed)
+    srv.start()
+    srv.stop()
+    return seed
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, seed_data: Path) -> Iterator[Server]:
+    shutil.copytree(seed_data, tmp_path / "data")
     srv = Server(tmp_path / "data")
     srv.start()
     try:
