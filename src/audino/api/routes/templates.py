@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from audino.api import openapi
 from audino.api.deps import DbDep, ProjectManager, UserPrincipalDep
 from audino.api.routes.export_jobs import attachment
 from audino.services import access, templates
@@ -78,7 +79,9 @@ def list_templates(db: DbDep, principal: UserPrincipalDep) -> list[TemplatePubli
     return [public(t) for t in templates.list_templates(db)]
 
 
-@router.get("/api/templates/{template_id}", response_model=TemplatePublic)
+@router.get(
+    "/api/templates/{template_id}", response_model=TemplatePublic, responses=openapi.answers(404)
+)
 def get_template(template_id: str, db: DbDep, principal: UserPrincipalDep) -> TemplatePublic:
     return public(templates.get_template(db, template_id))
 
@@ -86,7 +89,10 @@ def get_template(template_id: str, db: DbDep, principal: UserPrincipalDep) -> Te
 @router.get(
     "/api/templates/{template_id}/file",
     response_class=Response,
-    responses={200: {"content": {"application/json": {}}, "description": "A template file."}},
+    responses={
+        200: {"content": {"application/json": {}}, "description": "A template file."},
+        **openapi.answers(404),
+    },
 )
 def download_template(template_id: str, db: DbDep, principal: UserPrincipalDep) -> Response:
     """The template as a JSON file to keep or import elsewhere."""
@@ -133,6 +139,7 @@ TemplateFile = Annotated[bytes, Depends(_read_file)]
     response_model=TemplatePublic,
     status_code=201,
     openapi_extra=_FILE_BODY,
+    responses=openapi.answers(400, 403, 409, 413),
 )
 def import_template(data: TemplateFile, db: DbDep, principal: UserPrincipalDep) -> TemplatePublic:
     """Saves a template file (its JSON as the body); checked first, nothing saved if bad."""
@@ -141,7 +148,11 @@ def import_template(data: TemplateFile, db: DbDep, principal: UserPrincipalDep) 
     return public(templates.save_template(db, doc, actor_id=principal.actor_id))
 
 
-@router.delete("/api/templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/api/templates/{template_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=openapi.answers(400, 403, 404),
+)
 def delete_template(template_id: str, db: DbDep, principal: UserPrincipalDep) -> None:
     """Deletes a saved template (its creator or an admin); built-ins stay (400)."""
     access.check_template_author(db, principal)
@@ -151,7 +162,12 @@ def delete_template(template_id: str, db: DbDep, principal: UserPrincipalDep) ->
     templates.delete_template(db, template, actor_id=principal.actor_id)
 
 
-@router.post("/api/projects/{project_id}/template", response_model=TemplatePublic, status_code=201)
+@router.post(
+    "/api/projects/{project_id}/template",
+    response_model=TemplatePublic,
+    status_code=201,
+    responses=openapi.answers(400, 409),
+)
 def save_as_template(body: SaveAsTemplate, access_: ProjectManager, db: DbDep) -> TemplatePublic:
     """Saves the project's labels, settings, rules and guidelines (never its data or members)
     as a new template."""
