@@ -16,6 +16,7 @@ export function Layout() {
           <NavLink to="/" end>
             Projects
           </NavLink>
+          <NavLink to="/templates">Templates</NavLink>
           {me?.is_admin ? <NavLink to="/admin/users">Users</NavLink> : null}
         </nav>
         <div className="spacer" />
