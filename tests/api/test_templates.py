@@ -257,3 +257,21 @@ def test_annotators_cannot_delete_builtins_either(factory: Factory, as_user: Any
     factory.project("P", ann="annotator")
     r = as_user("ann").delete("/api/templates/transcription")
     assert r.status_code == 403
+
+
+def test_a_name_taken_meanwhile_is_a_conflict(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audino.db.models import ProjectTemplate
+    from audino.services import templates
+    from audino.services.errors import Conflict
+
+    doc = templates.check_document({"name": "Race"})
+    with app_env.database.session() as db:
+        db.add(ProjectTemplate(name="Race", document=doc))
+        db.flush()
+        # The check before the insert misses it (as when two saves run at once).
+        monkeypatch.setattr(templates, "_check_name_free", lambda db, name: None)
+        with pytest.raises(Conflict):
+            templates.save_template(db, doc, actor_id=None)
+        assert db.query(ProjectTemplate).count() == 1

@@ -80,10 +80,10 @@ def test_projects_from_templates_and_a_saved_template(
     _open_editor(page, server, interviews, "Transcription")
     quality = page.get_by_label("audio quality")
     expect(quality.locator("option")).to_have_text(["—", "clean (7)", "noisy (8)", "unusable (9)"])
+    shoot(page, "templates-02-transcription-editor")
     page.keyboard.press("?")
     overlay = page.get_by_role("dialog", name=re.compile("shortcuts", re.I))
     expect(overlay.get_by_text("audio quality: clean")).to_be_visible()
-    shoot(page, "templates-02-transcription-editor")
     page.keyboard.press("Escape")
 
     # Bioacoustic calls: species on segments, the spectrogram-boxes flag for the editor.

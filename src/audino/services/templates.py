@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audino.db.models import Label, Project, ProjectTemplate
@@ -322,8 +323,15 @@ def save_template(db: Session, doc: dict[str, Any], *, actor_id: int | None) -> 
     doc = check_document(doc)
     _check_name_free(db, doc["name"])
     row = ProjectTemplate(name=doc["name"], document=doc, created_by_id=actor_id)
-    db.add(row)
-    db.flush()
+    try:
+        with db.begin_nested():  # saved at the same moment by someone else: 409, not 500
+            db.add(row)
+            db.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"A template named “{doc['name']}” already exists; choose another name.",
+            code="template_exists",
+        ) from None
     audit.record(
         db,
         user_id=actor_id,
