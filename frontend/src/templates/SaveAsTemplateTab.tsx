@@ -41,7 +41,8 @@ export function SaveAsTemplateTab({ project }: { project: Project }) {
       <p className="muted">
         Keeps this project’s labels (with their colours and hotkeys), settings, validation
         rules and guidelines, so that new projects can start from them. Its audio,
-        annotations and members are not copied.
+        annotations and members are not copied. Templates are shared: everyone signed in
+        to this server can see them.
       </p>
       <label>
         Template name
