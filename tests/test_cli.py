@@ -220,3 +220,22 @@ def test_which_addresses_warn_about_the_cookie(host: str, warns: bool) -> None:
 
     assert (insecure_cookie_warning(host, cookie_secure=False) is not None) == warns
     assert insecure_cookie_warning(host, cookie_secure=True) is None
+
+
+def test_project_create_from_a_template(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "project", "create", "Calls", "--template", "bioacoustic-calls")
+    assert code == 0 and "from the template 'Bioacoustic calls'" in out, out
+    code, out = run(tmp_path, "project", "create", "Other", "--template", "nope")
+    assert code == 1 and "no template 'nope'" in out and "keyword-spotting" in out
+    from sqlalchemy import select
+
+    from audino.db.models import Label, Project
+
+    database = Database(Settings(data_dir=tmp_path))
+    try:
+        with database.session() as db:
+            names = db.scalars(select(Project.name)).all()
+            labels = db.scalars(select(Label.name).order_by(Label.position)).all()
+    finally:
+        database.dispose()
+    assert names == ["Calls"] and labels == ["species", "call type"]

@@ -30,6 +30,9 @@ const DatasetMapPage = lazy(() =>
 const FeatureExplorerPage = lazy(() =>
   import("./explore/FeatureExplorerPage").then((m) => ({ default: m.FeatureExplorerPage })),
 );
+const TemplatesPage = lazy(() =>
+  import("./templates/TemplatesPage").then((m) => ({ default: m.TemplatesPage })),
+);
 const DataListPage = lazy(() =>
   import("./pages/DataListPage").then((m) => ({ default: m.DataListPage })),
 );
@@ -65,6 +68,7 @@ export function App() {
                 path="/projects/:projectId/manage/*"
                 element={<Screen><ProjectManagePage /></Screen>}
               />
+              <Route path="/templates" element={<Screen><TemplatesPage /></Screen>} />
               <Route path="/admin/users" element={<Screen><UsersPage /></Screen>} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>

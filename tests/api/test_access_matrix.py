@@ -30,6 +30,12 @@ PERSONAL = {
     "/api/health",
     "/api/formats",
     "/api/models",  # the auto-annotators this server knows, to anyone signed in
+    # Project templates are the server's, shared by everyone signed in (tests/api/
+    # test_templates.py checks who may save, import and delete them).
+    "/api/templates",
+    "/api/templates/import",
+    "/api/templates/{template_id}",
+    "/api/templates/{template_id}/file",
 }
 # Answered to anyone, signed in or not.
 PUBLIC = {"/api/auth/login", "/api/auth/session", "/api/health", "/api/formats"}

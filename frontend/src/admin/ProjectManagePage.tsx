@@ -12,6 +12,7 @@ import { LabelsTab } from "./LabelsTab";
 import { MembersTab } from "./MembersTab";
 import { SettingsTab } from "./SettingsTab";
 import { UploadTab } from "./UploadTab";
+import { SaveAsTemplateTab } from "../templates/SaveAsTemplateTab";
 import "./admin.css";
 
 const TABS = [
@@ -23,6 +24,7 @@ const TABS = [
   { path: "keys", label: "API keys" },
   { path: "export", label: "Export" },
   { path: "jobs", label: "Jobs" },
+  { path: "template", label: "Template" },
 ];
 
 export function ProjectManagePage() {
@@ -86,6 +88,7 @@ export function ProjectManagePage() {
             <Route path="keys" element={<KeysTab projectId={projectId} />} />
             <Route path="export" element={<ExportTab projectId={projectId} />} />
             <Route path="jobs" element={<JobsTab projectId={projectId} />} />
+            <Route path="template" element={<SaveAsTemplateTab project={p} />} />
             <Route path="*" element={<Navigate to={base} replace />} />
           </Routes>
         </>

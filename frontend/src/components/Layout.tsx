@@ -16,6 +16,9 @@ export function Layout() {
           <NavLink to="/" end>
             Projects
           </NavLink>
+          <NavLink to="/templates" className="nav-wide">
+            Templates
+          </NavLink>
           {me?.is_admin ? <NavLink to="/admin/users">Users</NavLink> : null}
         </nav>
         <div className="spacer" />

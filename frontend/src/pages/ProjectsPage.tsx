@@ -1,5 +1,5 @@
 // My projects: the projects I belong to, with my counts and a way straight into work.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
@@ -7,6 +7,7 @@ import { ErrorMessage, Loading, PageTitle } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { nextInQueue } from "./queue";
 import { statusInSentence } from "../components/status";
+import { NewProjectForm } from "../templates/NewProjectForm";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -28,7 +29,7 @@ export function ProjectsPage() {
       >
         Projects
       </PageTitle>
-      {creating ? <NewProject onCancel={() => setCreating(false)} /> : null}
+      {creating ? <NewProjectForm onCancel={() => setCreating(false)} /> : null}
       <ErrorMessage>{projects.error}</ErrorMessage>
       {projects.loading && !projects.data ? <Loading what="Loading projects" /> : null}
       {projects.data && projects.data.length === 0 ? (
@@ -97,49 +98,5 @@ function ProjectCard({ project }: { project: Project }) {
         ) : null}
       </div>
     </article>
-  );
-}
-
-function NewProject({ onCancel }: { onCancel(): void }) {
-  const navigate = useNavigate();
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    try {
-      const project = await unwrap(api.POST("/api/projects", { body: { name, description } }));
-      navigate(`/projects/${project.id}/manage`);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-
-  return (
-    <form className="card narrow" onSubmit={submit} aria-label="New project">
-      <h2>New project</h2>
-      <label>
-        Name
-        <input name="name" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label>
-        Description
-        <textarea
-          name="description"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </label>
-      <ErrorMessage>{error}</ErrorMessage>
-      <div className="actions">
-        <button type="submit" className="primary">
-          Create project
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
   );
 }

@@ -35,6 +35,7 @@ from audino.api.routes import (
     rounds,
     segments,
     selection,
+    templates,
     users,
     windows,
 )
@@ -110,6 +111,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         features,
         dataset_map,
         selection,
+        templates,
     ):
         app.include_router(module.router)
 

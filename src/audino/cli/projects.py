@@ -23,19 +23,37 @@ class KeyScope(enum.StrEnum):
 def project_create(
     name: str,
     description: Annotated[str, typer.Option(help="A description.")] = "",
+    template: Annotated[
+        str | None,
+        typer.Option(
+            help="Set the project up from a template: a built-in's key (transcription, "
+            "speaker-diarisation, keyword-spotting, bioacoustic-calls, …) or a saved "
+            "template's id.",
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Create a project."""
-    from audino.services import projects
+    """Create a project, blank or from a template."""
+    from audino.services import projects, templates
     from audino.services.errors import AudinoError
 
     database = open_database(load_settings(data_dir))
     try:
         with database.session() as db:
-            project = projects.create_project(db, name, description=description)
-            typer.echo(f"Created project {project.name!r} (id {project.id}).")
+            if template is None:
+                project = projects.create_project(db, name, description=description)
+                typer.echo(f"Created project {project.name!r} (id {project.id}).")
+                return
+            chosen = templates.get_template(db, template)
+            project = templates.create_project(db, chosen, name, description=description)
+            typer.echo(
+                f"Created project {project.name!r} (id {project.id}) from the template "
+                f"{chosen.name!r}."
+            )
     except AudinoError as exc:
-        fail(exc.detail)
+        known = ", ".join(t.id for t in templates.builtins())
+        hint = f" Built-in templates: {known}." if exc.code == "template_not_found" else ""
+        fail(exc.detail + hint)
 
 
 @app.command("api-key")

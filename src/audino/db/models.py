@@ -610,3 +610,17 @@ class DatasetMap(Base):
     # `items` int64 datapoint ids, then `items` (x, y) float32 pairs, little-endian.
     layout: Mapped[bytes] = mapped_column(LargeBinary)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectTemplate(Base):
+    """A project setup saved to start new projects from (audino.services.templates): its
+    labels, settings, guidelines and suggested exports as one checked template document."""
+
+    __tablename__ = "project_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The template document (audino.templates.document), as checked when it was saved.
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -278,3 +278,38 @@ def check_job(db: Session, principal: Principal, job: Job, need: Can) -> None:
 
 def sees_all_datapoints(role: str) -> bool:
     return allowed(role, Can.review)
+
+
+def manages_any_project(db: Session, principal: Principal) -> bool:
+    """An admin, or a user who manages at least one project (project keys never)."""
+    if principal.via == "project_key" or principal.user is None:
+        return False
+    if principal.is_admin:
+        return True
+    found = select(Membership.id).where(
+        Membership.user_id == principal.user.id, Membership.role == Role.manager.value
+    )
+    return db.scalar(found.limit(1)) is not None
+
+
+def check_template_author(db: Session, principal: Principal) -> None:
+    """Saving, importing and deleting project templates: admins and project managers."""
+    principal.require_user()
+    if not manages_any_project(db, principal):
+        raise PermissionDenied(
+            "Only administrators and project managers may save, import or delete templates.",
+            code="manager_required",
+        )
+
+
+def check_template_delete(db: Session, principal: Principal, created_by_id: int | None) -> None:
+    """A saved template is deleted by an admin or by the manager who saved it."""
+    check_template_author(db, principal)
+    if principal.is_admin:
+        return
+    assert principal.user is not None
+    if created_by_id != principal.user.id:
+        raise PermissionDenied(
+            "Only an administrator or the manager who saved this template may delete it.",
+            code="not_template_owner",
+        )

@@ -249,3 +249,8 @@ def member_count(db: Session, project_id: int) -> int:
         )
         or 0
     )
+
+
+def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Project settings as they would be stored; 400 naming the first bad option."""
+    return _checked(settings)

@@ -19,8 +19,9 @@ from audino.api.deps import (
 )
 from audino.api.routes.auth import TokenIn, TokenOut
 from audino.db.models import ApiKeyKind, ApiKeyScope, Membership, Project, Role
-from audino.services import auth, projects, users
+from audino.services import auth, projects, templates, users
 from audino.services.counts import StatusCounts, status_counts
+from audino.services.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 
@@ -29,6 +30,12 @@ class ProjectCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=10_000)
     settings: dict[str, Any] = Field(default_factory=dict)
+    template: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Set the project up from this template (GET /api/templates): its "
+        "labels, settings, rules and guidelines; settings given here win over its own.",
+    )
 
 
 class ProjectUpdate(BaseModel):
@@ -116,6 +123,23 @@ def list_projects(db: DbDep, principal: PrincipalDep) -> list[ProjectPublic]:
 
 @router.post("", response_model=ProjectPublic, status_code=201)
 def create_project(body: ProjectCreate, db: DbDep, principal: AdminDep) -> ProjectPublic:
+    if body.template is not None:
+        try:
+            template = templates.get_template(db, body.template)
+        except NotFound:
+            raise InvalidInput(
+                f"There is no template {body.template!r}; GET /api/templates lists them.",
+                code="unknown_template",
+            ) from None
+        made = templates.create_project(
+            db,
+            template,
+            body.name,
+            description=body.description,
+            settings=body.settings,
+            actor_id=principal.actor_id,
+        )
+        return public(db, made, "admin", principal.actor_id)
     project = projects.create_project(
         db,
         body.name,
