@@ -28,7 +28,7 @@ export function QuickModeEditor({ projectId, settings, onChange }: Props) {
         <label className="sessions-field">
           <span>Annotators work in</span>
           <select
-            aria-label="Quick mode"
+            aria-label="Annotators work in"
             value={quick?.mode ?? ""}
             onChange={(e) => {
               if (!settings) return;

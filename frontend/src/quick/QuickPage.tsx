@@ -8,7 +8,7 @@ import { useAuth } from "../auth/AuthContext";
 import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
 import { BinaryPanel } from "./BinaryPanel";
 import { ChoicePanel } from "./ChoicePanel";
-import { commandFor, pickValue, stepSpeed } from "./keys";
+import { commandFor, pickValue, stepSpeed, type Command } from "./keys";
 import { ProgressBar } from "./ProgressBar";
 import type { Progress } from "./progress";
 import { loadSetup, mySpanningSegment, saveTranscript, saveValues, type Label, type Values } from "./quickApi";
@@ -141,41 +141,70 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
     queue.decide(() => saveTranscript(item, userId, typed, newId), [], before);
   }, [item, userId, text, newId, queue, before, disabled]);
 
+  // One listener for the page's life; it runs the latest handlers (no stale item between a
+  // render and its effects). A decision key pressed while the last one is still saving is
+  // kept and run on the next item, so fast hands lose nothing.
+  const pending = useRef<Command | null>(null);
+  const run = useRef<(c: Command) => void>(() => undefined);
+  run.current = (command: Command) => {
+    switch (command.kind) {
+      case "speed":
+        player.current?.setSpeed(stepSpeed(player.current.speed(), command.step));
+        return;
+      case "replay":
+        player.current?.replay();
+        return;
+      case "undo":
+        queue.undo();
+        return;
+      case "skip":
+        queue.skip();
+        return;
+      case "decide":
+        decideBinary(command.value);
+        return;
+      case "pick": {
+        const value = label?.values[command.index];
+        if (value) setChosen((c) => pickValue(c, value.id, label?.kind === "multi"));
+        return;
+      }
+      case "submit":
+        if (mode === "choice") submitChoice();
+        else if (mode === "transcript") submitTranscript();
+    }
+  };
+  const waiting = useRef(disabled);
+  waiting.current = disabled;
+
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.repeat && e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
-      const command = commandFor(mode, { ...e, key: e.key, inText: isTextField(e.target) });
+      const command = commandFor(mode, {
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        shiftKey: e.shiftKey,
+        inText: isTextField(e.target),
+      });
       if (!command) return;
       e.preventDefault();
-      switch (command.kind) {
-        case "speed":
-          player.current?.setSpeed(stepSpeed(player.current.speed(), command.step));
-          return;
-        case "replay":
-          player.current?.replay();
-          return;
-        case "undo":
-          queue.undo();
-          return;
-        case "skip":
-          queue.skip();
-          return;
-        case "decide":
-          decideBinary(command.value);
-          return;
-        case "pick": {
-          const value = label?.values[command.index];
-          if (value && !disabled) setChosen((c) => pickValue(c, value.id, label?.kind === "multi"));
-          return;
-        }
-        case "submit":
-          if (mode === "choice") submitChoice();
-          else if (mode === "transcript") submitTranscript();
+      if (waiting.current && command.kind !== "speed" && command.kind !== "replay") {
+        pending.current = command;
+        return;
       }
+      run.current(command);
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [mode, label, disabled, queue, decideBinary, submitChoice, submitTranscript]);
+  }, [mode]);
+
+  useEffect(() => {
+    if (disabled || !pending.current) return;
+    const command = pending.current;
+    pending.current = null;
+    run.current(command);
+  }, [disabled, item]);
 
   const title = { binary: "Accept or reject", choice: "Choose", transcript: "Transcribe" }[mode];
   return (
