@@ -289,3 +289,43 @@ def test_managers_choose_the_quick_mode_in_settings(server: Server, new_page: An
     with server.api() as api:
         settings = api.get(f"/api/projects/{pid}").json()["settings"]
     assert settings["quick"] == {"mode": "binary", "label": "decision"}
+
+
+def test_a_failed_save_is_shown_and_retried_not_lost(
+    server: Server, new_page: Any, tmp_path: Path
+) -> None:
+    with server.api() as api:
+        pid, ids = quick_project(
+            api,
+            "Flaky",
+            clips(tmp_path / "clips", 2),
+            {"mode": "binary", "label": "decision"},
+            {"name": "decision", "kind": "single", "values": DECISIONS},
+        )
+    page = new_page(1280, 800)
+    open_quick(page, server, pid)
+    expect(page.get_by_test_id("quick-audio")).to_have_attribute("data-datapoint-id", str(ids[0]))
+    failures: list[str] = []
+
+    def fail_once(route: Any) -> None:
+        if route.request.method == "PUT" and not failures:
+            failures.append(route.request.url)
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body='{"detail": "The server is busy.", "code": "busy"}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/datapoints/*/values", fail_once)
+    page.keyboard.press("a")
+    expect(page.get_by_role("alert")).to_contain_text("Not saved")
+    shoot(page, "quick-binary-05-save-failed")
+    # Retried by itself: saved, and the next clip plays.
+    wait_playing(page, ids[1])
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert len(failures) == 1
+    with server.api(*ANN) as api:
+        saved = api.get(f"/api/datapoints/{ids[0]}/values").json()
+    assert saved["status"] == "done" and len(saved["values"]) == 1
