@@ -178,7 +178,7 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      if (e.repeat && e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+      if (e.isComposing || (e.repeat && e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
       const command = commandFor(mode, {
         key: e.key,
         ctrlKey: e.ctrlKey,
