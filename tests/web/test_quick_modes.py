@@ -329,3 +329,30 @@ def test_a_failed_save_is_shown_and_retried_not_lost(
     with server.api(*ANN) as api:
         saved = api.get(f"/api/datapoints/{ids[0]}/values").json()
     assert saved["status"] == "done" and len(saved["values"]) == 1
+
+
+def test_skip_in_quick_mode_brings_the_item_back_at_the_end(
+    server: Server, new_page: Any, tmp_path: Path
+) -> None:
+    with server.api() as api:
+        pid, ids = quick_project(
+            api,
+            "Skips",
+            clips(tmp_path / "clips", 3),
+            {"mode": "binary", "label": "decision"},
+            {"name": "decision", "kind": "single", "values": DECISIONS},
+        )
+    page = new_page(1280, 800)
+    open_quick(page, server, pid)
+    expect(page.get_by_test_id("quick-audio")).to_have_attribute("data-datapoint-id", str(ids[0]))
+    page.keyboard.press("Shift+S")
+    expect(page.get_by_text("Skipped: it comes back at the end of your queue.")).to_be_visible()
+    wait_playing(page, ids[1])
+    page.keyboard.press("a")
+    wait_playing(page, ids[2])
+    page.keyboard.press("x")
+    wait_playing(page, ids[0])  # the skipped one, last
+    page.keyboard.press("a")
+    expect(page.get_by_text("All done")).to_be_visible()
+    assert count(page, "accept") == "2" and count(page, "reject") == "1"
+    assert page.js_errors == []
