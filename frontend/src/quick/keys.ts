@@ -39,8 +39,8 @@ export function commandFor(mode: string, e: KeyPress): Command | null {
   if (mod && !e.altKey && e.key === "ArrowDown") return { kind: "speed", step: -1 };
   if (mode === "transcript") {
     if (e.key === "Enter" && !e.shiftKey && !mod && !e.altKey) return { kind: "submit" };
-    if (mod && e.key.toLowerCase() === "r") return null; // the browser's reload
-    return null;
+    return null; // everything else types
+
   }
   if (e.inText || mod || e.altKey) return null;
   if (e.key === "Backspace") return { kind: "undo" };

@@ -60,10 +60,6 @@ export async function saveTranscript(dp: Datapoint, userId: number, text: string
   await unwrap(api.POST("/api/datapoints/{datapoint_id}/complete", { params: { path } }));
 }
 
-export async function reopen(id: number): Promise<void> {
-  await unwrap(api.POST("/api/datapoints/{datapoint_id}/reopen", { params: { path: { datapoint_id: id } } }));
-}
-
 /** Skips the item (it comes back at the end of the queue); the next item's id. */
 export async function skip(id: number): Promise<number | null> {
   const out = await unwrap(api.POST("/api/datapoints/{datapoint_id}/skip", { params: { path: { datapoint_id: id } } }));
