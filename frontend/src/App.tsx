@@ -11,6 +11,7 @@ import { ProjectsPage } from "./pages/ProjectsPage";
 const AnnotatePage = lazy(() =>
   import("./annotate/AnnotatePage").then((m) => ({ default: m.AnnotatePage })),
 );
+const QuickPage = lazy(() => import("./quick/QuickPage").then((m) => ({ default: m.QuickPage })));
 const ProjectManagePage = lazy(() =>
   import("./admin/ProjectManagePage").then((m) => ({ default: m.ProjectManagePage })),
 );
@@ -61,6 +62,7 @@ export function App() {
                 element={<Screen><FeatureExplorerPage /></Screen>}
               />
               <Route path="/projects/:projectId" element={<Screen><DataListPage /></Screen>} />
+              <Route path="/projects/:projectId/quick" element={<Screen><QuickPage /></Screen>} />
               <Route path="/projects/:projectId/review" element={<Screen><ReviewQueuePage /></Screen>} />
               <Route path="/projects/:projectId/analytics" element={<Screen><AnalyticsPage /></Screen>} />
               <Route path="/projects/:projectId/map" element={<Screen><DatasetMapPage /></Screen>} />

@@ -17,6 +17,8 @@ import { queueProblem, readQueue } from "../rounds/queueSettings";
 import { QueueEditor } from "../rounds/QueueEditor";
 import { RoundPanel } from "../rounds/RoundPanel";
 import { GuidelinesEditor } from "../guidelines/GuidelinesEditor";
+import { QuickModeEditor } from "../quick/QuickModeEditor";
+import { quickProblem, readQuick } from "../quick/quickSettings";
 
 type Project = Schemas["ProjectPublic"];
 
@@ -36,11 +38,13 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
   const badSessions = sessions.mode !== "off" && Object.keys(sessionsProblems(sessions)).length > 0;
   const badRules = rulesProblems(readRules(settings)).size > 0;
   const badQueue = queueProblem(readQueue(settings)) !== null;
+  const badQuick = quickProblem(readQuick(settings)) !== null;
   const blocking =
     Object.keys(problems).some((a) => KEY_ACTIONS.some((k) => k.action === a)) ||
     badSessions ||
     badRules ||
-    badQueue;
+    badQueue ||
+    badQuick;
   // A refused sessions option or rule is shown next to its field, not under the form.
   const sessionsError = sessionsErrorField(action.code, action.error) !== null;
   const rulesError = ruleOfError(action.code, action.error) !== null;
@@ -114,6 +118,7 @@ export function SettingsTab({ project, onSaved }: { project: Project; onSaved(p:
         />
         <ModelsEditor projectId={project.id} settings={settings} onChange={changeSettings} />
         <QueueEditor settings={settings} onChange={changeSettings} />
+        <QuickModeEditor projectId={project.id} settings={settings} onChange={changeSettings} />
         <label>
           Settings (JSON)
           <textarea

@@ -387,6 +387,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/quick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quick Progress
+         * @description The quick mode and the caller's counts: done (by value of the quick label) and left.
+         */
+        get: operations["quick_progress_api_projects__project_id__quick_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/datapoints/{datapoint_id}/neighbours": {
         parameters: {
             query?: never;
@@ -3872,6 +3892,26 @@ export interface components {
             models: string[];
             round: components["schemas"]["RoundPublic"] | null;
         };
+        /**
+         * QuickOut
+         * @description The project's quick mode (null: none) and the caller's progress through their queue.
+         */
+        QuickOut: {
+            /** Mode */
+            mode: string | null;
+            /** Label */
+            label: string | null;
+            /** Total */
+            total: number;
+            /** Done */
+            done: number;
+            /** Left */
+            left: number;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+        };
         /** RejectIn */
         RejectIn: {
             /**
@@ -6935,6 +6975,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NextOut"];
+                };
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    quick_progress_api_projects__project_id__quick_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickOut"];
                 };
             };
             /** @description The request is malformed, or a value in it is out of range or not allowed. */

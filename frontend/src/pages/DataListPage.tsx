@@ -19,6 +19,7 @@ import { GridFilters } from "../grid/GridFilters";
 import { GridView } from "../grid/GridView";
 import { SelectionActions } from "../grid/SelectionActions";
 import { nextInQueue } from "./queue";
+import { readQuick } from "../quick/quickSettings";
 
 type Datapoint = Schemas["DatapointPublic"];
 type Counts = Schemas["StatusCounts"];
@@ -145,7 +146,23 @@ export function DataListPage() {
   const processing = items.filter((d) => ingestOf(d).status === "processing").map((d) => d.id);
   const ingestJobs = useIngestProgress(projectId, processing, page.reload);
 
+  const quick = readQuick(project.data?.settings);
+
   async function start() {
+    if (quick) {
+      navigate(`/projects/${projectId}/quick`);
+      return;
+    }
+    try {
+      const id = await nextInQueue(projectId);
+      if (id === null) setMessage("Nothing left in your queue.");
+      else navigate(`/datapoints/${id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  async function startEditor() {
     try {
       const id = await nextInQueue(projectId);
       if (id === null) setMessage("Nothing left in your queue.");
@@ -160,9 +177,19 @@ export function DataListPage() {
       <PageTitle
         actions={
           <>
-            <button type="button" className="primary" onClick={start}>
-              Start annotating
+            <button
+              type="button"
+              className="primary"
+              onClick={start}
+              title={quick ? "Quick mode: one clip at a time, one key per decision" : undefined}
+            >
+              {quick ? "Start annotating (quick mode)" : "Start annotating"}
             </button>
+            {quick ? (
+              <button type="button" onClick={() => void startEditor()}>
+                Full editor
+              </button>
+            ) : null}
             {reviewer ? (
               <>
                 <Link className="button" to={`/projects/${projectId}/review`}>

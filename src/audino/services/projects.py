@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Membership, Project, Role, User
-from audino.services import active_learning, audit, gold, validation, windows
+from audino.services import active_learning, audit, gold, quick, validation, windows
 from audino.services.access import Can, Principal, allowed, key_role
 from audino.services.errors import Conflict, InvalidInput, NotFound
 from audino.services.ingest import unused_blobs
@@ -68,7 +68,9 @@ def create_project(
 MAX_GUIDELINES = 100_000
 
 
-def _checked(settings: dict[str, Any]) -> dict[str, Any]:
+def _checked(
+    settings: dict[str, Any], db: Session | None = None, project_id: int | None = None
+) -> dict[str, Any]:
     guidelines = settings.get("guidelines")
     if guidelines is not None and (
         not isinstance(guidelines, str) or len(guidelines) > MAX_GUIDELINES
@@ -89,6 +91,7 @@ def _checked(settings: dict[str, Any]) -> dict[str, Any]:
     from audino.services.features import check_setting
 
     check_setting(settings)  # 400 unless features_at_ingest is a boolean (409: no librosa)
+    quick.check_setting(settings, db, project_id)  # 400 naming a bad quick mode or its label
     return settings
 
 
@@ -114,7 +117,7 @@ def update_project(
     if description is not None:
         project.description = description
     if settings is not None:
-        project.settings = _checked(settings)
+        project.settings = _checked(settings, db, project.id)
     audit.record(
         db,
         user_id=actor_id,

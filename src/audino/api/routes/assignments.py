@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from audino.api.deps import DatapointReader, DbDep, ProjectManager, ProjectReader
-from audino.services import assignments, distribution, queue
+from audino.services import assignments, distribution, queue, quick
 from audino.services.errors import InvalidInput
 
 router = APIRouter(prefix="/api", tags=["assignments"])
@@ -28,6 +28,17 @@ class BulkAssignOut(BaseModel):
 
 class NextOut(BaseModel):
     datapoint_id: int | None
+
+
+class QuickOut(BaseModel):
+    """The project's quick mode (null: none) and the caller's progress through their queue."""
+
+    mode: str | None
+    label: str | None
+    total: int
+    done: int
+    left: int
+    counts: dict[str, int]
 
 
 class NeighboursOut(BaseModel):
@@ -69,6 +80,24 @@ def next_item(
     user = access.principal.user
     found = queue.next_in_queue(db, access.project.id, user.id, after) if user else None
     return NextOut(datapoint_id=found)
+
+
+@router.get("/projects/{project_id}/quick", response_model=QuickOut)
+def quick_progress(access: ProjectReader, db: DbDep) -> QuickOut:
+    """The quick mode and the caller's counts: done (by value of the quick label) and left."""
+    setting = quick.setting_of(access.project.settings)
+    mode = setting["mode"] if setting else None
+    label = setting.get("label") if setting else None
+    user = access.principal.user
+    found = quick.progress(db, access.project.id, user.id, label) if user else quick.Progress()
+    return QuickOut(
+        mode=mode,
+        label=label,
+        total=found.total,
+        done=found.done,
+        left=found.left,
+        counts=found.counts,
+    )
 
 
 @router.get("/datapoints/{datapoint_id}/neighbours", response_model=NeighboursOut)
