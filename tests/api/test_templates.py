@@ -46,12 +46,16 @@ def test_builtins_are_listed_with_their_setup(admin: TestClient) -> None:
     for t in listed:
         assert t["builtin"] is True and t["summary"] and t["labels"] and t["exports"]
         assert t["guidelines"].startswith("# ")
-        quick = t["settings"]["quick"]
-        assert quick["mode"] in ("binary", "choice", "transcript")
-        assert quick["label"] in [x["name"] for x in t["labels"]]
+        quick = t["settings"].get("quick")
+        if quick is not None:  # a quick mode only where one label is the whole task
+            assert quick["mode"] in ("binary", "choice", "transcript")
+            label = next(x for x in t["labels"] if x["name"] == quick["label"])
+            assert label["scope"] == "datapoint"
         parse_rules(t["settings"].get("validation", {}).get("rules"))
     kws = next(t for t in listed if t["id"] == "keyword-spotting")
     assert kws["labels"][0]["scope"] == "datapoint"
+    modes = {t["id"]: t["settings"].get("quick", {}).get("mode") for t in listed}
+    assert modes["clip-check"] == "binary" and modes["keyword-spotting"] == "choice"
     bio = next(t for t in listed if t["id"] == "bioacoustic-calls")
     assert bio["settings"]["spectrogram_boxes"] is True
 
@@ -69,7 +73,7 @@ def test_every_builtin_makes_its_project(admin: TestClient, key: str) -> None:
     )
     settings = project["settings"]
     assert settings["guidelines"] == template["guidelines"]
-    assert settings["quick"] == template["settings"]["quick"]
+    assert settings.get("quick") == template["settings"].get("quick")
     assert settings.get("validation") == template["settings"].get("validation")
     parse_rules(settings.get("validation", {}).get("rules"))
     assert project["description"] == template["description"]
@@ -78,14 +82,14 @@ def test_every_builtin_makes_its_project(admin: TestClient, key: str) -> None:
 def test_settings_given_win_and_project_stays_editable(admin: TestClient) -> None:
     body = {
         "name": "Mine",
-        "template": "transcription",
+        "template": "keyword-spotting",
         "description": "My own words",
         "settings": {"keymap": {"play_pause": "k"}},
     }
     project = admin.post("/api/projects", json=body).json()
     assert project["description"] == "My own words"
     assert project["settings"]["keymap"] == {"play_pause": "k"}
-    assert project["settings"]["quick"]["mode"] == "transcript"
+    assert project["settings"]["quick"] == {"mode": "choice", "label": "word"}
     pid = project["id"]
     r = admin.patch(f"/api/projects/{pid}", json={"settings": {"guidelines": "new"}})
     assert r.status_code == 200 and r.json()["settings"] == {"guidelines": "new"}
@@ -104,6 +108,7 @@ def test_save_as_template_then_new_project_reproduces_setup(
         values=[{"value": "wren", "color": "#112233", "hotkey": "1"}, {"value": "robin"}],
         required=True,
         color="#abcdef",
+        scope="datapoint",
     )
     factory.label(pid, "note", "text", scope="datapoint", hotkey="q")
     settings = {
@@ -187,6 +192,16 @@ def _bad_documents() -> list[tuple[Any, int, str]]:
         ),
         (but(settings={"quick": {"mode": "fast", "label": "x"}}), 400, "quick.mode"),
         (but(settings={"quick": {"mode": "choice", "label": "y"}}), 400, "quick.label"),
+        # x labels segments (the default scope): a quick mode decides for the whole item.
+        (but(settings={"quick": {"mode": "choice", "label": "x"}}), 400, "datapoint-scope"),
+        (
+            but(
+                labels=[{**label, "scope": "datapoint"}],
+                settings={"quick": {"mode": "binary", "label": "x"}},
+            ),
+            400,
+            "accept, reject and ignore",
+        ),
         (but(exports=["mp3"]), 400, "Unknown format"),
         (but(audino_template=2), 400, "version"),
         (but(extra=1), 400, "unknown fields"),

@@ -64,11 +64,12 @@ def test_projects_from_templates_and_a_saved_template(
     page = new_page(1366, 900)
     login(page, server, *ADMIN)
 
-    # Transcription: a datapoint label with coloured, hotkeyed values and the quick mode.
+    # Transcription: a datapoint label with coloured, hotkeyed values; the full editor (a
+    # segment-by-segment task has no quick mode).
     interviews = _create_from(page, server, "transcription", "Interviews", "templates-01-picker")
     with server.api() as api:
         project = api.get(f"/api/projects/{interviews}").json()
-    assert project["settings"]["quick"] == {"mode": "transcript", "label": "audio quality"}
+    assert "quick" not in project["settings"]
     assert project["settings"]["validation"]["rules"][0]["kind"] == "transcript_required"
     assert _labels(server, interviews)[0][:5] == (
         "audio quality",

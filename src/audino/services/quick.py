@@ -8,7 +8,7 @@ and a decided item is completed, so the queue and the exports are the usual ones
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,26 +61,30 @@ def check_setting(
     label = db.scalar(select(Label).where(Label.project_id == project_id, Label.name == name))
     if label is None:
         raise _bad(f"The quick mode's label {name!r} is not a label of this project.")
-    if label.scope != LabelScope.datapoint.value:
+    check_label(mode, name, label.kind, label.scope, [v.value for v in label.values])
+
+
+def check_label(mode: str, name: str, kind: str, scope: str, values: Sequence[str]) -> None:
+    """400 in words unless the label (a project's or a template's) suits the quick mode."""
+    if scope != LabelScope.datapoint.value:
         raise _bad(
             f"The quick mode's label {name!r} labels segments; quick modes need a "
             "datapoint-scope label (one value for the whole item)."
         )
     if mode == "binary":
-        have = {v.value for v in label.values}
-        missing = [v for v in BINARY_VALUES if v not in have]
-        if label.kind != "single" or missing:
+        missing = [v for v in BINARY_VALUES if v not in values]
+        if kind != "single" or missing:
             raise _bad(
                 f"The binary quick mode needs a single-choice label with the values accept, "
                 f"reject and ignore; {name!r} "
-                + (f"is a {label.kind} label." if label.kind != "single" else "")
-                + (f"has no {', '.join(missing)}." if label.kind == "single" else "")
+                + (f"is a {kind} label." if kind != "single" else "")
+                + (f"has no {', '.join(missing)}." if kind == "single" else "")
             )
-    elif mode == "choice" and (label.kind not in ("single", "multi") or not label.values):
+    elif mode == "choice" and (kind not in ("single", "multi") or not values):
         raise _bad(
             f"The choice quick mode needs a single- or multi-choice label with values; "
-            f"{name!r} is a {label.kind} label"
-            + (" without values." if label.kind in ("single", "multi") else ".")
+            f"{name!r} is a {kind} label"
+            + (" without values." if kind in ("single", "multi") else ".")
         )
 
 

@@ -18,7 +18,7 @@ so a template that is offered can always make a project.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from audino.db.models import Label, Project, ProjectTemplate
 from audino.formats import registry
-from audino.services import audit, projects
+from audino.services import audit, projects, quick
 from audino.services.errors import Conflict, InvalidInput, NotFound, TooLarge
 from audino.services.labels import schema as labels
 from audino.templates import BUILTINS
@@ -41,7 +41,6 @@ MAX_VALUES = 1000
 MAX_EXPORTS = 30
 MAX_SUMMARY = 500
 MAX_DESCRIPTION = 10_000
-QUICK_MODES = ("binary", "choice", "transcript")
 _KEYS = {
     "audino_template",
     "key",
@@ -141,18 +140,22 @@ def _opt_text(raw: Mapping[str, Any], key: str, label: str) -> str | None:
     return value
 
 
-def _check_quick(settings: Mapping[str, Any], names: set[str]) -> None:
-    quick = settings.get("quick")
-    if quick is None:
+def _check_quick(settings: Mapping[str, Any], labels: Sequence[Mapping[str, Any]]) -> None:
+    """The quick mode's label is one of the template's and suits the mode (the shape was
+    checked with the rest of the settings)."""
+    mode = quick.setting_of(settings)
+    if mode is None or mode.get("label") is None:
         return
-    if not isinstance(quick, Mapping) or set(quick) - {"mode", "label"}:
-        raise _bad('settings.quick must be an object like {"mode": "choice", "label": "…"}.')
-    if quick.get("mode") not in QUICK_MODES:
-        raise _bad(f"settings.quick.mode is one of {', '.join(QUICK_MODES)}.")
-    if quick.get("label") not in names:
-        raise _bad(
-            f"settings.quick.label {quick.get('label')!r} is not one of the template's labels."
+    name = mode["label"]
+    label = next((item for item in labels if item["name"] == name), None)
+    if label is None:
+        raise _bad(f"settings.quick.label {name!r} is not one of the template's labels.")
+    try:
+        quick.check_label(
+            mode["mode"], name, label["kind"], label["scope"], [v["value"] for v in label["values"]]
         )
+    except InvalidInput as exc:
+        raise _bad(f"The template's settings: {exc}") from None
 
 
 def _check_rule_labels(settings: Mapping[str, Any], names: set[str]) -> None:
@@ -209,7 +212,7 @@ def check_document(raw: object) -> dict[str, Any]:
         doc["settings"] = projects.check_settings(dict(settings))
     except InvalidInput as exc:
         raise _bad(f"The template's settings: {exc}") from None
-    _check_quick(doc["settings"], set(names))
+    _check_quick(doc["settings"], doc["labels"])
     _check_rule_labels(doc["settings"], set(names))
     exports = raw.get("exports", [])
     if not isinstance(exports, list) or not all(isinstance(e, str) for e in exports):

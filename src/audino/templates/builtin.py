@@ -54,7 +54,6 @@ BUILTINS: list[dict[str, Any]] = [
         ),
         labels=[QUALITY],
         settings={
-            "quick": {"mode": "transcript", "label": "audio quality"},
             "validation": {
                 "rules": [
                     {"kind": "transcript_required", "severity": "error"},
@@ -95,7 +94,6 @@ BUILTINS: list[dict[str, Any]] = [
             }
         ],
         settings={
-            "quick": {"mode": "choice", "label": "speaker"},
             "validation": {
                 "rules": [
                     {"kind": "required_value", "label": "speaker", "severity": "error"},
@@ -173,7 +171,6 @@ BUILTINS: list[dict[str, Any]] = [
             },
         ],
         settings={
-            "quick": {"mode": "choice", "label": "emotion"},
             "validation": {
                 "rules": [
                     {"kind": "required_value", "label": "emotion", "severity": "error"},
@@ -210,7 +207,6 @@ BUILTINS: list[dict[str, Any]] = [
             },
         ],
         settings={
-            "quick": {"mode": "binary", "label": "has speech"},
             "validation": {
                 "rules": [
                     {"kind": "required_value", "label": "activity", "severity": "error"},
@@ -245,7 +241,6 @@ BUILTINS: list[dict[str, Any]] = [
             {"name": "pronunciation", "kind": "number", "scope": "datapoint"},
             {"name": "comment", "kind": "text", "scope": "datapoint"},
         ],
-        settings={"quick": {"mode": "choice", "label": "overall"}},
         exports=["csv", "audino"],
     ),
     _doc(
@@ -293,8 +288,31 @@ BUILTINS: list[dict[str, Any]] = [
                 ],
             },
         ],
-        settings={"quick": {"mode": "choice", "label": "gender"}},
         exports=["commonvoice", "csv", "audiofolder"],
+    ),
+    _doc(
+        "clip-check",
+        "Clip check",
+        "Accept or reject each clip with one key: is it what it should be?",
+        guidelines=(
+            "# Clip check\n\n"
+            "- Each clip plays by itself. Press **A** to accept it, **X** to reject it, "
+            "**Space** when you cannot tell; **Backspace** takes the last answer back.\n"
+            "- Accept when the clip is what the project collects (clear speech, the right "
+            "word, the right call); reject when it is not.\n"
+            "- Managers: write here what makes a clip good for this project."
+        ),
+        labels=[
+            {
+                "name": "verdict",
+                "kind": "single",
+                "scope": "datapoint",
+                "required": True,
+                "values": _values(("accept", GREEN), ("reject", RED), ("ignore", GREY)),
+            }
+        ],
+        settings={"quick": {"mode": "binary", "label": "verdict"}},
+        exports=["csv", "audiofolder"],
     ),
     _doc(
         "keyword-spotting",
@@ -366,7 +384,6 @@ BUILTINS: list[dict[str, Any]] = [
         ],
         settings={
             "spectrogram_boxes": True,
-            "quick": {"mode": "choice", "label": "species"},
             "validation": {
                 "rules": [
                     {"kind": "required_value", "label": "species", "severity": "error"},
