@@ -364,15 +364,10 @@ def document_of(db: Session, project: Project) -> dict[str, Any]:
 
 
 def _label_doc(label: Label) -> dict[str, Any]:
-    return {
-        "name": label.name,
-        "kind": label.kind,
-        "scope": label.scope,
-        "required": label.required,
-        "color": label.color,
-        "hotkey": label.hotkey,
-        "values": [{"value": v.value, "color": v.color, "hotkey": v.hotkey} for v in label.values],
-    }
+    """The label as a template holds it: its audit snapshot without the values' ids."""
+    doc = labels.label_snapshot(label)
+    doc["values"] = [{k: v for k, v in value.items() if k != "id"} for value in doc["values"]]
+    return doc
 
 
 def save_project(
