@@ -1,5 +1,5 @@
 // The annotation keymap in project settings: actions, their default keys, and key-combo checks.
-import { ACTIONS, DEFAULT_KEYMAP, SETTING_NAMES, type Action } from "../annotate/keymap";
+import { ACTIONS, DEFAULT_KEYMAP, SETTING_NAMES, type Action } from "../annotate/state/keymap";
 
 export interface KeyAction {
   action: string; // the name in settings.keymap

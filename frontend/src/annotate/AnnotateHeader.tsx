@@ -1,11 +1,11 @@
 // The slim bar over the editor: back to the list, the file, item navigation, review, complete.
 import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
-import type { SaveView } from "./autosave";
+import type { SaveView } from "./state/autosave";
 import { StatusBadge } from "../components/StatusBadge";
 import { SaveState } from "./SaveState";
-import { describeBinding } from "./keymap";
-import { windowSpan, type WindowInfo } from "./timeFrame";
+import { describeBinding } from "./state/keymap";
+import { windowSpan, type WindowInfo } from "./engine/timeFrame";
 
 interface Props {
   projectId: number;

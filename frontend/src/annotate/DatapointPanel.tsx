@@ -1,7 +1,7 @@
 // Labels of the whole recording, and its reference transcript.
 import { LabelControl } from "./LabelControl";
-import { withValue } from "./labelValues";
-import { missingRequired, type Label, type Values } from "./segments";
+import { withValue } from "./state/labelValues";
+import { missingRequired, type Label, type Values } from "./state/segments";
 
 interface Props {
   labels: Label[];

@@ -1,6 +1,6 @@
 // One form control per label kind: single and multi choice, text, number, yes/no.
 import { useEffect, useState } from "react";
-import type { Label, LabelValue } from "./segments";
+import type { Label, LabelValue } from "./state/segments";
 
 interface Props {
   label: Label;

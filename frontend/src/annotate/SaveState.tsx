@@ -1,6 +1,6 @@
 // What happened to the annotator's changes: Saved / Saving… / Offline / Conflict / refused.
-import { formatTime, type Segment } from "./segments";
-import type { Conflict, SaveView } from "./autosave";
+import { formatTime, type Segment } from "./state/segments";
+import type { Conflict, SaveView } from "./state/autosave";
 
 export function saveStateText(view: SaveView): string {
   const n = view.pending;

@@ -1,10 +1,10 @@
 // The selected segment's form, always on screen: times, transcript, labels and actions.
 import { useEffect, useState } from "react";
 import { LabelControl } from "./LabelControl";
-import { withValue } from "./labelValues";
-import { formatTime, missingRequired, MIN_LENGTH, type Label, type Segment } from "./segments";
-import { frameEnd, type TimeFrame } from "./timeFrame";
-import { readTime, type TimeBounds } from "./timeInput";
+import { withValue } from "./state/labelValues";
+import { formatTime, missingRequired, MIN_LENGTH, type Label, type Segment } from "./state/segments";
+import { frameEnd, type TimeFrame } from "./engine/timeFrame";
+import { readTime, type TimeBounds } from "./state/timeInput";
 
 interface Props {
   segment: Segment | null;

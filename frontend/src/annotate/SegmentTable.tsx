@@ -9,7 +9,7 @@ import {
   segmentColor,
   type Label,
   type Segment,
-} from "./segments";
+} from "./state/segments";
 
 interface Props {
   segments: Segment[];

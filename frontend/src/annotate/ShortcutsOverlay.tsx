@@ -1,6 +1,6 @@
 // The "?" overlay: every shortcut of this project, the label hotkeys included.
 import { Overlay } from "../components/Overlay";
-import { ACTIONS, describeBinding, type Action, type Keymap, type LabelHotkey } from "./keymap";
+import { ACTIONS, describeBinding, type Action, type Keymap, type LabelHotkey } from "./state/keymap";
 
 /** Arrow keys drawn as small icons: the monospace fonts pages get draw ← → as specks. */
 const ARROWS: Record<string, { name: string; rotate: number }> = {

@@ -1,5 +1,5 @@
 // The spectrogram lane's settings: shown or not, frequency scale, dB range, colour map.
-import { COLORMAPS, DB_RANGES, SCALES, type SpectrogramSettings } from "./spectrogram";
+import { COLORMAPS, DB_RANGES, SCALES, type SpectrogramSettings } from "./engine/spectrogram";
 
 interface Props {
   settings: SpectrogramSettings;

@@ -1,9 +1,9 @@
 // Playback and view controls under the waveform: play, seek, speed, volume, zoom, time.
 import { useEffect, useState, type ReactNode } from "react";
 import type WaveSurfer from "wavesurfer.js";
-import { rulerLabel } from "./ruler";
-import { formatTime } from "./segments";
-import { frameEnd, toRecording, type TimeFrame } from "./timeFrame";
+import { rulerLabel } from "./engine/ruler";
+import { formatTime } from "./state/segments";
+import { frameEnd, toRecording, type TimeFrame } from "./engine/timeFrame";
 import { shownRange } from "./useViewport";
 
 export const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];

@@ -3,10 +3,10 @@
 // top. A reviewer opening an item decides here whose work they see (see review/reviewTarget).
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { reviews, reviewTarget } from "../review/reviewTarget";
-import { Autosave, autosaveFor, type AssignmentPublic, type Transport } from "./autosave";
-import { loadQueue, mergeWithServer, storageKey } from "./saveQueue";
-import { fromServer, type Label, type Segment, type SegmentPublic, type Values } from "./segments";
-import { windowOf } from "./timeFrame";
+import { Autosave, autosaveFor, type AssignmentPublic, type Transport } from "./state/autosave";
+import { loadQueue, mergeWithServer, storageKey } from "./state/saveQueue";
+import { fromServer, type Label, type Segment, type SegmentPublic, type Values } from "./state/segments";
+import { windowOf } from "./engine/timeFrame";
 import { prefetchPeaks } from "./useStreamSource";
 
 export interface Siblings {

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, ApiError, errorMessage, unwrap } from "../api/client";
 import type { Loaded } from "./AnnotatePage";
-import type { AssignmentPublic, Autosave } from "./autosave";
+import type { AssignmentPublic, Autosave } from "./state/autosave";
 
 /** A message for the annotator; `untilSaved` ones go once everything is saved. */
 interface Problem {

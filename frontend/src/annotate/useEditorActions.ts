@@ -1,10 +1,10 @@
 // What the annotator can do to segments and playback, shared by buttons, keys and the waveform.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, errorMessage, unwrap } from "../api/client";
-import type { Conflict } from "./autosave";
-import { created, deleted, updated } from "./history";
-import type { Action, Keymap, LabelHotkey } from "./keymap";
-import { applyHotkey } from "./labelValues";
+import type { Conflict } from "./state/autosave";
+import { created, deleted, updated } from "./state/history";
+import type { Action, Keymap, LabelHotkey } from "./state/keymap";
+import { applyHotkey } from "./state/labelValues";
 import {
   fromServer,
   neighbourSegment,
@@ -14,8 +14,8 @@ import {
   type Label,
   type Segment,
   type Values,
-} from "./segments";
-import { clampToFrame, toPlayer, toRecording, type TimeFrame } from "./timeFrame";
+} from "./state/segments";
+import { clampToFrame, toPlayer, toRecording, type TimeFrame } from "./engine/timeFrame";
 import { RATES } from "./Transport";
 import type { Waveform } from "./useWaveform";
 import type { SegmentEditor } from "./useSegmentEditor";

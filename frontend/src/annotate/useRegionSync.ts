@@ -8,8 +8,8 @@ import {
   withAlpha,
   type Label,
   type Segment,
-} from "./segments";
-import { toPlayer, toRecording, type TimeFrame } from "./timeFrame";
+} from "./state/segments";
+import { toPlayer, toRecording, type TimeFrame } from "./engine/timeFrame";
 import type { Waveform as WaveformHandle } from "./useWaveform";
 import type { SegmentFlag } from "../quality/useValidation";
 

@@ -1,6 +1,6 @@
 // The editor's segments with undo/redo; every change that takes effect is queued for saving.
 import { useCallback, useMemo, useRef, useState } from "react";
-import type { Autosave } from "./autosave";
+import type { Autosave } from "./state/autosave";
 import {
   commit,
   emptyDoc,
@@ -9,8 +9,8 @@ import {
   undo as undoDoc,
   type Change,
   type SegmentDoc,
-} from "./history";
-import { sortByTime, type Segment } from "./segments";
+} from "./state/history";
+import { sortByTime, type Segment } from "./state/segments";
 
 export interface SegmentEditor {
   /** Segments in time order. */

@@ -8,7 +8,7 @@ import {
   type Action,
   type Keymap,
   type LabelHotkey,
-} from "./keymap";
+} from "./state/keymap";
 
 export interface ShortcutHandlers {
   actions: Record<Action, () => void>;

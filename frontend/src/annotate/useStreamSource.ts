@@ -3,9 +3,9 @@
 import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { ingestOf } from "../jobs/api";
-import { isPeaksInfo, PeaksStore } from "./peaks";
-import { TileStore, type SpectrogramSettings, type Tick } from "./spectrogram";
-import { windowOf, type FramedDatapoint } from "./timeFrame";
+import { isPeaksInfo, PeaksStore } from "./engine/peaks";
+import { TileStore, type SpectrogramSettings, type Tick } from "./engine/spectrogram";
+import { windowOf, type FramedDatapoint } from "./engine/timeFrame";
 import type { WaveformSource } from "./useWaveform";
 
 export type StreamState =

@@ -3,8 +3,8 @@
 // sessionStorage so a reload comes back where the annotator was.
 import { useCallback, useEffect } from "react";
 import type WaveSurfer from "wavesurfer.js";
-import { toPlayer, type TimeFrame } from "./timeFrame";
-import { readView, saveView, visibleRange, zoomToRange, type ZoomTarget } from "./viewport";
+import { toPlayer, type TimeFrame } from "./engine/timeFrame";
+import { readView, saveView, visibleRange, zoomToRange, type ZoomTarget } from "./engine/viewport";
 
 /** The duration the drawing is laid out with (the peaks' one for a streamed file). */
 function layoutDuration(ws: WaveSurfer): number {

@@ -11,13 +11,13 @@ import MinimapPlugin from "wavesurfer.js/dist/plugins/minimap.esm.js";
 import RegionsPlugin from "wavesurfer.js/dist/plugins/regions.esm.js";
 import TimelinePlugin from "wavesurfer.js/dist/plugins/timeline.esm.js";
 import ZoomPlugin, { type ZoomPluginOptions } from "wavesurfer.js/dist/plugins/zoom.esm.js";
-import type { PeaksStore } from "./peaks";
-import { deferSeeksWhilePaused } from "./lazySeek";
-import { formatTime } from "./segments";
-import type { SpectrogramSettings, Tick, TileStore } from "./spectrogram";
-import { StreamView } from "./StreamView";
-import type { TimeFrame } from "./timeFrame";
-import { playWindowOnly } from "./windowMedia";
+import type { PeaksStore } from "./engine/peaks";
+import { deferSeeksWhilePaused } from "./engine/lazySeek";
+import { formatTime } from "./state/segments";
+import type { SpectrogramSettings, Tick, TileStore } from "./engine/spectrogram";
+import { StreamView } from "./engine/StreamView";
+import type { TimeFrame } from "./engine/timeFrame";
+import { playWindowOnly } from "./engine/windowMedia";
 
 /** What to draw: a short file decoded here, or a recording streamed with the server's peaks. */
 export type WaveformSource =

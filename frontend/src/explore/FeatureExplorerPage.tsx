@@ -4,7 +4,7 @@
 import { useEffect, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
-import { describeDatapoint } from "../annotate/timeFrame";
+import { describeDatapoint } from "../annotate/engine/timeFrame";
 import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import { percent } from "../jobs/api";

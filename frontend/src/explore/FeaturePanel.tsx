@@ -3,7 +3,7 @@
 // downloads of the values.
 import { useEffect, useRef, type PointerEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
-import { describeDatapoint } from "../annotate/timeFrame";
+import { describeDatapoint } from "../annotate/engine/timeFrame";
 import { ErrorMessage, Loading, formatDuration } from "../components/ui";
 import { useLoad } from "../components/useLoad";
 import {

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useAction } from "../admin/parts";
-import { describeDatapoint } from "../annotate/timeFrame";
+import { describeDatapoint } from "../annotate/engine/timeFrame";
 import { ReviewBadge, StatusBadge } from "../components/StatusBadge";
 import { itemState } from "../components/status";
 import { ErrorMessage, formatDuration } from "../components/ui";

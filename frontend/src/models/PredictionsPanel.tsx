@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { ErrorMessage } from "../components/ui";
 import "./models.css";
-import { formatTime } from "../annotate/segments";
+import { formatTime } from "../annotate/state/segments";
 import { countAbove, predictionLabel, type Predictions } from "./usePredictions";
 
 interface Props {

@@ -2,8 +2,8 @@
 // or rejected, one at a time or all above a confidence.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
-import type { Autosave } from "../annotate/autosave";
-import { fromServer, type Segment } from "../annotate/segments";
+import type { Autosave } from "../annotate/state/autosave";
+import { fromServer, type Segment } from "../annotate/state/segments";
 import type { SegmentEditor } from "../annotate/useSegmentEditor";
 
 export type Prediction = Schemas["PredictionOut"];

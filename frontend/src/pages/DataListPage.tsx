@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
-import { describeDatapoint } from "../annotate/timeFrame";
+import { describeDatapoint } from "../annotate/engine/timeFrame";
 import { ErrorMessage, Loading, Notice, PageTitle, formatDuration } from "../components/ui";
 import { itemState, MARKED_FOR_REVIEW, statusText, type WorkState } from "../components/status";
 import { CommentCount, ReviewBadge, StatusBadge } from "../components/StatusBadge";

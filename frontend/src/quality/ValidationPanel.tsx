@@ -1,6 +1,6 @@
 // The editor's list of what breaks the project's rules: errors first, then warnings; each
 // entry about a segment jumps to it (selects it, scrolls the list and the waveform there).
-import type { Segment } from "../annotate/segments";
+import type { Segment } from "../annotate/state/segments";
 import { ErrorMessage } from "../components/ui";
 import type { Validation } from "./useValidation";
 import "./quality.css";

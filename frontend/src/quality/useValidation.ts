@@ -2,7 +2,7 @@
 // opening and after every save, and taken from a refused Complete (400 validation_failed).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, errorMessage, unwrap, type Schemas } from "../api/client";
-import type { SaveStatus } from "../annotate/autosave";
+import type { SaveStatus } from "../annotate/state/autosave";
 
 export type Finding = Schemas["FindingOut"];
 export type Severity = Finding["severity"];

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { errorMessage } from "../api/client";
-import { isTextField } from "../annotate/keymap";
+import { isTextField } from "../annotate/state/keymap";
 import { useAuth } from "../auth/AuthContext";
 import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
 import { BinaryPanel } from "./BinaryPanel";

@@ -2,7 +2,7 @@
 // then the threads, open ones first; resolved ones fold away.
 import { useState } from "react";
 import { errorMessage } from "../api/client";
-import type { Segment } from "../annotate/segments";
+import type { Segment } from "../annotate/state/segments";
 import { ErrorMessage } from "../components/ui";
 import { CommentThread, type SegmentRef } from "./CommentThread";
 import { when } from "./historySentences";

@@ -2,9 +2,9 @@
 // and the next save goes on top of it; the history is read again after each save.
 import { useEffect, useMemo, useState } from "react";
 import type { Schemas } from "../api/client";
-import type { Autosave, SaveStatus } from "../annotate/autosave";
+import type { Autosave, SaveStatus } from "../annotate/state/autosave";
 import type { Loaded } from "../annotate/loadEditor";
-import { fromServer, type Segment } from "../annotate/segments";
+import { fromServer, type Segment } from "../annotate/state/segments";
 import type { SegmentEditor } from "../annotate/useSegmentEditor";
 import { CommentsAndHistory, type NotesTab } from "./CommentsAndHistory";
 import { CommentsPanel } from "./CommentsPanel";

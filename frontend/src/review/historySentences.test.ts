@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Label } from "../annotate/segments";
+import type { Label } from "../annotate/state/segments";
 import { currentVersions, describeEvent, valueChanges, when, type HistoryEvent } from "./historySentences";
 
 const speaker: Label = {

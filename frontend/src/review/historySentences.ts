@@ -1,7 +1,7 @@
 // An item's history in words: "rita changed the transcript of the segment at 0.10 s from
 // “helo” to “hello”", one sentence per event of the audit trail.
 import type { Schemas } from "../api/client";
-import { formatTime, type Label, type LabelValue } from "../annotate/segments";
+import { formatTime, type Label, type LabelValue } from "../annotate/state/segments";
 
 export type HistoryEvent = Schemas["EventOut"];
 type Snapshot = Record<string, unknown>;

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, errorMessage, unwrap } from "../api/client";
-import type { AssignmentPublic, Autosave } from "../annotate/autosave";
+import type { AssignmentPublic, Autosave } from "../annotate/state/autosave";
 import type { Loaded } from "../annotate/loadEditor";
 import { reviewUrl } from "./reviewTarget";
 

@@ -1,7 +1,7 @@
 // Over the editor while a round runs: how much of it is submitted, and Skip (the item comes
 // back at the end of the round).
 import { ProgressBar } from "../jobs/ProcessingPanel";
-import { describeBinding } from "../annotate/keymap";
+import { describeBinding } from "../annotate/state/keymap";
 import { roundShare } from "./queueSettings";
 import type { Round } from "./useRound";
 import "./rounds.css";

@@ -1,6 +1,6 @@
 // The assignment's version as the editor keeps it across its own writes and others'.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../api/client";
+import { ApiError } from "../../api/client";
 import { Autosave, type AssignmentPublic, type Transport } from "./autosave";
 import { adoptAssignment, emptyQueue } from "./saveQueue";
 import type { Values } from "./segments";

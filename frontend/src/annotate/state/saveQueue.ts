@@ -1,6 +1,6 @@
 // Changes not yet saved, collapsed per segment, kept in localStorage so a reload or a closed
 // tab loses nothing; plus the server version each segment was last seen at.
-import type { Schemas } from "../api/client";
+import type { Schemas } from "../../api/client";
 import type { Segment, SegmentPublic, Values } from "./segments";
 
 export type SegmentIn = Schemas["SegmentIn"];

@@ -1,6 +1,6 @@
 // Saves queued changes to the server within a second: one batch at a time, retried with
 // backoff while offline, stopped on a conflict until the annotator decides.
-import { ApiError, type Schemas } from "../api/client";
+import { ApiError, type Schemas } from "../../api/client";
 import {
   adoptAssignment,
   batchLost,

@@ -1,6 +1,6 @@
 // Segments as the editor holds them, and the time arithmetic on them: order, snap, split, lanes.
-import type { Schemas } from "../api/client";
-import { frameEnd, type TimeFrame } from "./timeFrame";
+import type { Schemas } from "../../api/client";
+import { frameEnd, type TimeFrame } from "../engine/timeFrame";
 
 export type SegmentPublic = Schemas["SegmentPublic"];
 export type Label = Schemas["LabelPublic"];

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../api/client";
+import { ApiError } from "../../api/client";
 import { Autosave, failedItem, type Transport } from "./autosave";
 import { emptyQueue, type BatchIn } from "./saveQueue";
 import type { Segment, SegmentPublic } from "./segments";
