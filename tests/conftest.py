@@ -73,6 +73,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=left_out)
         items[:] = keep
         config.stash[_POSTGRES_LEFT_OUT] = len(left_out)
+        # Under pytest-xdist each worker collects; the count travels back to the controller.
+        if hasattr(config, "workeroutput"):
+            config.workeroutput["postgres_left_out"] = len(left_out)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: a worker's count of left-out PostgreSQL variants (all workers collect
+    the same tests, so any one of them tells)."""
+    left_out = getattr(node, "workeroutput", {}).get("postgres_left_out", 0)
+    if left_out:
+        node.config.stash[_POSTGRES_LEFT_OUT] = left_out
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
