@@ -105,6 +105,32 @@ def test_accept_edit_reject_and_undo(app_env: AppEnv, setup: Setup) -> None:
     assert ann.get(f"/api/datapoints/{dp}/values").json()["state"] == "in_progress"
 
 
+def test_ignore_leaves_a_prediction_aside_and_counts_in_no_evaluation(
+    app_env: AppEnv, setup: Setup
+) -> None:
+    dp, ann = setup.dp, setup.ann
+    first, second, _ = (p["id"] for p in listed(ann, dp))
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{first}/ignore").status_code == 204
+    assert [p["decision"] for p in listed(ann, dp)] == ["ignored", None, None]
+    assert ann.get(f"/api/datapoints/{dp}/segments").json() == []  # nobody's work
+    # Bulk accept takes only undecided ones; an ignored one can still be accepted by hand.
+    r = ann.post(f"/api/datapoints/{dp}/predictions/accept", json={"min_confidence": 0.9})
+    assert [s["start"] for s in r.json()["segments"]] == [2.0]
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{first}/accept")
+    assert r.status_code == 201 and r.json()["decision"] == "accepted"
+    # An accepted one cannot be ignored; an ignore is taken back like a rejection.
+    r = ann.post(f"/api/datapoints/{dp}/predictions/{second}/ignore")
+    assert r.status_code == 409 and "accepted already" in r.json()["detail"]
+    third = listed(ann, dp)[2]["id"]
+    assert ann.post(f"/api/datapoints/{dp}/predictions/{third}/ignore").status_code == 204
+    assert ann.delete(f"/api/datapoints/{dp}/predictions/{third}/decision").status_code == 204
+    assert [p["decision"] for p in listed(ann, dp)] == ["accepted", "accepted", None]
+    # Not a prediction of this item: a 404 in words; bob (not assigned) cannot see the item.
+    r = ann.post(f"/api/datapoints/{dp}/predictions/nope/ignore")
+    assert r.status_code == 404 and "does not exist" in r.json()["detail"]
+    assert setup.bob.post(f"/api/datapoints/{dp}/predictions/{third}/ignore").status_code == 404
+
+
 def test_decisions_are_each_persons_own(app_env: AppEnv, setup: Setup) -> None:
     dp = setup.dp
     first = listed(setup.ann, dp)[0]["id"]

@@ -42,6 +42,8 @@ def _patch(env: AppEnv, pid: int, quick: Any) -> Any:
         {"mode": "choice", "label": "topic"},
         {"mode": "transcript"},
         {"mode": "transcript", "label": "note"},
+        {"mode": "binary", "over": "predictions"},
+        {"mode": "binary", "over": "items", "label": "decision"},
         None,
     ],
 )
@@ -66,7 +68,10 @@ def test_good_quick_settings_are_saved(
         ({"mode": "binary", "label": "topic"}, "is a multi label"),
         ({"mode": "binary", "label": "yes"}, "has no reject, ignore"),
         ({"mode": "choice", "label": "note"}, "is a text label"),
-        ({"mode": "binary", "label": "decision", "keys": "a"}, "mode and label only"),
+        ({"mode": "binary", "label": "decision", "keys": "a"}, "mode, label and over only"),
+        ({"mode": "binary", "over": "regions"}, 'settings.quick.over is "items"'),
+        ({"mode": "choice", "over": "predictions"}, "Only the binary quick mode"),
+        ({"mode": "binary", "over": "predictions", "label": "decision"}, "takes no label"),
     ],
 )
 def test_bad_quick_settings_are_refused_in_words_and_nothing_is_saved(
@@ -104,6 +109,7 @@ def test_progress_counts_decisions_and_undo_puts_the_item_back(
     assert start == {
         "mode": "binary",
         "label": "decision",
+        "over": "items",
         "total": 4,
         "done": 0,
         "left": 4,
@@ -141,3 +147,37 @@ def test_progress_without_a_quick_mode_and_for_strangers(
     factory.user("eve")
     assert app_env.login("eve").get(f"/api/projects/{pid}/quick").status_code in (403, 404)
     assert app_env.login("ann").get("/api/projects/999999/quick").status_code == 404
+
+
+def test_progress_over_predictions_counts_each_decision(
+    app_env: AppEnv, quick: dict[str, Any]
+) -> None:
+    from audino.db.models import Datapoint
+    from audino.services import predictions
+    from tests.api.test_predictions import Guess
+
+    pid, dps = quick["project"], quick["dps"]
+    assert _patch(app_env, pid, {"mode": "binary", "over": "predictions"}).status_code == 200
+    with app_env.database.session() as db:
+        for dp_id in dps[:2]:
+            dp = db.get(Datapoint, dp_id)
+            assert dp is not None
+            guesses = [Guess(0.1, 0.4, 0.9), Guess(0.5, 0.9, 0.6)]
+            predictions.write_predictions(db, dp, "vad-test", "1", guesses)
+    ann = app_env.login("ann")
+    got = {
+        dp: [p["id"] for p in ann.get(f"/api/datapoints/{dp}/predictions").json()] for dp in dps[:2]
+    }
+    a, b = got[dps[0]]
+    c, _ = got[dps[1]]
+    accepted = ann.post(f"/api/datapoints/{dps[0]}/predictions/{a}/accept").json()
+    assert ann.post(f"/api/datapoints/{dps[0]}/predictions/{b}/reject").status_code == 204
+    assert ann.post(f"/api/datapoints/{dps[0]}/complete").status_code == 200
+    assert ann.post(f"/api/datapoints/{dps[1]}/predictions/{c}/ignore").status_code == 204
+    now = ann.get(f"/api/projects/{pid}/quick").json()
+    assert (now["over"], now["label"], now["done"], now["left"]) == ("predictions", None, 1, 3)
+    assert now["counts"] == {"accept": 1, "reject": 1, "ignore": 1}
+    # Undoing the acceptance (its segment deleted) takes it out of the counts.
+    r = ann.delete(f"/api/segments/{accepted['id']}", params={"version": accepted["version"]})
+    assert r.status_code == 204, r.text
+    assert ann.get(f"/api/projects/{pid}/quick").json()["counts"] == {"reject": 1, "ignore": 1}

@@ -1627,6 +1627,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datapoints/{datapoint_id}/predictions/{segment_id}/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ignore
+         * @description Leaves the prediction aside for you: neither accepted nor rejected (not counted in
+         *     the model's evaluation), and no longer offered to you.
+         */
+        post: operations["ignore_api_datapoints__datapoint_id__predictions__segment_id__ignore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/datapoints/{datapoint_id}/predictions/{segment_id}/decision": {
         parameters: {
             query?: never;
@@ -1639,7 +1660,8 @@ export interface paths {
         post?: never;
         /**
          * Undecide
-         * @description Takes a rejection back (undo); an acceptance is undone by deleting its segment.
+         * @description Takes a rejection or an ignore back (undo); an acceptance is undone by deleting its
+         *     segment.
          */
         delete: operations["undecide_api_datapoints__datapoint_id__predictions__segment_id__decision_delete"];
         options?: never;
@@ -3691,9 +3713,9 @@ export interface components {
             updated_at: string;
             /**
              * Decision
-             * @description What the person decided (null: not yet).
+             * @description What the person decided (null: not yet; ignored: left aside).
              */
-            decision: ("accepted" | "edited" | "rejected") | null;
+            decision: ("accepted" | "edited" | "rejected" | "ignored") | null;
         };
         /** PredictionsIn */
         PredictionsIn: {
@@ -3901,6 +3923,11 @@ export interface components {
             mode: string | null;
             /** Label */
             label: string | null;
+            /**
+             * Over
+             * @description items, or predictions: each predicted region decided.
+             */
+            over: string | null;
             /** Total */
             total: number;
             /** Done */
@@ -13542,6 +13569,96 @@ export interface operations {
         };
     };
     reject_api_datapoints__datapoint_id__predictions__segment_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+                datapoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WhoseIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed, or a value in it is out of range or not allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the API key or token is invalid, revoked or its user deactivated. */
+            401: {
+                headers: {
+                    /** @description Bearer: send a token in the Authorization header, or log in. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed: the caller's role, or a cookie-authenticated write without the X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It does not exist, or the caller may not see it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description It conflicts with the current data: a stale version, a duplicate, work in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request does not match the schema (`errors` says where), or cannot be done. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The database is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    ignore_api_datapoints__datapoint_id__predictions__segment_id__ignore_post: {
         parameters: {
             query?: never;
             header?: never;

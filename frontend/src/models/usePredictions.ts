@@ -14,9 +14,9 @@ export function predictionLabel(p: Prediction): string {
   return `${p.model ?? "model"}${sure}`;
 }
 
-/** The undecided predictions, by start time. */
+/** The undecided predictions, by start time (one left aside in the quick mode is still open here). */
 export function undecided(list: Prediction[]): Prediction[] {
-  return list.filter((p) => p.decision === null).sort((a, b) => a.start - b.start || a.end - b.end);
+  return list.filter((p) => p.decision === null || p.decision === "ignored").sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /** The undecided prediction after `current` in time (the first one after the end: wraps). */

@@ -1,6 +1,4 @@
 // Accept / reject / ignore: one key each (A, X, Space), Backspace takes the last one back.
-import type { Label } from "./quickApi";
-
 const BUTTONS = [
   { value: "accept", key: "A", className: "quick-accept" },
   { value: "reject", key: "X", className: "quick-reject" },
@@ -8,14 +6,15 @@ const BUTTONS = [
 ];
 
 interface Props {
-  label: Label;
+  /** What is decided (the label's name, or "Prediction"). */
+  name: string;
   disabled: boolean;
   onDecide(value: string): void;
 }
 
-export function BinaryPanel({ label, disabled, onDecide }: Props) {
+export function BinaryPanel({ name, disabled, onDecide }: Props) {
   return (
-    <div className="quick-decisions" role="group" aria-label={label.name}>
+    <div className="quick-decisions" role="group" aria-label={name}>
       {BUTTONS.map((b) => (
         <button
           key={b.value}

@@ -2,7 +2,7 @@
 import { api, unwrap } from "../api/client";
 import { useLoad } from "../components/useLoad";
 import type { Settings } from "../admin/settingsJson";
-import { MODES, needsLabel, quickProblem, readQuick, withQuick, type QuickMode } from "./quickSettings";
+import { MODES, choiceOf, needsLabel, quickProblem, readQuick, withQuick } from "./quickSettings";
 
 interface Props {
   projectId: number;
@@ -16,7 +16,7 @@ export function QuickModeEditor({ projectId, settings, onChange }: Props) {
     [projectId],
   );
   const quick = readQuick(settings);
-  const about = MODES.find((m) => m.mode === quick?.mode);
+  const about = choiceOf(quick);
   const usable = (labels.data ?? []).filter(
     (l) => l.scope === "datapoint" && (l.kind === "single" || (l.kind === "multi" && quick?.mode === "choice")),
   );
@@ -29,23 +29,28 @@ export function QuickModeEditor({ projectId, settings, onChange }: Props) {
           <span>Annotators work in</span>
           <select
             aria-label="Annotators work in"
-            value={quick?.mode ?? ""}
+            value={about?.key ?? ""}
             onChange={(e) => {
               if (!settings) return;
-              const mode = e.target.value as QuickMode | "";
-              onChange(withQuick(settings, mode ? { mode, label: needsLabel(mode) ? quick?.label : undefined } : null));
+              const chosen = MODES.find((m) => m.key === e.target.value);
+              if (!chosen) {
+                onChange(withQuick(settings, null));
+                return;
+              }
+              const next = { mode: chosen.mode, over: chosen.over };
+              onChange(withQuick(settings, { ...next, label: needsLabel(next) ? quick?.label : undefined }));
             }}
           >
             <option value="">The full editor (no quick mode)</option>
             {MODES.map((m) => (
-              <option key={m.mode} value={m.mode}>
+              <option key={m.key} value={m.key}>
                 {m.name}
               </option>
             ))}
           </select>
           <span className="hint">{about?.hint ?? "Segments, all labels, the waveform."}</span>
         </label>
-        {quick && needsLabel(quick.mode) ? (
+        {quick && needsLabel(quick) ? (
           <label className="sessions-field">
             <span>Item label it sets</span>
             <select

@@ -3,19 +3,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { errorMessage } from "../api/client";
-import { isTextField } from "../annotate/state/keymap";
 import { useAuth } from "../auth/AuthContext";
 import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
 import { BinaryPanel } from "./BinaryPanel";
 import { ChoicePanel } from "./ChoicePanel";
-import { commandFor, pickValue, stepSpeed, type Command } from "./keys";
+import { pickValue, stepSpeed, type Command } from "./keys";
 import { ProgressBar } from "./ProgressBar";
 import type { Progress } from "./progress";
 import { loadSetup, mySpanningSegment, saveTranscript, saveValues, type Label, type Values } from "./quickApi";
 import { QuickPlayer, type PlayerHandle } from "./QuickPlayer";
-import { readQuick, type QuickSetting } from "./quickSettings";
+import { needsLabel, overOf, readQuick, type QuickSetting } from "./quickSettings";
 import { TranscriptPanel } from "./TranscriptPanel";
+import { useQuickKeys } from "./useQuickKeys";
 import { useQuickQueue } from "./useQuickQueue";
+import { PredictionQuick } from "./PredictionQuick";
 import "./quick.css";
 
 interface Setup {
@@ -48,7 +49,7 @@ export function QuickPage() {
   if (error) return <ErrorMessage>{error}</ErrorMessage>;
   if (!setup) return <Loading />;
   const { quick, label } = setup;
-  const broken = !quick ? "This project has no quick mode." : quick.mode !== "transcript" && !label
+  const broken = !quick ? "This project has no quick mode." : needsLabel(quick) && !label
     ? `The quick mode's label “${quick.label ?? ""}” is not an item label of this project any more.`
     : null;
   if (!quick || broken) {
@@ -61,6 +62,7 @@ export function QuickPage() {
       </>
     );
   }
+  if (overOf(quick) === "predictions") return <PredictionQuick projectId={projectId} name={setup.name} start={setup.start} />;
   return <QuickQueue projectId={projectId} setup={setup} mode={quick.mode} label={label} />;
 }
 
@@ -141,70 +143,38 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
     queue.decide(() => saveTranscript(item, userId, typed, newId), [], before);
   }, [item, userId, text, newId, queue, before, disabled]);
 
-  // One listener for the page's life; it runs the latest handlers (no stale item between a
-  // render and its effects). A decision key pressed while the last one is still saving is
-  // kept and run on the next item, so fast hands lose nothing.
-  const pending = useRef<Command | null>(null);
-  const run = useRef<(c: Command) => void>(() => undefined);
-  run.current = (command: Command) => {
-    switch (command.kind) {
-      case "speed":
-        player.current?.setSpeed(stepSpeed(player.current.speed(), command.step));
-        return;
-      case "replay":
-        player.current?.replay();
-        return;
-      case "undo":
-        queue.undo();
-        return;
-      case "skip":
-        queue.skip();
-        return;
-      case "decide":
-        decideBinary(command.value);
-        return;
-      case "pick": {
-        const value = label?.values[command.index];
-        if (value) setChosen((c) => pickValue(c, value.id, label?.kind === "multi"));
-        return;
+  useQuickKeys(
+    mode,
+    (command: Command) => {
+      switch (command.kind) {
+        case "speed":
+          player.current?.setSpeed(stepSpeed(player.current.speed(), command.step));
+          return;
+        case "replay":
+          player.current?.replay();
+          return;
+        case "undo":
+          queue.undo();
+          return;
+        case "skip":
+          queue.skip();
+          return;
+        case "decide":
+          decideBinary(command.value);
+          return;
+        case "pick": {
+          const value = label?.values[command.index];
+          if (value) setChosen((c) => pickValue(c, value.id, label?.kind === "multi"));
+          return;
+        }
+        case "submit":
+          if (mode === "choice") submitChoice();
+          else if (mode === "transcript") submitTranscript();
       }
-      case "submit":
-        if (mode === "choice") submitChoice();
-        else if (mode === "transcript") submitTranscript();
-    }
-  };
-  const waiting = useRef(disabled);
-  waiting.current = disabled;
-
-  useEffect(() => {
-    function onKey(e: KeyboardEvent) {
-      if (e.isComposing || (e.repeat && e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
-      const command = commandFor(mode, {
-        key: e.key,
-        ctrlKey: e.ctrlKey,
-        metaKey: e.metaKey,
-        altKey: e.altKey,
-        shiftKey: e.shiftKey,
-        inText: isTextField(e.target),
-      });
-      if (!command) return;
-      e.preventDefault();
-      if (waiting.current && command.kind !== "speed" && command.kind !== "replay") {
-        pending.current = command;
-        return;
-      }
-      run.current(command);
-    }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [mode]);
-
-  useEffect(() => {
-    if (disabled || !pending.current) return;
-    const command = pending.current;
-    pending.current = null;
-    run.current(command);
-  }, [disabled, item]);
+    },
+    phase === "saving" || phase === "loading",
+    item,
+  );
 
   const title = { binary: "Accept or reject", choice: "Choose", transcript: "Transcribe" }[mode];
   return (
@@ -238,6 +208,11 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
         <Notice>
           All done: nothing left in your queue for this project.{" "}
           <Link to={`/projects/${projectId}`}>Back to the project</Link>
+        {queue.canUndo ? (
+            <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={queue.undo}>
+              Undo<kbd>Backspace</kbd>
+            </button>
+          ) : null}
         </Notice>
       ) : null}
       {item ? (
@@ -246,7 +221,7 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
           {mode === "binary" && label ? (
             <>
               <p className="quick-question">{label.name}</p>
-              <BinaryPanel label={label} disabled={disabled} onDecide={decideBinary} />
+              <BinaryPanel name={label.name} disabled={disabled} onDecide={decideBinary} />
             </>
           ) : null}
           {mode === "choice" && label ? (

@@ -1,5 +1,6 @@
 // The clip being decided: one <audio> element for the whole queue (a new clip replaces the
 // last one's audio), started by itself; looping for transcripts; the speed kept across clips.
+// With a `span`, only that stretch plays (a predicted region with a little context).
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
 import type { Datapoint } from "./quickApi";
 
@@ -12,9 +13,10 @@ export interface PlayerHandle {
 interface Props {
   item: Datapoint;
   loop: boolean;
+  span?: { from: number; to: number } | null;
 }
 
-export const QuickPlayer = forwardRef<PlayerHandle, Props>(function QuickPlayer({ item, loop }, ref) {
+export const QuickPlayer = forwardRef<PlayerHandle, Props>(function QuickPlayer({ item, loop, span = null }, ref) {
   const audio = useRef<HTMLAudioElement>(null);
   const [rate, setRate] = useState(1);
   const [playing, setPlaying] = useState(false);
@@ -33,27 +35,39 @@ export const QuickPlayer = forwardRef<PlayerHandle, Props>(function QuickPlayer(
     replay() {
       const el = audio.current;
       if (!el) return;
-      el.currentTime = 0;
+      el.currentTime = span?.from ?? 0;
       void el.play().catch(() => setBlocked(true));
     },
   }));
 
+  const from = span?.from ?? null;
+  const to = span?.to ?? null;
   useEffect(() => {
     const el = audio.current;
     if (!el) return;
-    el.src = item.audio_url;
+    // The next region of the same clip keeps the loaded audio.
+    if (el.getAttribute("src") !== item.audio_url) el.src = item.audio_url;
     el.defaultPlaybackRate = rate;
     el.playbackRate = rate;
-    el.play().then(
-      () => setBlocked(false),
-      (err: unknown) => {
-        // The browser refuses sound before the first key or click on the page.
-        if (err instanceof DOMException && err.name === "NotAllowedError") setBlocked(true);
-      },
-    );
-    // Only a new clip starts playback; the speed is applied by setSpeed.
+    const start = () => {
+      if (from !== null) el.currentTime = from;
+      el.play().then(
+        () => setBlocked(false),
+        (err: unknown) => {
+          // The browser refuses sound before the first key or click on the page.
+          if (err instanceof DOMException && err.name === "NotAllowedError") setBlocked(true);
+        },
+      );
+    };
+    if (from === null || el.readyState >= HTMLMediaElement.HAVE_METADATA) {
+      start();
+      return;
+    }
+    el.addEventListener("loadedmetadata", start, { once: true });
+    return () => el.removeEventListener("loadedmetadata", start);
+    // Only a new clip or region starts playback; the speed is applied by setSpeed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [item.id, item.audio_url]);
+  }, [item.id, item.audio_url, from, to]);
 
   useEffect(() => {
     const el = audio.current;
@@ -68,6 +82,7 @@ export const QuickPlayer = forwardRef<PlayerHandle, Props>(function QuickPlayer(
   function toggle() {
     const el = audio.current;
     if (!el) return;
+    if (el.paused && to !== null && from !== null && el.currentTime >= to) el.currentTime = from;
     if (el.paused) void el.play().then(() => setBlocked(false), () => setBlocked(true));
     else el.pause();
   }
@@ -78,7 +93,12 @@ export const QuickPlayer = forwardRef<PlayerHandle, Props>(function QuickPlayer(
         ref={audio}
         data-testid="quick-audio"
         data-datapoint-id={item.id}
+        data-span-from={from ?? undefined}
+        data-span-to={to ?? undefined}
         loop={loop}
+        onTimeUpdate={(e) => {
+          if (to !== null && e.currentTarget.currentTime >= to) e.currentTarget.pause();
+        }}
         preload="auto"
         onPlay={() => setPlaying(true)}
         onPause={() => setPlaying(false)}

@@ -8,6 +8,12 @@ describe("quick settings", () => {
     expect(readQuick({ quick: { mode: "fast" } })).toBeNull();
     expect(readQuick({})).toBeNull();
     expect(readQuick(null)).toBeNull();
+    expect(readQuick({ quick: { mode: "binary", over: "predictions" } })).toEqual({ mode: "binary", over: "predictions" });
+  });
+  it("decides predictions without a label", () => {
+    const quick = { mode: "binary" as const, over: "predictions" as const, label: "stale" };
+    expect(withQuick({}, quick)).toEqual({ quick: { mode: "binary", over: "predictions" } });
+    expect(quickProblem({ mode: "binary", over: "predictions" })).toBeNull();
   });
   it("writes it in the server's shape and drops it for none", () => {
     expect(withQuick({ a: 1 }, { mode: "choice", label: "x" })).toEqual({ a: 1, quick: { mode: "choice", label: "x" } });

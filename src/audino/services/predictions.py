@@ -3,7 +3,8 @@
 A prediction is a segment with `source = "model"`, its `model`, `model_version` and
 `confidence`, and no author: it is nobody's annotation. A person accepts it (their own segment
 is made from it, linked by `attributes.prediction_id`), accepts it with changes ("edited") or
-rejects it; each decision is theirs alone (`prediction_decisions`). Running a model again
+rejects it, or leaves it aside ("ignored": neither, and not offered again — the quick
+binary mode's Space); each decision is theirs alone (`prediction_decisions`). Running a model again
 replaces that model version's predictions on the recording, never human work.
 """
 
@@ -32,7 +33,8 @@ from audino.services.access import Principal
 from audino.services.errors import Conflict, InvalidInput
 from audino.services.review import target_user_id
 
-ACCEPTED, EDITED, REJECTED = "accepted", "edited", "rejected"
+ACCEPTED, EDITED, REJECTED, IGNORED = "accepted", "edited", "rejected", "ignored"
+DECLINED = (REJECTED, IGNORED)  # decisions that make no segment
 # Shorter than this (seconds) after clipping to the recording, a prediction is left out.
 MIN_LENGTH = 0.01
 CHANGEABLE = ("start", "end", "transcript", "values", "channel", "low_hz", "high_hz")
@@ -213,7 +215,7 @@ def _decisions(db: Session, prediction_ids: list[str], user_id: int) -> dict[str
     return {
         pid: decision
         for pid, decision, segment_id in rows
-        if decision == REJECTED or segment_id is not None
+        if decision in DECLINED or segment_id is not None
     }
 
 
@@ -358,14 +360,16 @@ def reject(
     role: str,
     *,
     user_id: int | None = None,
+    decision: str = REJECTED,
 ) -> None:
+    """Marks the prediction wrong (`decision` REJECTED) or left aside (IGNORED) for the user."""
     whose = _deciding(db, datapoint, prediction, principal, role, user_id)
     if _decisions(db, [prediction.id], whose).get(prediction.id) in (ACCEPTED, EDITED):
         raise Conflict(
             "This prediction was accepted already; delete the segment made from it instead.",
             code="already_accepted",
         )
-    _record(db, prediction.id, whose, REJECTED, None)
+    _record(db, prediction.id, whose, decision, None)
 
 
 def undecide(
@@ -377,13 +381,14 @@ def undecide(
     *,
     user_id: int | None = None,
 ) -> None:
-    """Takes a rejection back (an acceptance is taken back by deleting its segment)."""
+    """Takes a rejection or an ignore back (an acceptance is taken back by deleting its
+    segment)."""
     whose = _deciding(db, datapoint, prediction, principal, role, user_id)
     db.execute(
         delete(PredictionDecision).where(
             PredictionDecision.prediction_id == prediction.id,
             PredictionDecision.user_id == whose,
-            PredictionDecision.decision == REJECTED,
+            PredictionDecision.decision.in_(DECLINED),
         )
     )
 

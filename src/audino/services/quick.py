@@ -12,16 +12,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from audino.db.models import Assignment, AssignmentStatus, Datapoint, Label, LabelScope
+from audino.db.models import (
+    Assignment,
+    AssignmentStatus,
+    Datapoint,
+    Label,
+    LabelScope,
+    PredictionDecision,
+    Segment,
+)
 from audino.services.errors import InvalidInput
 
 SETTING = "quick"
 MODES = ("binary", "choice", "transcript")
 BINARY_VALUES = ("accept", "reject", "ignore")
 NEEDS_LABEL = frozenset({"binary", "choice"})
+OVER = ("items", "predictions")  # what one decision is about (default: the whole item)
 
 
 def _bad(text: str) -> InvalidInput:
@@ -42,15 +51,33 @@ def check_setting(
             'settings.quick is an object such as {"mode": "binary", "label": "decision"}, '
             "or null for no quick mode."
         )
-    unknown = sorted(set(quick) - {"mode", "label"})
+    unknown = sorted(set(quick) - {"mode", "label", "over"})
     if unknown:
-        raise _bad(f"settings.quick takes mode and label only, not {', '.join(unknown)}.")
+        raise _bad(f"settings.quick takes mode, label and over only, not {', '.join(unknown)}.")
     mode = quick.get("mode")
     if mode not in MODES:
         raise _bad(f"settings.quick.mode is one of binary, choice or transcript, not {mode!r}.")
     name = quick.get("label")
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise _bad("settings.quick.label is the name of one of the project's labels.")
+    over = quick.get("over", "items")
+    if over not in OVER:
+        raise _bad(
+            f'settings.quick.over is "items" (decide each item) or "predictions" (decide '
+            f"each of the models' predicted regions), not {over!r}."
+        )
+    if over == "predictions":
+        if mode != "binary":
+            raise _bad(
+                f"Only the binary quick mode decides predictions one by one; the {mode} "
+                'mode works on whole items (leave settings.quick.over out or set "items").'
+            )
+        if name is not None:
+            raise _bad(
+                "The binary mode over predictions takes no label: accept, reject and "
+                "ignore are decisions on each prediction (leave settings.quick.label out)."
+            )
+        return
     if mode in NEEDS_LABEL and name is None:
         raise _bad(
             f"The {mode} quick mode needs a label: settings.quick.label names a "
@@ -100,6 +127,36 @@ class Progress:
     left: int = 0
     # Done items by the value of the quick label (value names; "" for none).
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def over_predictions(setting: Mapping[str, Any] | None) -> bool:
+    return setting is not None and setting.get("over") == "predictions"
+
+
+def prediction_progress(db: Session, project_id: int, user_id: int) -> Progress:
+    """The caller's assignments, done and left, with their decisions on the project's
+    predictions counted as accept / reject / ignore."""
+    out = progress(db, project_id, user_id, None)
+    rows = db.execute(
+        select(PredictionDecision.decision, func.count())
+        .join(Segment, Segment.id == PredictionDecision.prediction_id)
+        .join(Datapoint, Datapoint.id == Segment.datapoint_id)
+        .where(
+            Datapoint.project_id == project_id,
+            PredictionDecision.user_id == user_id,
+            # An acceptance whose segment was deleted since (undone) counts as undecided.
+            or_(
+                PredictionDecision.decision.in_(("rejected", "ignored")),
+                PredictionDecision.segment_id.is_not(None),
+            ),
+        )
+        .group_by(PredictionDecision.decision)
+    )
+    as_key = {"accepted": "accept", "edited": "accept", "rejected": "reject", "ignored": "ignore"}
+    for decision, count in rows:
+        key = as_key.get(decision, decision)
+        out.counts[key] = out.counts.get(key, 0) + count
+    return out
 
 
 def progress(db: Session, project_id: int, user_id: int, label_name: str | None) -> Progress:

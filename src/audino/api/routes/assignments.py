@@ -35,6 +35,7 @@ class QuickOut(BaseModel):
 
     mode: str | None
     label: str | None
+    over: str | None = Field(description="items, or predictions: each predicted region decided.")
     total: int
     done: int
     left: int
@@ -88,11 +89,18 @@ def quick_progress(access: ProjectReader, db: DbDep) -> QuickOut:
     setting = quick.setting_of(access.project.settings)
     mode = setting["mode"] if setting else None
     label = setting.get("label") if setting else None
+    over = setting.get("over", "items") if setting else None
     user = access.principal.user
-    found = quick.progress(db, access.project.id, user.id, label) if user else quick.Progress()
+    if user is None:
+        found = quick.Progress()
+    elif quick.over_predictions(setting):
+        found = quick.prediction_progress(db, access.project.id, user.id)
+    else:
+        found = quick.progress(db, access.project.id, user.id, label)
     return QuickOut(
         mode=mode,
         label=label,
+        over=over,
         total=found.total,
         done=found.done,
         left=found.left,

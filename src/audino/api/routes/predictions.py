@@ -112,8 +112,8 @@ def run_model(body: RunIn, access: ProjectManager, db: DbDep) -> JobPublic:
 
 
 class PredictionOut(SegmentPublic):
-    decision: Literal["accepted", "edited", "rejected"] | None = Field(
-        description="What the person decided (null: not yet)."
+    decision: Literal["accepted", "edited", "rejected", "ignored"] | None = Field(
+        description="What the person decided (null: not yet; ignored: left aside)."
     )
 
 
@@ -201,6 +201,27 @@ def reject(
     )
 
 
+@router.post(
+    "/api/datapoints/{datapoint_id}/predictions/{segment_id}/ignore",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+def ignore(
+    segment_id: str, access: DatapointAnnotator, db: DbDep, body: WhoseIn | None = None
+) -> None:
+    """Leaves the prediction aside for you: neither accepted nor rejected (not counted in
+    the model's evaluation), and no longer offered to you."""
+    prediction = _prediction(access, db, segment_id)
+    predictions.reject(
+        db,
+        access.datapoint,
+        prediction,
+        access.principal,
+        access.role,
+        user_id=body.user_id if body else None,
+        decision=predictions.IGNORED,
+    )
+
+
 @router.delete(
     "/api/datapoints/{datapoint_id}/predictions/{segment_id}/decision",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -208,7 +229,8 @@ def reject(
 def undecide(
     segment_id: str, access: DatapointAnnotator, db: DbDep, user_id: UserQuery = None
 ) -> None:
-    """Takes a rejection back (undo); an acceptance is undone by deleting its segment."""
+    """Takes a rejection or an ignore back (undo); an acceptance is undone by deleting its
+    segment."""
     prediction = _prediction(access, db, segment_id)
     predictions.undecide(
         db, access.datapoint, prediction, access.principal, access.role, user_id=user_id
