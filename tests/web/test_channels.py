@@ -31,7 +31,8 @@ SPY = """(() => {
   const P = BaseAudioContext.prototype;
   const wrap = (proto, name, into) => {
     const real = proto[name];
-    proto[name] = function (...args) { const node = real.apply(this, args); into.push(node); return node; };
+    proto[name] = function (...args) {
+      const node = real.apply(this, args); into.push(node); return node; };
   };
   wrap(AudioContext.prototype, 'createMediaElementSource', spy.sources);
   wrap(P, 'createChannelSplitter', spy.splitters);
@@ -40,11 +41,13 @@ SPY = """(() => {
   const decode = P.decodeAudioData;
   P.decodeAudioData = function (...args) { spy.decodes++; return decode.apply(this, args); };
 })();"""
-GRAPH = """() => { const a = window.__audio; const media = document.querySelector('[data-testid=audio]');
+GRAPH = """() => { const a = window.__audio;
+  const media = document.querySelector('[data-testid=audio]');
   return { sources: a.sources.length,
     onTheAudio: a.sources.length === 1 && a.sources[0].mediaElement === media
       && a.sources[0] instanceof MediaElementAudioSourceNode,
-    splitter: a.splitters.map((s) => s.numberOfOutputs), merger: a.mergers.map((m) => m.numberOfInputs),
+    splitter: a.splitters.map((s) => s.numberOfOutputs),
+    merger: a.mergers.map((m) => m.numberOfInputs),
     gains: a.gains.map((g) => g.gain.value), decodes: a.decodes }; }"""
 
 

@@ -4,7 +4,9 @@
     all.uem:  <file> 1 <start> <end>      (each recording from 0 to its duration)
 
 Ids carry no spaces: file ids are recording names without their suffix, speakers come
-from the speaker label (else the recording's name). Channel is written 1-based.
+from the speaker label (else the recording's name). Channel is written 1-based; a segment
+on all channels is written on channel 1, as RTTM knows no "all". On import channel 1 is the
+first channel (0) of a recording that has turns on other channels too, else all channels.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def import_(files: list[InputFile]) -> Dataset:
     """Reads every `.rttm` file (other files, such as a `.uem`, are skipped)."""
     out = Annotations()
     found = False
+    turns: list[tuple[str, float, float, str, int | None, int, str]] = []
     for file in files:
         if not file.name.lower().endswith(".rttm") and len(files) > 1:
             continue
@@ -72,15 +75,15 @@ def import_(files: list[InputFile]) -> Dataset:
             onset = number(fields[3], "onset", line=number_, path=file.name)
             duration = number(fields[4], "duration", line=number_, path=file.name)
             channel = _channel(fields[2], number_, file.name)
-            out.add(
-                fields[1],
-                onset,
-                onset + duration,
-                speaker=fields[7],
-                channel=channel,
-                line=number_,
-                path=file.name,
+            turns.append(
+                (fields[1], onset, onset + duration, fields[7], channel, number_, file.name)
             )
+    # Channel 1 beside other channels is the first of several, not "all".
+    several = {t[0] for t in turns if t[4] is not None}
+    for file_id, start, end, speaker, channel, at, path in turns:
+        if channel is None and file_id in several:
+            channel = 0
+        out.add(file_id, start, end, speaker=speaker, channel=channel, line=at, path=path)
     if not found:
         raise FormatError("no .rttm file among the uploaded files")
     return out.dataset()
