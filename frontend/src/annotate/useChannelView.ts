@@ -20,6 +20,25 @@ export interface ChannelView {
   canMix: boolean;
 }
 
+const SPLIT_KEY = "audino:channel-lanes";
+
+/** The split view is the annotator's choice, kept on this device for the next recording. */
+function readSplit(): boolean {
+  try {
+    return localStorage.getItem(SPLIT_KEY) === "split";
+  } catch {
+    return false;
+  }
+}
+
+function saveSplit(split: boolean): void {
+  try {
+    localStorage.setItem(SPLIT_KEY, split ? "split" : "mixed");
+  } catch {
+    // Private mode or storage off: the choice lasts for this page only.
+  }
+}
+
 function toggled(set: ReadonlySet<number>, channel: number): Set<number> {
   const next = new Set(set);
   if (!next.delete(channel)) next.add(channel);
@@ -27,7 +46,7 @@ function toggled(set: ReadonlySet<number>, channel: number): Set<number> {
 }
 
 export function useChannelView(waveform: Waveform | null, channels: number): ChannelView {
-  const [split, setSplitState] = useState(false);
+  const [split, setSplitState] = useState(readSplit);
   const [mix, setMix] = useState<MixState>(UNMIXED);
   const [gains, setGains] = useState<number[] | null>(null);
   const [canMix, setCanMix] = useState(() => typeof globalThis.AudioContext === "function");
@@ -75,6 +94,7 @@ export function useChannelView(waveform: Waveform | null, channels: number): Cha
   const setSplit = useCallback(
     (on: boolean) => {
       setSplitState(on);
+      saveSplit(on);
       // Back to one waveform: every channel is heard again (no hidden solo or mute).
       if (!on && graph.current) change(() => UNMIXED);
     },

@@ -6,7 +6,7 @@
 // After a zoom or a jump the coarser peaks and tiles already here stand in, scaled to the new
 // view, under a thin moving line, until the finer ones come.
 import BasePlugin, { type BasePluginEvents } from "wavesurfer.js/dist/base-plugin.js";
-import { laneLayout, type LaneLayout } from "./lanes";
+import { drawColumns, laneLayout, type LaneLayout, type LaneView } from "./lanes";
 import type { Column, PeaksStore } from "./peaks";
 import { rulerLabel, rulerSteps } from "./ruler";
 import {
@@ -47,8 +47,6 @@ export type StreamViewEvents = BasePluginEvents & {
 };
 
 const RULER_HEIGHT = 18;
-const WAVE = "#9aa7bb";
-const PLAYED = "#4a6fb5";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, style: Partial<CSSStyleDeclaration>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -235,10 +233,11 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     const ctx = this.fit(this.waveCanvas, width, height);
     if (!ctx) return false;
     ctx.clearRect(0, 0, width, height);
-    if (!lanes.length) return this.drawLane(ctx, width, t0, secondsPerPixel, now, 0, height);
+    const view = { width, t0, secondsPerPixel, now };
+    if (!lanes.length) return this.drawLane(ctx, view, 0, height);
     let complete = true;
     for (const lane of lanes) {
-      complete = this.drawLane(ctx, width, t0, secondsPerPixel, now, lane.top, lane.height, lane.channel) && complete;
+      complete = this.drawLane(ctx, view, lane.top, lane.height, lane.channel) && complete;
       // A hairline between lanes.
       ctx.fillStyle = "#d5dae2";
       if (lane.top > 0) ctx.fillRect(0, lane.top, width, 1);
@@ -246,34 +245,11 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     return complete;
   }
 
-  private drawLane(
-    ctx: CanvasRenderingContext2D,
-    width: number,
-    t0: number,
-    secondsPerPixel: number,
-    now: number,
-    top: number,
-    height: number,
-    channel?: number,
-  ): boolean {
+  private drawLane(ctx: CanvasRenderingContext2D, view: LaneView, top: number, height: number, channel?: number): boolean {
+    const { width, t0, secondsPerPixel } = view;
     if (this.columns.length !== width) this.columns = Array.from({ length: width }, () => ({ min: 0, max: 0 }));
     const complete = this.options.peaks.columns(t0, secondsPerPixel, this.columns, channel);
-    const mid = top + height / 2;
-    const half = height / 2;
-    const played = Math.floor((now - t0) / secondsPerPixel);
-    for (const [color, from, to] of [
-      [PLAYED, 0, Math.min(width, played)],
-      [WAVE, Math.max(0, played), width],
-    ] as const) {
-      ctx.fillStyle = color;
-      ctx.beginPath();
-      for (let x = from; x < to; x++) {
-        const { min, max } = this.columns[x];
-        const y = mid - max * half;
-        ctx.rect(x, y, 1, Math.max(1, mid - min * half - y));
-      }
-      ctx.fill();
-    }
+    drawColumns(ctx, this.columns, top, height, Math.floor((view.now - t0) / secondsPerPixel));
     return complete;
   }
 

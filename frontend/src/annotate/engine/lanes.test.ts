@@ -44,3 +44,27 @@ describe("lane layout", () => {
     expect(channelName(1, 4)).toBe("Channel 2");
   });
 });
+
+describe("a lane's drawing", () => {
+  it("draws each column inside its band, the played part first", async () => {
+    const { drawColumns } = await import("./lanes");
+    const rects: [string, number, number, number][] = [];
+    let fill = "";
+    const ctx = {
+      set fillStyle(c: string) {
+        fill = c;
+      },
+      beginPath() {},
+      fill() {},
+      rect(x: number, y: number, _w: number, h: number) {
+        rects.push([fill, x, y, h]);
+      },
+    } as unknown as CanvasRenderingContext2D;
+    drawColumns(ctx, [{ min: -1, max: 1 }, { min: -0.5, max: 0.5 }, { min: 0, max: 0 }], 64, 64, 1);
+    expect(rects).toEqual([
+      ["#4a6fb5", 0, 64, 64],
+      ["#9aa7bb", 1, 80, 32],
+      ["#9aa7bb", 2, 96, 1],
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 // The split view's geometry: one waveform lane per channel, stacked at the top of the view,
-// and which channel a pointer is over. Pixels are from the top of wavesurfer's wrapper.
+// which channel a pointer is over, and a lane's drawing. Pixels are from the top of the view.
+import type { Column } from "./peaks";
 
 /** One lane's band in the waveform area. */
 export interface Lane {
@@ -45,4 +46,34 @@ export function segmentBand(layout: LaneLayout, channel: number | null | undefin
 export function channelName(channel: number, channels: number): string {
   if (channels === 2) return channel === 0 ? "Left" : "Right";
   return `Channel ${channel + 1}`;
+}
+
+/** The time span a drawing shows: from t0, `width` pixels of `secondsPerPixel`; `now` played. */
+export interface LaneView {
+  width: number;
+  t0: number;
+  secondsPerPixel: number;
+  now: number;
+}
+
+const WAVE = "#9aa7bb";
+const PLAYED = "#4a6fb5";
+
+/** One waveform from peak columns into the band [top, top + height), played part in blue. */
+export function drawColumns(ctx: CanvasRenderingContext2D, columns: Column[], top: number, height: number, played: number): void {
+  const half = height / 2;
+  const mid = top + half;
+  for (const [color, from, to] of [
+    [PLAYED, 0, Math.min(columns.length, played)],
+    [WAVE, Math.max(0, played), columns.length],
+  ] as const) {
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    for (let x = from; x < to; x++) {
+      const { min, max } = columns[x];
+      const y = mid - max * half;
+      ctx.rect(x, y, 1, Math.max(1, mid - min * half - y));
+    }
+    ctx.fill();
+  }
 }
