@@ -202,3 +202,43 @@ def test_without_web_audio_the_lanes_show_and_playback_stays_plain(
         "() => document.querySelector('[data-testid=audio]').currentTime > 0.2", timeout=15_000
     )
     assert page.js_errors == []
+
+
+def test_a_reviewer_sees_each_authors_segments_on_their_channels_lane(
+    server: Server, new_page: Any
+) -> None:
+    dp, _ = _four_channels(server)
+    bob, rita = ("bob", "bob-password-1"), ("rita", "rita-password-1")
+    with server.api() as api:
+        pid = api.get(f"/api/datapoints/{dp}").json()["project_id"]
+        for (name, password), role in ((bob, "annotator"), (rita, "reviewer")):
+            api.post("/api/users", json={"username": name, "password": password})
+            r = api.post(f"/api/projects/{pid}/members", json={"username": name, "role": role})
+            r.raise_for_status()
+        r = api.post(
+            f"/api/projects/{pid}/assignments", json={"users": ["bob"], "datapoint_ids": [dp]}
+        )
+        r.raise_for_status()
+    for who, span in ((ANN, (0.5, 1.5)), (bob, (0.6, 1.4))):
+        with server.api(*who) as client:
+            body = {"start": span[0], "end": span[1], "channel": 2}
+            client.post(f"/api/datapoints/{dp}/segments", json=body).raise_for_status()
+    with server.api(*bob) as client:
+        client.post(f"/api/datapoints/{dp}/complete").raise_for_status()
+
+    page = new_page()
+    login(page, server, *rita)
+    page.goto(f"{server.url}/datapoints/{dp}")
+    page.locator(READY).wait_for(timeout=30_000)
+    page.locator("[data-testid=waveform] [data-other-segment-id]").first.wait_for(state="attached")
+    page.get_by_role("group", name="Channels").get_by_role("button", name="Split").click()
+    page.wait_for_function(LANES, arg=4, timeout=20_000)
+    _, top, _ = page.evaluate(WRAPPER)
+    page.locator("[data-testid=waveform] [data-segment-id][data-channel='2']").wait_for()
+    mine = page.locator("[data-testid=waveform] [data-segment-id]").first.bounding_box()
+    hers = page.locator("[data-testid=waveform] [data-other-segment-id]").first.bounding_box()
+    # Channel 2's lane is 128–192 px down: bob's work in its top half, ann's under it.
+    assert (round(mine["y"] - top), round(mine["height"])) == (128, 32)
+    assert (round(hers["y"] - top), round(hers["height"])) == (160, 32)
+    shoot(page, "62-channels-review")
+    assert page.js_errors == []

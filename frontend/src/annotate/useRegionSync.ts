@@ -101,6 +101,7 @@ function drawOthers(
   others: OtherRegion[],
   frame: TimeFrame,
   adding: { current: string | null },
+  split: LaneLayout | null,
 ) {
   const seen = new Set<string>();
   const share = laneShare(others);
@@ -108,7 +109,7 @@ function drawOthers(
   const lanes = new Map<string, { lane: number; of: number }>();
   for (const lane of new Set(others.map((o) => o.lane))) {
     const mine = others.filter((o) => o.lane === lane).map((o) => ({ ...o.segment, id: OTHER + o.segment.id }));
-    for (const [id, at] of layoutLanes(mine)) lanes.set(id, at);
+    for (const [id, at] of (split ? layoutLanesByChannel : layoutLanes)(mine)) lanes.set(id, at);
   }
   for (const o of others) {
     const id = OTHER + o.segment.id;
@@ -141,9 +142,13 @@ function drawOthers(
     if (el) {
       // Its author's lane, under the work being reviewed.
       const { lane, of } = lanes.get(id) ?? { lane: 0, of: 1 };
+      // Split view: the same rows inside the lane of the segment's channel, in pixels.
+      const band = split ? segmentBand(split, o.segment.channel) : null;
+      const unit = band ? band.height / 100 : 1;
+      const at = share * (1 + o.lane) + (lane * share) / of;
       Object.assign(el.style, {
-        top: `${share * (1 + o.lane) + (lane * share) / of}%`,
-        height: `${share / of}%`,
+        top: band ? `${band.top + at * unit}px` : `${at}%`,
+        height: band ? `${(share / of) * unit}px` : `${share / of}%`,
         border: o.current ? `2px solid #1c2330` : `1px dashed ${o.color}`,
         pointerEvents: "none",
         zIndex: o.current ? "2" : "0",
@@ -296,8 +301,9 @@ export function useRegionSync(props: Props) {
         if (lanes) {
           // Split view: on its channel's lane (all of them when on all channels), in pixels.
           const band = segmentBand(lanes, seg.channel);
-          el.style.top = `${band.top + (lane * band.height) / of}px`;
-          el.style.height = `${band.height / of}px`;
+          const rows = (band.height * share) / 100;
+          el.style.top = `${band.top + (lane * rows) / of}px`;
+          el.style.height = `${rows / of}px`;
         } else {
           el.style.top = `${(lane * share) / of}%`;
           el.style.height = `${share / of}%`;
@@ -324,6 +330,6 @@ export function useRegionSync(props: Props) {
         region.remove();
       }
     }
-    drawOthers(waveform, ghosts.current, others, frame, adding);
+    drawOthers(waveform, ghosts.current, others, frame, adding, lanes);
   }, [waveform, ready, segments, labels, selectedId, frame, readOnly, others, flags, lanes]);
 }
