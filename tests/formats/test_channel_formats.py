@@ -142,3 +142,30 @@ def test_pympi_reads_a_tier_per_speaker_and_channel(tmp_path: Path) -> None:
         "Bo [channel 4]",
     }
     assert eaf.get_annotation_data_for_tier("Bo [channel 4]") == [(2500, 4000, "turn 3")]
+
+
+@pytest.mark.parametrize("fmt", ["ctm", "raven"])
+def test_other_one_based_columns_carry_the_channel(fmt: str) -> None:
+    # As in RTTM: "all channels" is written as channel 1, the first of several here.
+    back = read_back(fmt)
+    assert {channel for *_, channel in back} == {0, 1, 3}
+    if fmt == "raven":
+        assert [(s, e, ch) for s, e, _, ch in back] == sorted(
+            (s, e, 0 if ch is None else ch) for s, e, _, ch in TURNS
+        )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "text"),
+    [
+        ("ctm", "call.ctm", b"call 1 0.50 0.30 hello\n"),
+        (
+            "raven",
+            "call.Table.1.selections.txt",
+            b"Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\n1\tWaveform 1\t1\t0.5\t0.8\n",
+        ),
+    ],
+)
+def test_channel_one_alone_stays_on_all_channels(fmt: str, name: str, text: bytes) -> None:
+    back = registry.get(fmt).read(as_input([OutputFile(name, [text])]))
+    assert [s.channel for s in back.items[0].segments] == [None]

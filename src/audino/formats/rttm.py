@@ -55,7 +55,6 @@ def import_(files: list[InputFile]) -> Dataset:
     """Reads every `.rttm` file (other files, such as a `.uem`, are skipped)."""
     out = Annotations()
     found = False
-    turns: list[tuple[str, float, float, str, int | None, int, str]] = []
     for file in files:
         if not file.name.lower().endswith(".rttm") and len(files) > 1:
             continue
@@ -75,22 +74,23 @@ def import_(files: list[InputFile]) -> Dataset:
             onset = number(fields[3], "onset", line=number_, path=file.name)
             duration = number(fields[4], "duration", line=number_, path=file.name)
             channel = _channel(fields[2], number_, file.name)
-            turns.append(
-                (fields[1], onset, onset + duration, fields[7], channel, number_, file.name)
+            out.add(
+                fields[1],
+                onset,
+                onset + duration,
+                speaker=fields[7],
+                channel=channel,
+                line=number_,
+                path=file.name,
             )
-    # Channel 1 beside other channels is the first of several, not "all".
-    several = {t[0] for t in turns if t[4] is not None}
-    for file_id, start, end, speaker, channel, at, path in turns:
-        if channel is None and file_id in several:
-            channel = 0
-        out.add(file_id, start, end, speaker=speaker, channel=channel, line=at, path=path)
     if not found:
         raise FormatError("no .rttm file among the uploaded files")
+    out.first_channel_alone_is_all()
     return out.dataset()
 
 
 def _channel(text: str, line: int, path: str) -> int | None:
-    if text in ("1", "<NA>"):
+    if text == "<NA>":
         return None
     if not text.isdigit() or int(text) < 1:
         raise FormatError(f"channel {text!r} is not a 1-based number", line=line, path=path)
