@@ -11,7 +11,7 @@ the label (values of a multi label ", "-joined; "Label: <name>" when the name is
 column's). Raven may list a selection once per view; import keeps the first row of each. On
 import, an "Annotation" column holds values of the label "label"; every other column whose
 name carries no unit in parentheses and is none of Raven's own (Begin File, Begin Path, …)
-is an annotation column: its values go to the label of that name. """
+is an annotation column: its values go to the label of that name."""
 
 from __future__ import annotations
 
