@@ -5,6 +5,7 @@ import { withValue } from "./state/labelValues";
 import { formatTime, missingRequired, MIN_LENGTH, type Label, type Segment } from "./state/segments";
 import { frameEnd, type TimeFrame } from "./engine/timeFrame";
 import { readTime, type TimeBounds } from "./state/timeInput";
+import { channelName } from "./engine/lanes";
 
 interface Props {
   segment: Segment | null;
@@ -17,6 +18,8 @@ interface Props {
   reference: string;
   /** Set when the item is done: shown, not changed, until it is reopened. */
   readOnly?: boolean;
+  /** The recording's channels: with several, the segment may be on one or on all. */
+  channels?: number;
   onChange(patch: Partial<Segment>, what: string, mergeKey?: string): void;
   onPlay(): void;
   onLoop(): void;
@@ -134,6 +137,25 @@ export function SegmentForm(props: Props) {
             onCommit={(end) => props.onChange({ end }, "Change end")}
           />
         </div>
+        {(props.channels ?? 1) > 1 ? (
+          <label className="field">
+            <span className="label-name">Channel</span>
+            <select
+              aria-label="Channel"
+              value={segment.channel == null ? "all" : String(segment.channel)}
+              onChange={(e) =>
+                props.onChange({ channel: e.target.value === "all" ? null : Number(e.target.value) }, "Change channel")
+              }
+            >
+              <option value="all">All channels</option>
+              {Array.from({ length: props.channels ?? 1 }, (_, c) => (
+                <option key={c} value={c}>
+                  {channelName(c, props.channels ?? 1)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label className="field">
           <span className="label-name">Transcript</span>
           <textarea

@@ -8,6 +8,7 @@ import { ingestOf } from "../jobs/api";
 import { ProcessingPanel } from "../jobs/ProcessingPanel";
 import type { Loaded } from "./AnnotatePage";
 import { AnnotateHeader } from "./AnnotateHeader";
+import { ChannelSwitch, LaneControls } from "./ChannelLanes";
 import { DatapointPanel } from "./DatapointPanel";
 import { labelHotkeys, resolveKeymap } from "./state/keymap";
 import { SaveProblem } from "./SaveState";
@@ -20,6 +21,7 @@ import { ShortcutsOverlay } from "./ShortcutsOverlay";
 import { frameOf, toPlayer, windowOf } from "./engine/timeFrame";
 import { Transport } from "./Transport";
 import { useAssignment } from "./useAssignment";
+import { useChannelView } from "./useChannelView";
 import { useEditorActions } from "./useEditorActions";
 import { useRegionSync } from "./useRegionSync";
 import { useSegmentEditor } from "./useSegmentEditor";
@@ -78,6 +80,8 @@ export function Workspace({ data }: { data: Loaded }) {
   const stream = useStreamSource(datapoint, spectrogram);
   const source = stream.kind === "ready" ? stream.source : null;
   const { waveform, ready, error: waveError } = useWaveform(waveBox, minimapBox, source);
+  // A lane per channel needs the server's per-channel peaks (streamed recordings).
+  const channelView = useChannelView(waveform, source?.kind === "stream" ? source.peaks.info.channels : 1);
   const audioError = waveError ?? (stream.kind === "error" ? stream.message : null);
   const duration = datapoint.duration;
   // A window of a long recording plays part of it; segments stay in the recording's time.
@@ -182,6 +186,7 @@ export function Workspace({ data }: { data: Loaded }) {
     onPlay: (id) => actions.playSegment(id),
     others: predicted.length ? [...others.regions, ...predicted] : others.regions,
     flags: validation.bySegment,
+    lanes: channelView.lanes,
   });
 
   function changeValues(next: Values) {
@@ -316,13 +321,17 @@ export function Workspace({ data }: { data: Loaded }) {
             ) : (
               <>
                 <div ref={minimapBox} className="minimap" />
-                <div
-                  ref={waveBox}
-                  className={ready ? "waveform" : "waveform loading-wave"}
-                  data-testid="waveform"
-                  data-ready={ready ? "true" : "false"}
-                  data-mode={source?.kind ?? ""}
-                />
+                <div className="wave-stack">
+                  <div
+                    ref={waveBox}
+                    className={ready ? "waveform" : "waveform loading-wave"}
+                    data-testid="waveform"
+                    data-ready={ready ? "true" : "false"}
+                    data-mode={source?.kind ?? ""}
+                    data-split={channelView.split ? "true" : "false"}
+                  />
+                  <LaneControls view={channelView} />
+                </div>
               </>
             )}
             {!ready && !audioError && stream.kind !== "processing" ? (
@@ -335,11 +344,14 @@ export function Workspace({ data }: { data: Loaded }) {
               maxZoom={source ? maxZoom(source, duration) : 1000}
               spectrogram={
                 source?.kind === "stream" ? (
-                  <SpectrogramControls
-                    settings={spectrogram}
-                    channels={source.peaks.info.channels}
-                    onChange={setSpectrogram}
-                  />
+                  <>
+                    <ChannelSwitch view={channelView} />
+                    <SpectrogramControls
+                      settings={spectrogram}
+                      channels={source.peaks.info.channels}
+                      onChange={setSpectrogram}
+                    />
+                  </>
                 ) : null
               }
               rate={actions.rate}
@@ -396,6 +408,7 @@ export function Workspace({ data }: { data: Loaded }) {
             looping={looping}
             reference={datapoint.reference_transcript}
             readOnly={readOnly}
+            channels={channelView.channels}
             onChange={actions.changeSelected}
             onPlay={() => selected && actions.playSegment(selected.id)}
             onLoop={actions.toggleLoop}

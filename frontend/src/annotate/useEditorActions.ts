@@ -114,12 +114,13 @@ export function useEditorActions({ editor, waveform, frame }: Deps) {
 
   const others = () => Object.values(editor.current().segments);
 
-  const createFromDrag = (start: number, end: number) => {
+  /** `channel`: the split view's lane it was drawn on (absent or null: all channels). */
+  const createFromDrag = (start: number, end: number, channel: number | null = null) => {
     const id = crypto.randomUUID();
     const th = snapThreshold();
     let edges = snapEdges({ id, start, end }, others(), th, frame, "start");
     edges = snapEdges({ id, ...edges }, others(), th, frame, "end");
-    const made = editor.edit("Create segment", () => [created({ id, ...edges, transcript: "", values: {} })]);
+    const made = editor.edit("Create segment", () => [created({ id, ...edges, transcript: "", values: {}, channel })]);
     if (made.length) setSelectedId(id);
   };
 

@@ -4,19 +4,21 @@ import type { Region } from "wavesurfer.js/dist/plugins/regions.esm.js";
 import {
   describeValues,
   layoutLanes,
+  layoutLanesByChannel,
   segmentColor,
   withAlpha,
   type Label,
   type Segment,
 } from "./state/segments";
+import { channelAt, segmentBand, type LaneLayout } from "./engine/lanes";
 import { toPlayer, toRecording, type TimeFrame } from "./engine/timeFrame";
 import type { Waveform as WaveformHandle } from "./useWaveform";
 import type { SegmentFlag } from "../quality/useValidation";
 
 /** Times in and out are the recording's; regions are in the player's time (see timeFrame). */
 export interface WaveformEvents {
-  /** A segment drawn by dragging on an empty part of the waveform. */
-  onCreate(start: number, end: number): void;
+  /** A segment drawn by dragging on an empty part of the waveform (on a channel's lane). */
+  onCreate(start: number, end: number, channel: number | null): void;
   /** A region dropped after a move (no side) or a resize. */
   onChangeTimes(id: string, start: number, end: number, side?: "start" | "end"): void;
   onSelect(id: string): void;
@@ -60,6 +62,8 @@ interface Props extends WaveformEvents {
   others?: OtherRegion[];
   /** Segments that break the project's rules: marked along the region's bottom edge. */
   flags?: ReadonlyMap<string, SegmentFlag>;
+  /** The split view's lanes: segments sit on their channel's lane and are drawn onto one. */
+  lanes?: LaneLayout | null;
 }
 
 /** The player time under a pointer at `clientX` over wavesurfer's wrapper (the whole file). */
@@ -97,6 +101,7 @@ function drawOthers(
   others: OtherRegion[],
   frame: TimeFrame,
   adding: { current: string | null },
+  split: LaneLayout | null,
 ) {
   const seen = new Set<string>();
   const share = laneShare(others);
@@ -104,7 +109,7 @@ function drawOthers(
   const lanes = new Map<string, { lane: number; of: number }>();
   for (const lane of new Set(others.map((o) => o.lane))) {
     const mine = others.filter((o) => o.lane === lane).map((o) => ({ ...o.segment, id: OTHER + o.segment.id }));
-    for (const [id, at] of layoutLanes(mine)) lanes.set(id, at);
+    for (const [id, at] of (split ? layoutLanesByChannel : layoutLanes)(mine)) lanes.set(id, at);
   }
   for (const o of others) {
     const id = OTHER + o.segment.id;
@@ -137,9 +142,13 @@ function drawOthers(
     if (el) {
       // Its author's lane, under the work being reviewed.
       const { lane, of } = lanes.get(id) ?? { lane: 0, of: 1 };
+      // Split view: the same rows inside the lane of the segment's channel, in pixels.
+      const band = split ? segmentBand(split, o.segment.channel) : null;
+      const unit = band ? band.height / 100 : 1;
+      const at = share * (1 + o.lane) + (lane * share) / of;
       Object.assign(el.style, {
-        top: `${share * (1 + o.lane) + (lane * share) / of}%`,
-        height: `${share / of}%`,
+        top: band ? `${band.top + at * unit}px` : `${at}%`,
+        height: band ? `${(share / of) * unit}px` : `${share / of}%`,
         border: o.current ? `2px solid #1c2330` : `1px dashed ${o.color}`,
         pointerEvents: "none",
         zIndex: o.current ? "2" : "0",
@@ -163,13 +172,19 @@ function drawOthers(
 /** Draws segments as regions; drag, resize and clicks come back through the callbacks. */
 export function useRegionSync(props: Props) {
   const { waveform, ready, segments, labels, selectedId, frame, readOnly = false, others = NONE, flags = NO_FLAGS } = props;
+  const lanes = props.lanes?.lanes.length ? props.lanes : null;
   const managed = useRef(new Map<string, Region>());
   const ghosts = useRef(new Map<string, Region>());
   // The id being added by the sync below, whose region-created event is not a drawing.
   const adding = useRef<string | null>(null);
-  const events = useRef<WaveformEvents & { frame: TimeFrame }>(props);
-  // Where the drawing pointer went down and is now (player time), while a drag draws.
-  const drawing = useRef<{ press: number | null; last: number | null }>({ press: null, last: null });
+  const events = useRef<WaveformEvents & { frame: TimeFrame; lanes?: LaneLayout | null }>(props);
+  // Where the drawing pointer went down and is now (player time), while a drag draws, and the
+  // lane it went down on.
+  const drawing = useRef<{ press: number | null; last: number | null; channel: number | null }>({
+    press: null,
+    last: null,
+    channel: null,
+  });
   useEffect(() => {
     events.current = props;
   });
@@ -185,13 +200,13 @@ export function useRegionSync(props: Props) {
         // Drawn by the annotator: React makes it a segment and draws it from there. The
         // plugin starts a drawn region 5 px wide and grows it by the pointer's moves, so its
         // far edge lands 5 px past the pointer: the edges are where it went down and up.
-        const { press, last } = drawing.current;
-        drawing.current = { press: null, last: null };
+        const { press, last, channel } = drawing.current;
+        drawing.current = { press: null, last: null, channel: null };
         const start = press !== null && last !== null ? Math.min(press, last) : region.start;
         const end = press !== null && last !== null ? Math.max(press, last) : region.end;
         region.remove();
         const f = events.current.frame;
-        if (end - start >= 0.02) events.current.onCreate(toRecording(f, start), toRecording(f, end));
+        if (end - start >= 0.02) events.current.onCreate(toRecording(f, start), toRecording(f, end), channel);
       }),
       regions.on("region-updated", (region, side) => {
         if (known.get(region.id) !== region) return;
@@ -219,8 +234,13 @@ export function useRegionSync(props: Props) {
     const { ws, regions } = waveform;
     const wrapper = ws.getWrapper();
     const at = (e: PointerEvent) => timeUnder(wrapper, ws.getDuration(), e.clientX);
+    const laneUnder = (e: PointerEvent) => {
+      const layout = events.current.lanes;
+      return layout ? channelAt(layout, e.clientY - wrapper.getBoundingClientRect().top) : null;
+    };
     const down = (e: PointerEvent) => {
-      drawing.current = e.button === 0 ? { press: at(e), last: null } : { press: null, last: null };
+      drawing.current =
+        e.button === 0 ? { press: at(e), last: null, channel: laneUnder(e) } : { press: null, last: null, channel: null };
     };
     const follow = (e: PointerEvent) => {
       if (drawing.current.press !== null) drawing.current.last = at(e);
@@ -242,7 +262,7 @@ export function useRegionSync(props: Props) {
   useEffect(() => {
     if (!waveform || !ready) return;
     const known = managed.current;
-    const lanes = layoutLanes(segments);
+    const stacks = lanes ? layoutLanesByChannel(segments) : layoutLanes(segments);
     // With other authors on screen, the reviewed work keeps the top lane only.
     const share = others.length ? laneShare(others) : 100;
     const order = new Map([...segments].sort((a, b) => a.start - b.start).map((s, i) => [s.id, i]));
@@ -277,9 +297,18 @@ export function useRegionSync(props: Props) {
       }
       const el = region.element;
       if (el) {
-        const { lane, of } = lanes.get(seg.id) ?? { lane: 0, of: 1 };
-        el.style.top = `${(lane * share) / of}%`;
-        el.style.height = `${share / of}%`;
+        const { lane, of } = stacks.get(seg.id) ?? { lane: 0, of: 1 };
+        if (lanes) {
+          // Split view: on its channel's lane (all of them when on all channels), in pixels.
+          const band = segmentBand(lanes, seg.channel);
+          const rows = (band.height * share) / 100;
+          el.style.top = `${band.top + (lane * rows) / of}px`;
+          el.style.height = `${rows / of}px`;
+        } else {
+          el.style.top = `${(lane * share) / of}%`;
+          el.style.height = `${share / of}%`;
+        }
+        el.setAttribute("data-channel", seg.channel == null ? "all" : String(seg.channel));
         el.style.outline = selected ? "2px solid #1c2330" : "none";
         el.style.outlineOffset = "-2px";
         el.style.zIndex = selected ? "3" : "1";
@@ -301,6 +330,6 @@ export function useRegionSync(props: Props) {
         region.remove();
       }
     }
-    drawOthers(waveform, ghosts.current, others, frame, adding);
-  }, [waveform, ready, segments, labels, selectedId, frame, readOnly, others, flags]);
+    drawOthers(waveform, ghosts.current, others, frame, adding, lanes);
+  }, [waveform, ready, segments, labels, selectedId, frame, readOnly, others, flags, lanes]);
 }

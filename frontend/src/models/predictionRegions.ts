@@ -8,7 +8,7 @@ export const PREDICTION_COLOR = "#64748b";
 export function predictionRegions(list: Prediction[], currentId: string | null, others: OtherRegion[]): OtherRegion[] {
   const lane = others.reduce((n, o) => Math.max(n, o.lane + 1), 0);
   return undecided(list).map((p) => ({
-    segment: { id: p.id, start: p.start, end: p.end, transcript: p.transcript, values: {} },
+    segment: { id: p.id, start: p.start, end: p.end, transcript: p.transcript, values: {}, channel: p.channel },
     label: p.transcript ? `${predictionLabel(p)} · ${p.transcript}` : predictionLabel(p),
     color: PREDICTION_COLOR,
     lane,

@@ -182,6 +182,15 @@ class Annotations:
         )
         self._items.setdefault(recording, []).append((seg, named, values))
 
+    def first_channel_alone_is_all(self) -> None:
+        """For 1-based channel columns (RTTM, CTM, Raven), read with channel 1 as 0: channel 1
+        is the first of several only where a recording has segments on others too; alone it
+        is what a mono file or a segment on all channels is written as, so it reads as None."""
+        for entries in self._items.values():
+            if all(seg.channel in (None, 0) for seg, _, _ in entries):
+                for seg, _, _ in entries:
+                    seg.channel = None
+
     def _shaped(self, named: _Chosen, fields: dict[str, Any]) -> dict[str, Any]:
         multi = self._multi
         out: dict[str, Any] = {

@@ -5,7 +5,8 @@
 Word timings come from a segment's `attributes["words"]` ([{word, start, end,
 confidence?}], times in seconds from the recording's start), each word with its own
 confidence when it has one. A one-word segment without them is that word, with the
-segment's confidence.
+segment's confidence. Channels are 1-based; a segment on all channels is written on
+channel 1, and channel 1 alone reads back as all channels.
 
 Every other transcribed segment is still written word by word, with estimated times: the
 segment's span is shared out among its words in proportion to their length in letters
@@ -187,10 +188,11 @@ def import_(files: list[InputFile]) -> Dataset:
                 start + duration,
                 text=fields[4],
                 confidence=conf,
-                channel=None if index <= 1 else index - 1,
+                channel=None if index < 1 else index - 1,
                 line=k,
                 path=file.name,
             )
+    out.first_channel_alone_is_all()
     return out.dataset()
 
 

@@ -4,14 +4,14 @@
     Selection  View  Channel  Begin Time (s)  End Time (s)  Low Freq (Hz)  High Freq (Hz)
     <label>…  [Speaker] [Transcript]
 
-Channels are 1-based; a segment without a box spans 0 Hz to half the sample rate. Each
-single- or multi-choice label is an annotation column of its own, named by the label
-(values of a multi label ", "-joined; "Label: <name>" when the name is a fixed column's).
-Raven may list a selection once per view; import keeps the first row of each. On import,
-an "Annotation" column holds values of the label "label"; every other column whose name
-carries no unit in parentheses and is none of Raven's own (Begin File, Begin Path, …) is
-an annotation column: its values go to the label of that name.
-"""
+Channels are 1-based (channel 1 alone reads back as all channels, see
+`Annotations.first_channel_alone_is_all`); a segment without a box spans 0 Hz to half the
+sample rate. Each single- or multi-choice label is an annotation column of its own, named by
+the label (values of a multi label ", "-joined; "Label: <name>" when the name is a fixed
+column's). Raven may list a selection once per view; import keeps the first row of each. On
+import, an "Annotation" column holds values of the label "label"; every other column whose
+name carries no unit in parentheses and is none of Raven's own (Begin File, Begin Path, …)
+is an annotation column: its values go to the label of that name."""
 
 from __future__ import annotations
 
@@ -170,12 +170,13 @@ def import_(files: list[InputFile]) -> Dataset:
                 text=cell("Transcript"),
                 tags=tags,
                 labels=labels,
-                channel=None if channel in ("", "1") else int(channel) - 1,
+                channel=int(channel) - 1 if channel and int(channel) >= 1 else None,
                 low_hz=number(low, "low frequency", line=k, path=name) if low else None,
                 high_hz=number(high, "high frequency", line=k, path=name) if high else None,
                 line=k,
                 path=file.name,
             )
+    out.first_channel_alone_is_all()
     return out.dataset()
 
 

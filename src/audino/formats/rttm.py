@@ -4,7 +4,9 @@
     all.uem:  <file> 1 <start> <end>      (each recording from 0 to its duration)
 
 Ids carry no spaces: file ids are recording names without their suffix, speakers come
-from the speaker label (else the recording's name). Channel is written 1-based.
+from the speaker label (else the recording's name). Channel is written 1-based; a segment
+on all channels is written on channel 1, as RTTM knows no "all". On import channel 1 is the
+first channel (0) of a recording that has turns on other channels too, else all channels.
 """
 
 from __future__ import annotations
@@ -83,11 +85,12 @@ def import_(files: list[InputFile]) -> Dataset:
             )
     if not found:
         raise FormatError("no .rttm file among the uploaded files")
+    out.first_channel_alone_is_all()
     return out.dataset()
 
 
 def _channel(text: str, line: int, path: str) -> int | None:
-    if text in ("1", "<NA>"):
+    if text == "<NA>":
         return None
     if not text.isdigit() or int(text) < 1:
         raise FormatError(f"channel {text!r} is not a 1-based number", line=line, path=path)

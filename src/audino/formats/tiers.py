@@ -4,6 +4,8 @@
     Ann Lee: emotion   the values of the label "emotion" on the same spans, ", "-joined
     Ann Lee (2)        overlapping segments of one speaker spill into numbered tiers
     segments           the segments nobody is named on (and "segments: emotion")
+    Bo [channel 2]     Bo's segments on the recording's second channel (0-based 1); a
+                       segment on all channels has no channel in its tier's name
 
 A transcript tier holds transcripts only; each single- or multi-choice label has its own
 tier beside its speaker's. On import, a tier is a label tier when its name is another
@@ -15,6 +17,7 @@ its name: its values join the speaker's segment they fall within (`add_within`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,6 +31,19 @@ LABEL_SEPARATOR = ": "
 VALUE_SEPARATOR = ", "
 
 Span = tuple[float, float, str]
+# "Bo [channel 2]": 1-based, as Praat and ELAN users count channels.
+_CHANNEL = re.compile(r"^(?P<name>.*) \[channel (?P<n>[1-9][0-9]*)\]$")
+
+
+def channel_tier(speaker: str, channel: int | None) -> str:
+    """The tier of a speaker's segments on one channel (the speaker's own for all channels)."""
+    return speaker if channel is None else f"{speaker} [channel {channel + 1}]"
+
+
+def tier_channel(name: str) -> tuple[str, int | None]:
+    """`Bo [channel 2]` -> (`Bo`, 1); a name without a channel -> (name, None)."""
+    found = _CHANNEL.match(name)
+    return (found["name"], int(found["n"]) - 1) if found else (name, None)
 
 
 def tiers(item: AnnotatedRecording, view: Projection) -> list[tuple[str, list[Span]]]:
@@ -36,7 +52,8 @@ def tiers(item: AnnotatedRecording, view: Projection) -> list[tuple[str, list[Sp
     rec = item.recording
     by_speaker: dict[str, list[SegmentRecord]] = {}
     for seg in item.segments:
-        by_speaker.setdefault(view.speaker(seg, rec) or DEFAULT_TIER, []).append(seg)
+        speaker = view.speaker(seg, rec) or DEFAULT_TIER
+        by_speaker.setdefault(channel_tier(speaker, seg.channel), []).append(seg)
     out: list[tuple[str, list[Span]]] = []
     for speaker, segs in by_speaker.items():
         layers: list[tuple[str, list[Span]]] = [
@@ -124,11 +141,13 @@ class TierReader:
                 self._segments.append(free)
             free.labels[label] = values
         for seg in self._segments:
+            speaker, channel = tier_channel(seg.speaker)
             out.add(
                 recording,
                 seg.start,
                 seg.end,
-                speaker=None if seg.speaker == DEFAULT_TIER else seg.speaker,
+                speaker=None if speaker == DEFAULT_TIER else speaker,
+                channel=channel,
                 text=seg.text,
                 labels=seg.labels,
                 path=path,

@@ -6,6 +6,7 @@
 // After a zoom or a jump the coarser peaks and tiles already here stand in, scaled to the new
 // view, under a thin moving line, until the finer ones come.
 import BasePlugin, { type BasePluginEvents } from "wavesurfer.js/dist/base-plugin.js";
+import { drawColumns, laneLayout, type LaneLayout, type LaneView } from "./lanes";
 import type { Column, PeaksStore } from "./peaks";
 import { rulerLabel, rulerSteps } from "./ruler";
 import {
@@ -46,8 +47,6 @@ export type StreamViewEvents = BasePluginEvents & {
 };
 
 const RULER_HEIGHT = 18;
-const WAVE = "#9aa7bb";
-const PLAYED = "#4a6fb5";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, style: Partial<CSSStyleDeclaration>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -69,6 +68,8 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
   private drawnOnce = false;
   private ticks: Tick[] = [];
   private axisKey = "";
+  /** One lane per channel (the split view) instead of all channels in one waveform. */
+  private split = false;
 
   constructor(options: StreamViewOptions) {
     super(options);
@@ -143,6 +144,19 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     super.destroy();
   }
 
+  /** Draws one lane per channel, or all channels in one waveform. */
+  setSplit(split: boolean): void {
+    if (split === this.split) return;
+    this.split = split;
+    this.layout();
+    this.schedule();
+  }
+
+  /** The waveform lanes as drawn now (pixels from the top of the view). */
+  get lanes(): LaneLayout {
+    return laneLayout(this.split, this.options.peaks.info.channels, this.options.waveHeight);
+  }
+
   setSpectrogram(settings: SpectrogramSettings): void {
     this.options.spectrogram = settings;
     this.layout();
@@ -163,8 +177,10 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
   }
 
   private layout(): void {
-    const { waveHeight } = this.options;
+    const waveHeight = this.lanes.height;
     this.root.style.height = `${waveHeight + this.specHeight + RULER_HEIGHT}px`;
+    this.root.dataset.lanes = String(this.lanes.lanes.length);
+    this.axisBox.style.top = `${waveHeight}px`;
     this.specCanvas.style.display = this.specHeight ? "block" : "none";
     this.axisBox.style.display = this.specHeight ? "block" : "none";
   }
@@ -213,27 +229,27 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
   }
 
   private drawWave(width: number, t0: number, secondsPerPixel: number, now: number): boolean {
-    const height = this.options.waveHeight;
+    const { lanes, height } = this.lanes;
     const ctx = this.fit(this.waveCanvas, width, height);
     if (!ctx) return false;
-    if (this.columns.length !== width) this.columns = Array.from({ length: width }, () => ({ min: 0, max: 0 }));
-    const complete = this.options.peaks.columns(t0, secondsPerPixel, this.columns);
     ctx.clearRect(0, 0, width, height);
-    const mid = height / 2;
-    const played = Math.floor((now - t0) / secondsPerPixel);
-    for (const [color, from, to] of [
-      [PLAYED, 0, Math.min(width, played)],
-      [WAVE, Math.max(0, played), width],
-    ] as const) {
-      ctx.fillStyle = color;
-      ctx.beginPath();
-      for (let x = from; x < to; x++) {
-        const { min, max } = this.columns[x];
-        const top = mid - max * mid;
-        ctx.rect(x, top, 1, Math.max(1, mid - min * mid - top));
-      }
-      ctx.fill();
+    const view = { width, t0, secondsPerPixel, now };
+    if (!lanes.length) return this.drawLane(ctx, view, 0, height);
+    let complete = true;
+    for (const lane of lanes) {
+      complete = this.drawLane(ctx, view, lane.top, lane.height, lane.channel) && complete;
+      // A hairline between lanes.
+      ctx.fillStyle = "#d5dae2";
+      if (lane.top > 0) ctx.fillRect(0, lane.top, width, 1);
     }
+    return complete;
+  }
+
+  private drawLane(ctx: CanvasRenderingContext2D, view: LaneView, top: number, height: number, channel?: number): boolean {
+    const { width, t0, secondsPerPixel } = view;
+    if (this.columns.length !== width) this.columns = Array.from({ length: width }, () => ({ min: 0, max: 0 }));
+    const complete = this.options.peaks.columns(t0, secondsPerPixel, this.columns, channel);
+    drawColumns(ctx, this.columns, top, height, Math.floor((view.now - t0) / secondsPerPixel));
     return complete;
   }
 

@@ -99,4 +99,26 @@ describe("PeaksStore", () => {
     expect(ch.length).toBe(INFO.levels[6].length);
     expect(ch[99]).toBeCloseTo(1);
   });
+
+  it("reads one channel of several for a split view's lane", async () => {
+    // Two pixels of four channels: channel c spans -(c + 1) .. (c + 1) × (pixel + 1).
+    const info: PeaksInfo = { ...INFO, duration: 0.02, channels: 4, levels: [{ level: 0, samples_per_pixel: 80, length: 2 }] };
+    const data = new Int8Array(2 * 4 * 2);
+    for (let p = 0; p < 2; p++)
+      for (let c = 0; c < 4; c++) {
+        data[(p * 4 + c) * 2] = -(c + 1) * (p + 1);
+        data[(p * 4 + c) * 2 + 1] = (c + 1) * (p + 1);
+      }
+    const store = new PeaksStore(info, "", async () => data.buffer, () => {});
+    await store.loadOverview();
+    expect(store.peak).toBe(8);
+    const out = columns(2);
+    store.columns(0, 0.01, out, 1);
+    expect(out.map((c) => [c.min * 8, c.max * 8])).toEqual([[-2, 2], [-4, 4]]);
+    store.columns(0, 0.01, out);
+    expect(out.map((c) => [c.min * 8, c.max * 8])).toEqual([[-4, 4], [-8, 8]]);
+    // A channel the file lacks reads as all of them merged.
+    store.columns(0, 0.01, out, 7);
+    expect(out[1].max * 8).toBe(8);
+  });
 });

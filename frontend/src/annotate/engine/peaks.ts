@@ -159,8 +159,8 @@ export class PeaksStore {
     return index;
   }
 
-  /** Merged min/max of peak pixels [first, last) of a level; null when not loaded. */
-  private extent(index: number, first: number, last: number, out: Column): boolean {
+  /** Min/max of peak pixels [first, last) of a level, merged or of one channel; false when not loaded. */
+  private extent(index: number, first: number, last: number, out: Column, channel?: number): boolean {
     const channels = this.info.channels;
     let lo = 127;
     let hi = -128;
@@ -179,7 +179,11 @@ export class PeaksStore {
       if (!data) return false;
       const stop = Math.min(last, base + data.length / (2 * channels));
       if (stop <= p) return any ? writeOut(out, lo, hi, this.peak) : false;
-      for (let i = (p - base) * channels * 2, end = (stop - base) * channels * 2; i < end; i += 2) {
+      // Pixel-major (min, max) pairs per channel: one channel steps over the others.
+      const one = channel !== undefined && channel < channels;
+      const step = one ? channels * 2 : 2;
+      const from = (p - base) * channels * 2 + (one ? channel * 2 : 0);
+      for (let i = from, end = (stop - base) * channels * 2; i < end; i += step) {
         if (data[i] < lo) lo = data[i];
         if (data[i + 1] > hi) hi = data[i + 1];
       }
@@ -192,8 +196,9 @@ export class PeaksStore {
   /**
    * Fills `out` with one column per screen pixel from t0, at the best level loaded (coarser
    * levels stand in until the finer chunks arrive). Returns whether the best level was complete.
+   * With `channel`, that channel alone (a split view's lane); else all channels merged.
    */
-  columns(t0: number, secondsPerPixel: number, out: Column[]): boolean {
+  columns(t0: number, secondsPerPixel: number, out: Column[], channel?: number): boolean {
     const best = chooseLevel(this.info, secondsPerPixel);
     let complete = true;
     for (let x = 0; x < out.length; x++) {
@@ -208,7 +213,7 @@ export class PeaksStore {
         const { length } = this.info.levels[index];
         const first = Math.max(0, Math.min(length - 1, Math.floor(a / sec)));
         const last = Math.max(first + 1, Math.min(length, Math.ceil(b / sec)));
-        if (this.extent(index, first, last, column)) break;
+        if (this.extent(index, first, last, column, channel)) break;
         if (index === best) complete = false;
       }
     }

@@ -48,8 +48,13 @@ describe("collapsing", () => {
     q = enqueue(q, "a", seg("a", 2));
     expect(pendingCount(q)).toBe(1);
     expect(nextBatch(q)!.body.upserts).toEqual([
-      { id: "a", start: 2, end: 3, transcript: "", values: {} },
+      { id: "a", start: 2, end: 3, transcript: "", values: {}, channel: null },
     ]);
+  });
+
+  it("sends a segment's channel with every save", () => {
+    const q = enqueue(emptyQueue(), "a", { ...seg("a", 1), channel: 1 });
+    expect(nextBatch(q)!.body.upserts![0].channel).toBe(1);
   });
 
   it("a delete cancels a pending create", () => {

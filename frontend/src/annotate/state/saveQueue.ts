@@ -76,6 +76,8 @@ function toSegmentIn(seg: Segment, version: number | undefined): SegmentIn {
     end: seg.end,
     transcript: seg.transcript,
     values: seg.values,
+    // Sent every time: a save without it would put the segment back on all channels.
+    channel: seg.channel ?? null,
   };
   if (version !== undefined) out.version = version;
   return out;

@@ -15,6 +15,8 @@ export interface Segment {
   end: number;
   transcript: string;
   values: Values;
+  /** 0-based; null or absent: on all channels. */
+  channel?: number | null;
 }
 
 /** Shortest segment the editor makes (seconds). */
@@ -34,12 +36,13 @@ export function fromServer(s: SegmentPublic): Segment {
     end: s.end,
     transcript: s.transcript ?? "",
     values: (s.values ?? {}) as Values,
+    channel: s.channel ?? null,
   };
 }
 
 /** What a segment says (times, text, values), to tell whether it changed since loading. */
 export function contentKey(s: Segment): string {
-  return JSON.stringify([s.start, s.end, s.transcript, s.values]);
+  return JSON.stringify([s.start, s.end, s.transcript, s.values, s.channel ?? null]);
 }
 
 export function byTime(a: Segment, b: Segment): number {
@@ -165,6 +168,16 @@ export function layoutLanes(segments: Segment[]): Map<string, { lane: number; of
   }
   close();
   return out;
+}
+
+/** As layoutLanes, each channel (and "all channels") apart: for the split view's lanes. */
+export function layoutLanesByChannel(segments: Segment[]): Map<string, { lane: number; of: number }> {
+  const groups = new Map<number | null, Segment[]>();
+  for (const seg of segments) {
+    const key = seg.channel ?? null;
+    groups.set(key, [...(groups.get(key) ?? []), seg]);
+  }
+  return new Map([...groups.values()].flatMap((group) => [...layoutLanes(group)]));
 }
 
 /** The segment before/after the selected one in time order, wrapping around. */
