@@ -13,7 +13,8 @@ Throughput: end to end from a stored 1-hour FLAC (22.05 kHz mono): decode + resa
 + segments, in a fresh interpreter (its peak memory too), against the library alone on
 already-decoded 16 kHz audio. Bars: webrtc >= 1,000x real time, silero >= 150x; VAD at
 ingest adds <= 15 % to the ingest analysis of the same file (measured in the same run).
-Run: `uv run python benchmarks/vad.py [--hours H] [--sweep]` (needs espeak-ng and sox).
+Run: `uv run python benchmarks/vad.py [--hours H] [--sweep] [--ingest-only]` (needs
+espeak-ng and sox).
 """
 
 from __future__ import annotations
@@ -295,13 +296,7 @@ def _best_seconds(fn: Callable[[], object], repeat: int) -> float:
 
 
 def throughput(folder: Path, hours: float, talk: Clip) -> list[Figure]:
-    import soundfile
-
-    original, rate = soundfile.read(talk.path, dtype="float32")
-    repeats = max(1, int(np.ceil(hours * 3600 / (original.size / rate))))
-    long_path = folder / "long.flac"
-    write_flac(long_path, np.tile(original, repeats)[: int(hours * 3600 * rate)], rate)
-    del original
+    long_path = long_flac(folder, hours, talk.path)
     figures: list[Figure] = []
     decoded = decoded_16k(long_path)
     seconds = decoded.size / 16_000
@@ -347,6 +342,22 @@ def throughput(folder: Path, hours: float, talk: Clip) -> list[Figure]:
                     note=f"VAD {result['wall']:.2f} s after an ingest analysis of {ingest_s:.2f} s",
                 )
             )
+    return figures + ingest_figures(folder, long_path, seconds)
+
+
+def long_flac(folder: Path, hours: float, talk: Path) -> Path:
+    """`talk` repeated to `hours` as a FLAC at its own rate."""
+    import soundfile
+
+    original, rate = soundfile.read(talk, dtype="float32")
+    repeats = max(1, int(np.ceil(hours * 3600 / (original.size / rate))))
+    long_path = folder / "long.flac"
+    write_flac(long_path, np.tile(original, repeats)[: int(hours * 3600 * rate)], rate)
+    return long_path
+
+
+def ingest_figures(folder: Path, long_path: Path, seconds: float) -> list[Figure]:
+    figures: list[Figure] = []
     mp3 = write_mp3(folder / "long.mp3", long_path)
     for path, what in ((long_path, "FLAC (22.05 kHz)"), (mp3, "VBR MP3 (22.05 kHz)")):
         alone, riding = ingest_seconds(folder, path, "vad-webrtc", 4)
@@ -429,6 +440,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=1.0, help="length of the throughput file")
     parser.add_argument("--sweep", action="store_true", help="also F1 over a grid of settings")
+    parser.add_argument(
+        "--ingest-only", action="store_true", help="only the time VAD adds to ingest"
+    )
     args = parser.parse_args()
     missing = have_tools()
     if missing:
@@ -437,6 +451,12 @@ def main() -> None:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="audino-vad-") as tmp:
         folder = Path(tmp)
+        if args.ingest_only:
+            samples, _ = conversation(1.0, 0, folder)
+            write_flac(folder / "talk.flac", samples)
+            long_path = long_flac(folder, args.hours, folder / "talk.flac")
+            print_table(ingest_figures(folder, long_path, args.hours * 3600))
+            return
         sets = audio_sets(folder)
         print(f"audio made in {time.perf_counter() - began:.0f} s", flush=True)
         scores = accuracy(sets)

@@ -23,8 +23,9 @@ from audino.models.webrtc_process import VadProcess
 DISTRIBUTION = "webrtcvad-wheels"
 VAD_RATE = 8_000
 # Audio judged in this process before the rest goes to a child process of its own
-# (audino.models.webrtc_process): past it, the child's start-up (~30 ms) is repaid.
-IN_PROCESS_SECONDS = 60.0
+# (audino.models.webrtc_process): in this process VAD holds the GIL ~0.45 s an hour of
+# audio (0.04 s for 5 minutes), about what the child's start-up costs.
+IN_PROCESS_SECONDS = 300.0
 RESAMPLE_QUALITY = "HQ"  # soxr's; 8 kHz output costs ~0.3 s an hour of 22 kHz audio
 
 

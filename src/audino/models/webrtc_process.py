@@ -5,13 +5,16 @@ hour of audio (30 ms frames), ~0.25 s in all, which the decoding thread of the s
 process has to wait out (measured: +30 % on the ingest of a 1 h FLAC). A child process
 has a GIL of its own: it is fed 8 kHz 16-bit PCM over a pipe (58 MB an hour, written
 without the GIL) and answers one byte per frame when its input ends. It is started only
-for long audio (see `Frames`), as starting it costs ~30 ms, more than a short clip's VAD.
+for long audio (see webrtc.IN_PROCESS_SECONDS): starting it costs ~20-50 ms of CPU (on the
+other core: the decoding goes on meanwhile), more than a short clip's VAD.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -19,7 +22,9 @@ import numpy as np
 # The child: whole frames in on stdin, one byte per frame (1 speech, 0 not) out at EOF.
 # It imports nothing of ours, so it starts in the time Python and webrtcvad take.
 _CHILD = """
-import sys, webrtcvad
+import sys
+sys.path.insert(0, sys.argv[4])
+import webrtcvad
 mode, size, rate = (int(a) for a in sys.argv[1:4])
 judge = webrtcvad.Vad(mode).is_speech
 step = 2 * size
@@ -32,6 +37,13 @@ sys.stdout.buffer.write(out)
 """
 
 
+def _module_folder() -> str:
+    spec = importlib.util.find_spec("webrtcvad")
+    if spec is None or spec.origin is None:
+        raise VadProcessFailed("the webrtcvad-wheels package is not installed")
+    return str(Path(spec.origin).parent)
+
+
 class VadProcessFailed(RuntimeError):
     """The child process ended without its answer."""
 
@@ -42,8 +54,10 @@ class VadProcess:
     def __init__(self, aggressiveness: int, size: int, rate: int) -> None:
         self._size = size
         self._sent = 0
+        # -S: no site-packages scan (most of Python's start-up); webrtcvad's folder is given.
+        command = [sys.executable, "-S", "-c", _CHILD, str(aggressiveness), str(size), str(rate)]
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(aggressiveness), str(size), str(rate)],
+            [*command, _module_folder()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
