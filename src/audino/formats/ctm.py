@@ -31,6 +31,7 @@ from audino.formats.projection import Projection
 from audino.formats.records import Dataset, FormatError, SegmentRecord
 from audino.formats.registry import Format, register
 from audino.formats.report import NO_TRANSCRIPT, ExportReport
+from audino.formats.words import read as read_words
 
 NAME = "ctm"
 ESTIMATED = 0.0  # the confidence written on a line whose times were estimated
@@ -122,14 +123,9 @@ def estimated(seg: SegmentRecord) -> list[Word]:
 
 def words(seg: SegmentRecord) -> tuple[list[Word], bool]:
     """The segment's words, and whether their times are estimated."""
-    timed = seg.attributes.get("words")
-    if isinstance(timed, list) and timed:
-        out = [
-            (float(w["start"]), float(w["end"]), str(w["word"]), w.get("confidence"))
-            for w in timed
-            if isinstance(w, dict) and "word" in w and "start" in w and "end" in w
-        ]
-        return out, False
+    timed = read_words(seg.attributes)
+    if timed:
+        return timed, False
     found = tokens(seg.transcript)
     if len(found) == 1:
         return [(seg.start, seg.end, found[0], seg.confidence)], False

@@ -27,6 +27,7 @@ from audino.db.models import (
     SegmentSource,
     utcnow,
 )
+from audino.formats import words
 from audino.services import audit, segments
 from audino.services.access import Principal
 from audino.services.errors import Conflict, InvalidInput
@@ -149,7 +150,10 @@ def write_predictions(
         result.left_out += 0 if whole else 1
         attributes: dict[str, Any] = {}
         if p.words:
-            attributes["words"] = [list(w) if isinstance(w, tuple) else w for w in p.words]
+            # Stored as the editor and exports read them, fitted to the segment as saved.
+            fitted = words.tidy(p.words, round(start, 3), round(end, 3))
+            if fitted:
+                attributes["words"] = fitted
         language = getattr(p, "language", None)  # ASR models say what they heard
         if language:
             attributes["language"] = str(language)[:16]
