@@ -1,7 +1,7 @@
 // Changes not yet saved, collapsed per segment, kept in localStorage so a reload or a closed
 // tab loses nothing; plus the server version each segment was last seen at.
 import type { Schemas } from "../../api/client";
-import type { Segment, SegmentPublic, Values } from "./segments";
+import { attributesToSave, type Segment, type SegmentPublic, type Values } from "./segments";
 
 export type SegmentIn = Schemas["SegmentIn"];
 export type BatchIn = Schemas["BatchIn"];
@@ -76,6 +76,7 @@ function toSegmentIn(seg: Segment, version: number | undefined): SegmentIn {
     end: seg.end,
     transcript: seg.transcript,
     values: seg.values,
+    attributes: attributesToSave(seg),
   };
   if (version !== undefined) out.version = version;
   return out;
