@@ -45,7 +45,8 @@ export function fromServer(s: SegmentPublic): Segment {
 
 function attributesOf(raw: Record<string, unknown> | undefined): Pick<Segment, "words" | "attributes"> {
   if (!raw || Object.keys(raw).length === 0) return {};
-  const { words: _words, ...rest } = raw;
+  const rest = { ...raw };
+  delete rest.words;
   const words = readWords(raw);
   return { ...(words.length ? { words } : {}), ...(Object.keys(rest).length ? { attributes: rest } : {}) };
 }

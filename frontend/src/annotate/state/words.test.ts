@@ -10,6 +10,7 @@ import {
   moveBoundary,
   readWords,
   reconcile,
+  timeWords,
   tokens,
   type Word,
 } from "./words";
@@ -133,5 +134,23 @@ describe("segments with words", () => {
   it("cuts words to a span and drops those left without length", () => {
     expect(clipWords(WORDS, 1.995, 2.7)).toEqual([w("again", 2.4, 2.7)]);
     expect(clipWords(WORDS, 0, 9)).toBe(WORDS);
+  });
+});
+
+describe("timing typed words", () => {
+  it("shares the pause between timed neighbours among new words, by their letters", () => {
+    expect(timeWords("hello world it is again", WORDS, SPAN)).toEqual([
+      WORDS[0],
+      WORDS[1],
+      w("it", 2, 2.2),
+      w("is", 2.2, 2.4),
+      WORDS[2],
+    ]);
+  });
+
+  it("times a whole typed transcript over the segment, or says there is nothing to do", () => {
+    expect(timeWords("ab abcd", [], { start: 1, end: 2.5 })).toEqual([w("ab", 1, 1.5), w("abcd", 1.5, 2.5)]);
+    expect(timeWords("hello world again", WORDS, SPAN)).toBeNull();
+    expect(timeWords("hello there world", WORDS.slice(0, 2), SPAN)).toBeNull(); // no room at 1.5
   });
 });

@@ -191,3 +191,44 @@ export function keepWords(before: Segment, after: Segment): Segment {
   if (after.start !== before.start || after.end !== before.end) words = clipWords(words, after.start, after.end);
   return words === after.words ? after : { ...after, words };
 }
+
+/**
+ * Times for the words typed but not yet timed: each run of them shares out the pause its timed
+ * neighbours (or the segment's edges) leave, in proportion to its letters, so the annotator
+ * starts from a guess and drags the boundaries where they belong. Null when there is nothing
+ * to time or no room for it.
+ */
+export function timeWords(transcript: string, words: Word[], span: { start: number; end: number }): Word[] | null {
+  const toks = tokens(transcript);
+  const found = words.length ? align(toks, words) : toks.map(() => null);
+  if (!found.includes(null)) return null;
+  const out: Word[] = [];
+  let k = 0;
+  while (k < toks.length) {
+    const j = found[k];
+    if (j !== null) {
+      out.push({ ...words[j], word: toks[k] });
+      k++;
+      continue;
+    }
+    let last = k;
+    while (last < toks.length && found[last] === null) last++;
+    const next = found[last];
+    const from = out.length ? out[out.length - 1].end : span.start;
+    const to = next != null ? words[next].start : span.end;
+    const run = toks.slice(k, last);
+    if ((to - from) / run.length < MIN_WORD) return null;
+    const sizes = run.map((t) => Math.max(1, key(t).length));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let done = 0;
+    let at = from;
+    run.forEach((t, i) => {
+      done += sizes[i];
+      const end = i === run.length - 1 ? to : roundTime(from + ((to - from) * done) / total);
+      out.push({ word: t, start: roundTime(at), end: roundTime(end) });
+      at = end;
+    });
+    k = last;
+  }
+  return out;
+}
