@@ -15,11 +15,15 @@ word. An estimated line has the confidence `0.0000` (ESTIMATED), so tools that w
 filter words by confidence do not trust its times, and the export report counts these
 lines. A segment without a transcript has no words: it is left out, and counted.
 
-Import makes each word a segment.
+Import groups the words back into segments: the words of one recording and channel, in
+time order, join one segment while the pause between two is under PAUSE seconds; the
+segment spans its words, its transcript is their text, and it keeps them in
+`attributes["words"]` (so they can be corrected word by word and exported again).
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -32,12 +36,14 @@ from audino.formats.records import Dataset, FormatError, SegmentRecord
 from audino.formats.registry import Format, register
 from audino.formats.report import NO_TRANSCRIPT, ExportReport
 from audino.formats.words import read as read_words
+from audino.formats.words import tidy as tidy_words
 
 NAME = "ctm"
 ESTIMATED = 0.0  # the confidence written on a line whose times were estimated
 ESTIMATED_LINES = "CTM words with estimated times (confidence 0.0000)"
 NO_WORDS = "a transcript of punctuation only: no words"
 WHERE = "CTM (words only)"
+PAUSE = 1.0  # seconds of silence between two words that start a new segment on import
 # Scripts that do not put spaces between words: (first, last) code points.
 UNSPACED = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -157,35 +163,68 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     yield lines_file("words.ctm", _lines(dataset, view, options.counts))
 
 
+def _line(file: InputFile, k: int, fields: list[str]) -> tuple[tuple[str, int], dict[str, Any]]:
+    """(recording, channel index from 1) and the word of one CTM line."""
+    if len(fields) < 5:
+        raise FormatError(
+            f"a CTM line has 5 or 6 fields, this one {len(fields)}", line=k, path=file.name
+        )
+    start = number(fields[2], "start", line=k, path=file.name)
+    duration = number(fields[3], "duration", line=k, path=file.name)
+    channel = fields[1]
+    if not channel.isdigit() and channel not in ("A", "B"):
+        raise FormatError(f"channel {channel!r} is not a number", line=k, path=file.name)
+    index = {"A": 1, "B": 2}.get(channel) or int(channel)
+    if not (math.isfinite(start) and math.isfinite(duration)) or start < 0 or duration < 0:
+        raise FormatError(
+            f"a word needs start >= 0 and duration >= 0, got {start} and {duration}",
+            line=k,
+            path=file.name,
+        )
+    word: dict[str, Any] = {"word": fields[4], "start": start, "end": start + duration}
+    if len(fields) > 5:
+        word["confidence"] = number(fields[5], "confidence", line=k, path=file.name)
+    word["line"], word["path"] = k, file.name
+    return (fields[0], index), word
+
+
+def _segments(found: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Words in time order, in runs without a pause of PAUSE seconds or more."""
+    run: list[dict[str, Any]] = []
+    for word in sorted(found, key=lambda w: (w["start"], w["end"])):
+        if run and word["start"] - max(w["end"] for w in run) >= PAUSE:
+            yield run
+            run = []
+        run.append(word)
+    if run:
+        yield run
+
+
 def import_(files: list[InputFile]) -> Dataset:
     out = Annotations()
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for file in files:
         for k, line in enumerate(file.text().splitlines(), 1):
             fields = line.split()
             if not fields or fields[0].startswith(";;"):
                 continue
-            if len(fields) < 5:
-                raise FormatError(
-                    f"a CTM line has 5 or 6 fields, this one {len(fields)}", line=k, path=file.name
-                )
-            start = number(fields[2], "start", line=k, path=file.name)
-            duration = number(fields[3], "duration", line=k, path=file.name)
-            channel = fields[1]
-            if not channel.isdigit() and channel not in ("A", "B"):
-                raise FormatError(f"channel {channel!r} is not a number", line=k, path=file.name)
-            index = {"A": 1, "B": 2}.get(channel) or int(channel)
-            conf = (
-                number(fields[5], "confidence", line=k, path=file.name) if len(fields) > 5 else None
-            )
+            where, word = _line(file, k, fields)
+            found.setdefault(where, []).append(word)
+    for (reco, index), recorded in found.items():
+        for run in _segments(recorded):
+            start, end = run[0]["start"], max(w["end"] for w in run)
+            timed = tidy_words(run, start, end)
             out.add(
-                fields[0],
+                reco,
                 start,
-                start + duration,
-                text=fields[4],
-                confidence=conf,
+                end,
+                text=" ".join(w["word"] for w in run),
+                # One word alone is also a keyword hit: its score is the segment's.
+                confidence=run[0].get("confidence") if len(run) == 1 else None,
                 channel=None if index <= 1 else index - 1,
-                line=k,
-                path=file.name,
+                attributes={"words": timed} if timed else None,
+                line=run[0]["line"],
+                path=run[0]["path"],
             )
     return out.dataset()
 
