@@ -3,12 +3,14 @@ refused in words (400, nothing saved) when they do not, on create, batch and pat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.api.test_segments import World, count, url, world  # noqa: F401  (fixture)
-from tests.conftest import AppEnv
+from tests.api.test_segments import count, make_datapoint
+from tests.conftest import AppEnv, Factory
 
 WORDS = [
     {"word": "hello", "start": 1.0, "end": 1.5, "confidence": 0.9},
@@ -16,7 +18,24 @@ WORDS = [
 ]
 
 
-def seg(words: Any, **extra: Any) -> dict[str, Any]:
+@dataclass
+class World:
+    dp: int
+    ann: TestClient
+
+
+@pytest.fixture
+def world(app_env: AppEnv, factory: Factory) -> World:
+    ann = factory.user("ann")
+    project = factory.project("Words", ann="annotator")
+    return World(make_datapoint(app_env, project["id"], (ann["id"],)), app_env.login("ann"))
+
+
+def url(w: World, suffix: str = "") -> str:
+    return f"/api/datapoints/{w.dp}/segments{suffix}"
+
+
+def seg(words: Any) -> dict[str, Any]:
     return {"start": 0.5, "end": 2.5, "transcript": "hello world", "attributes": {"words": words}}
 
 

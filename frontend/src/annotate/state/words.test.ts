@@ -100,6 +100,12 @@ describe("typing a transcript", () => {
       [1.5, 2],
       [2.4, 2.7],
     ]);
+    const [moved] = updated(doc, "s", { start: 1.5, end: 4.5 });
+    expect(moved.after?.words?.map((x) => [x.start, x.end])).toEqual([
+      [2, 2.5],
+      [2.5, 3],
+      [3.4, 4],
+    ]);
     // Words the edit sets itself are taken as given.
     const mine = [w("hi", 1, 2)];
     expect(keepWords(seg(), seg({ transcript: "x", words: mine })).words).toBe(mine);

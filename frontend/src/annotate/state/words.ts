@@ -182,13 +182,20 @@ export function splitWords(words: Word[], t: number): [Word[], Word[]] {
 
 /**
  * An edited segment with its words kept in step: a retyped transcript re-aligns them (see
- * `reconcile`), new times cut them to the segment. Words set by the edit itself stay as set.
+ * `reconcile`), a moved segment takes them along, a resized one cuts them to its span. Words
+ * set by the edit itself stay as set.
  */
 export function keepWords(before: Segment, after: Segment): Segment {
   let words = after.words;
   if (!words?.length || words !== before.words) return after;
   if (after.transcript !== before.transcript) words = reconcile(after.transcript, words);
-  if (after.start !== before.start || after.end !== before.end) words = clipWords(words, after.start, after.end);
+  const shift = roundTime(after.start - before.start);
+  if (shift !== 0 && roundTime(after.end - before.end) === shift) {
+    // The segment was moved, not resized: its words go with it.
+    words = words.map((w) => ({ ...w, start: roundTime(w.start + shift), end: roundTime(w.end + shift) }));
+  } else if (after.start !== before.start || after.end !== before.end) {
+    words = clipWords(words, after.start, after.end);
+  }
   return words === after.words ? after : { ...after, words };
 }
 
