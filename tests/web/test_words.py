@@ -168,6 +168,7 @@ def test_typing_keeps_the_times_of_words_still_there(
     page.get_by_label("Transcript").fill("Hello, very large world")
     expect(page.get_by_test_id("untimed-word")).to_have_count(2)
     _saved(page)
+    shoot(page, "words-untimed")
     assert _stored(server, dp) == [
         {**WORDS[0], "word": "Hello,"},
         WORDS[2],

@@ -305,6 +305,13 @@ def _content(prediction: Segment, changes: Mapping[str, Any]) -> tuple[dict[str,
     edited = any(changes[k] != content[k] for k in changes)
     content.update(changes)
     content["attributes"] = {"prediction_id": prediction.id, "model": prediction.model}
+    said = (prediction.attributes or {}).get("words")
+    if said and content.get("transcript") == prediction.transcript:
+        # The words the model heard stay with its text (cut to the accepted span); a retyped
+        # transcript is no longer what they timed.
+        fitted = words.tidy(said, float(content["start"]), float(content["end"]))
+        if fitted:
+            content["attributes"]["words"] = fitted
     return content, edited
 
 
