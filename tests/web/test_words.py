@@ -148,6 +148,16 @@ def test_drag_a_word_boundary_click_a_word_and_play(
     page.get_by_role("button", name="Play", exact=True).click()
     expect(chips.nth(2)).to_have_attribute("aria-current", "true", timeout=15_000)
     page.get_by_role("button", name="Pause", exact=True).click()
+
+    # From the keyboard: an arrow nudges a focused handle by 10 ms, and it keeps the focus.
+    start = handles.nth(3)
+    assert start.get_attribute("aria-label") == "Start of “world”"
+    start.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(chips.nth(2)).to_contain_text("2.58–3.40")
+    _saved(page)
+    assert _stored(server, dp)[2]["start"] == 2.58
     shoot(page, "words-editor")
     page.set_viewport_size({"width": 390, "height": 844})
     expect(chips.nth(2)).to_be_visible()
