@@ -1,7 +1,8 @@
 """Word timings in a real browser: a segment with words shows them with their times, a word
 boundary dragged on the waveform is saved where the mouse let it go (both words of a shared
 boundary move), the CTM export carries the new time, a click on a word seeks to it, the word
-playing is marked, and retyping the transcript keeps the times of the words still there."""
+playing is marked, arrows nudge a boundary, and retyping the transcript keeps the times of
+the words still there."""
 
 from __future__ import annotations
 
