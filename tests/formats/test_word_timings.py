@@ -11,9 +11,11 @@ import pytest
 import webvtt
 
 from audino.formats import registry
+from audino.formats.ctm import ESTIMATED_LINES
 from audino.formats.files import InputFile
+from audino.formats.report import ExportReport
 from audino.formats.words import WordsError, check, tidy
-from tests.formats.test_ctm import one, seg
+from tests.formats.test_ctm import ctm, one, seg
 from tests.formats.test_text_formats import files_of
 
 WORDS = [
@@ -101,4 +103,23 @@ def test_check_and_tidy() -> None:
     assert tidy([(0.2, 1.0, " a", 1.2), (0.9, 1.5, "b", 0.5), (1.5, 1.5, "c", 0.1)], 0.5, 2) == [
         {"word": "a", "start": 0.5, "end": 1.0, "confidence": 1.0},
         {"word": "b", "start": 1.0, "end": 1.5, "confidence": 0.5},
+    ]
+
+
+def test_ctm_puts_words_typed_since_timing_in_the_pauses_as_estimates() -> None:
+    report = ExportReport()
+    ds = one(seg(0.5, 3.5, "hello big fat world again", attributes={"words": WORDS[::2]}))
+    assert ctm(ds, report) == [
+        "r 1 1.000 0.500 hello 0.9000",
+        "r 1 1.500 0.450 big 0.0000",  # the pause between timed words, by letters
+        "r 1 1.950 0.450 fat 0.0000",
+        "r 1 2.400 0.600 world",
+        "r 1 3.000 0.500 again 0.0000",
+    ]
+    assert report.estimated == {ESTIMATED_LINES: 3}
+    # Timed words the transcript no longer holds: the timed words alone, as they are.
+    assert ctm(one(seg(0.5, 3.5, "other text", attributes={"words": WORDS}))) == [
+        "r 1 1.000 0.500 hello 0.9000",
+        "r 1 1.500 0.500 big",
+        "r 1 2.400 0.600 world",
     ]

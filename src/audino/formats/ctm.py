@@ -7,6 +7,9 @@ confidence?}], times in seconds from the recording's start), each word with its 
 confidence when it has one. A one-word segment without them is that word, with the
 segment's confidence.
 
+Words typed into the transcript after it was timed (so without times of their own) are
+written in the pauses their timed neighbours leave, estimated as below.
+
 Every other transcribed segment is still written word by word, with estimated times: the
 segment's span is shared out among its words in proportion to their length in letters
 (marks and punctuation do not count), and in scripts written without spaces between words
@@ -26,6 +29,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from typing import Any
 
 from audino.formats.annotations import Annotations, number
@@ -127,15 +131,59 @@ def estimated(seg: SegmentRecord) -> list[Word]:
     return out
 
 
-def words(seg: SegmentRecord) -> tuple[list[Word], bool]:
-    """The segment's words, and whether their times are estimated."""
+def _key(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def _with_untimed(seg: SegmentRecord, timed: list[Word]) -> tuple[list[Word], int]:
+    """Timed words with the transcript's words typed since (which have no time) put in the
+    pauses around them, estimated like a segment without timings; how many were estimated.
+    Only where every timed word is still in the transcript, in order: else the timed words
+    alone are written, as they are the better record."""
+    found = tokens(seg.transcript)
+    keys = [_key(t) for t in found], [_key(w[2]) for w in timed]
+    match = SequenceMatcher(a=keys[0], b=keys[1], autojunk=False)
+    pairs = {a + k: b + k for a, b, n in match.get_matching_blocks() for k in range(n)}
+    if len(pairs) != len(timed) or len(found) == len(timed):
+        return timed, 0
+    out: list[Word] = []
+    k = 0
+    while k < len(found):
+        if k in pairs:
+            out.append(timed[pairs[k]])
+            k += 1
+            continue
+        last = k
+        while last < len(found) and last not in pairs:
+            last += 1
+        after = timed[pairs[last]][0] if last < len(found) else seg.end
+        gap = SegmentRecord(
+            id=None,
+            recording_id=seg.recording_id,
+            author=None,
+            start=out[-1][1] if out else seg.start,
+            end=max(after, out[-1][1] if out else seg.start),
+            transcript=" ".join(found[k:last]),
+        )
+        out.extend(
+            estimated(gap)
+            if gap.end > gap.start
+            else [(gap.start, gap.start, w, ESTIMATED) for w in found[k:last]]
+        )
+        k = last
+    return out, len(found) - len(timed)
+
+
+def words(seg: SegmentRecord) -> tuple[list[Word], int]:
+    """The segment's words, and how many of them have estimated times."""
     timed = read_words(seg.attributes)
     if timed:
-        return timed, False
+        return _with_untimed(seg, timed)
     found = tokens(seg.transcript)
     if len(found) == 1:
-        return [(seg.start, seg.end, found[0], seg.confidence)], False
-    return estimated(seg), True
+        return [(seg.start, seg.end, found[0], seg.confidence)], 0
+    guessed = estimated(seg)
+    return guessed, len(guessed)
 
 
 def _lines(dataset: Dataset, view: Projection, report: ExportReport) -> Iterator[str]:
@@ -149,7 +197,7 @@ def _lines(dataset: Dataset, view: Projection, report: ExportReport) -> Iterator
             if not found:
                 report.skip(NO_TRANSCRIPT if not seg.transcript.strip() else NO_WORDS)
             elif guessed:
-                report.estimate(ESTIMATED_LINES, len(found))
+                report.estimate(ESTIMATED_LINES, guessed)
             head = f"{reco} {channel}"
             for start, end, word, conf in found:
                 if conf is None:
