@@ -389,3 +389,22 @@ def test_model_evaluation_per_label_value(app_env: AppEnv, setup: Setup) -> None
     assert (label["predicted"], label["human"], label["matched"]) == (2, 1, 1)
     assert label["precision"] == 0.5 and label["recall"] == 1.0
     assert label["frame_recall"] == 1.0 and label["frame_precision"] == pytest.approx(0.5)
+
+
+def test_accepting_an_asr_prediction_keeps_its_words(app_env: AppEnv, setup: Setup) -> None:
+    heard = [(0.4, 0.9, "hello", 0.8), (0.9, 0.9, "uh", 0.1), (1.0, 1.4, "there", 0.7)]
+    write(app_env, setup.dp, [Guess(0.5, 1.5, 0.9, transcript="hello uh there", words=heard)], "2")
+    [pred] = [p for p in listed(setup.ann, setup.dp) if p["transcript"]]
+    # Stored as the editor reads them, cut to the segment, the word without length left out.
+    assert pred["attributes"]["words"] == [
+        {"word": "hello", "start": 0.5, "end": 0.9, "confidence": 0.8},
+        {"word": "there", "start": 1.0, "end": 1.4, "confidence": 0.7},
+    ]
+    r = setup.ann.post(
+        f"/api/datapoints/{setup.dp}/predictions/{pred['id']}/accept", json={"end": 1.2}
+    )
+    assert r.status_code == 201, r.text
+    assert [(w["word"], w["end"]) for w in r.json()["attributes"]["words"]] == [
+        ("hello", 0.9),
+        ("there", 1.2),
+    ]

@@ -97,3 +97,26 @@ def test_csv_keeps_authors_and_recording_level_labels() -> None:
     }
     (model,) = by_name["drei.wav"].segments
     assert (model.author, model.source, model.confidence) == (None, "model", 0.75)
+
+
+def test_imported_ctm_and_webvtt_words_stay_with_their_segments(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    ctm = tmp_path / "words.ctm"
+    ctm.write_text("call-0 1 0.20 0.30 hello 0.9\ncall-0 1 0.50 0.25 there\n")
+    vtt = tmp_path / "call-1.vtt"
+    vtt.write_text("WEBVTT\n\n00:00.100 --> 00:00.900\nso <00:00:00.400>it <00:00:00.600>works\n")
+    for path, name in ((ctm, "ctm"), (vtt, "webvtt")):
+        args = ["import-project", str(path), "-f", name, "--into", "Calls", "--author", "alice"]
+        result = run(data_dir, *args)
+        assert result.exit_code == 0, result.output
+        assert "1 segments" in result.stdout
+    out = tmp_path / "again.ctm"
+    assert run(data_dir, "export", "Calls", "-f", "ctm", "-o", str(out)).exit_code == 0
+    lines = out.read_text().splitlines()
+    assert "call-0 1 0.200 0.300 hello 0.9000" in lines
+    assert "call-0 1 0.500 0.250 there" in lines
+    assert [line for line in lines if line.split()[4] in ("so", "it")] == [
+        "call-1 1 0.100 0.300 so",
+        "call-1 1 0.400 0.200 it",
+    ]

@@ -77,8 +77,13 @@ def files(folder: Path) -> list[InputFile]:
 def test_a_ctm_written_by_lhotse_imports(tmp_path: Path) -> None:
     manifest = write("ctm", tmp_path / "ctm")
     back = registry.get("ctm").read(files(tmp_path / "ctm"))
+    # Words come back grouped into segments, each word with its times in the segment's words.
     got = {
-        item.recording.name: [(s.transcript, s.start, s.end, s.confidence) for s in item.segments]
+        item.recording.name: [
+            (w["word"], w["start"], w["end"], w.get("confidence"))
+            for s in item.segments
+            for w in s.attributes["words"]
+        ]
         for item in back.items
     }
     want: dict[str, list[tuple[str, float, float, float]]] = {}

@@ -326,8 +326,8 @@ def test_ctm_writes_word_timings() -> None:
         "call_one 1 0.500 0.400 hello 0.9000",
         "call_one 1 1.000 0.400 there",
     ]
-    back = round_trip("ctm", ds)
-    assert [r[2] for r in back["call_one"]] == ["hello", "there"]
+    back = round_trip("ctm", ds)  # one segment again: the pause between the words is short
+    assert [r[2] for r in back["call_one"]] == ["hello there"]
 
 
 @pytest.mark.parametrize(

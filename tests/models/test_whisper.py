@@ -252,5 +252,5 @@ def test_a_job_writes_the_transcript_as_a_prediction(
     assert got["model"] == "asr-whisper" and got["transcript"] == tiny_whisper.PHRASE
     duration = admin.get(f"/api/datapoints/{dp}").json()["duration"]
     assert 0.0 <= got["start"] < got["end"] <= duration
-    assert [w[2] for w in got["attributes"]["words"]] == ["hello", "world"]
+    assert [w["word"] for w in got["attributes"]["words"]] == ["hello", "world"]
     assert got["attributes"]["language"] == "en"  # the language Whisper heard is kept

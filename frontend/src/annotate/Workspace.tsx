@@ -29,6 +29,7 @@ import { useShortcuts } from "./useShortcuts";
 import { useStreamSource } from "./useStreamSource";
 import { maxZoom, useWaveform } from "./useWaveform";
 import { useViewport } from "./useViewport";
+import { WordTimings } from "./WordTimings";
 import type { NotesTab } from "../review/CommentsAndHistory";
 import { EditorNotes } from "../review/EditorNotes";
 import { RejectDialog } from "../review/RejectDialog";
@@ -364,6 +365,14 @@ export function Workspace({ data }: { data: Loaded }) {
               hasSelection={selected !== null}
             />
           </section>
+          <WordTimings
+            segment={selected}
+            waveform={waveform}
+            ready={ready}
+            frame={frame}
+            readOnly={readOnly}
+            onWords={(words, what) => actions.changeSelected({ words }, what)}
+          />
           <SegmentTable
             segments={editor.segments}
             labels={segmentLabels}

@@ -8,6 +8,9 @@ confidence when it has one. A one-word segment without them is that word, with t
 segment's confidence. Channels are 1-based; a segment on all channels is written on
 channel 1, and channel 1 alone reads back as all channels.
 
+Words typed into the transcript after it was timed (so without times of their own) are
+written in the pauses their timed neighbours leave, estimated as below.
+
 Every other transcribed segment is still written word by word, with estimated times: the
 segment's span is shared out among its words in proportion to their length in letters
 (marks and punctuation do not count), and in scripts written without spaces between words
@@ -16,13 +19,18 @@ word. An estimated line has the confidence `0.0000` (ESTIMATED), so tools that w
 filter words by confidence do not trust its times, and the export report counts these
 lines. A segment without a transcript has no words: it is left out, and counted.
 
-Import makes each word a segment.
+Import groups the words back into segments: the words of one recording and channel, in
+time order, join one segment while the pause between two is under PAUSE seconds; the
+segment spans its words, its transcript is their text, and it keeps them in
+`attributes["words"]` (so they can be corrected word by word and exported again).
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from typing import Any
 
 from audino.formats.annotations import Annotations, number
@@ -32,12 +40,15 @@ from audino.formats.projection import Projection
 from audino.formats.records import Dataset, FormatError, SegmentRecord
 from audino.formats.registry import Format, register
 from audino.formats.report import NO_TRANSCRIPT, ExportReport
+from audino.formats.words import read as read_words
+from audino.formats.words import tidy as tidy_words
 
 NAME = "ctm"
 ESTIMATED = 0.0  # the confidence written on a line whose times were estimated
 ESTIMATED_LINES = "CTM words with estimated times (confidence 0.0000)"
 NO_WORDS = "a transcript of punctuation only: no words"
 WHERE = "CTM (words only)"
+PAUSE = 1.0  # seconds of silence between two words that start a new segment on import
 # Scripts that do not put spaces between words: (first, last) code points.
 UNSPACED = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -121,20 +132,59 @@ def estimated(seg: SegmentRecord) -> list[Word]:
     return out
 
 
-def words(seg: SegmentRecord) -> tuple[list[Word], bool]:
-    """The segment's words, and whether their times are estimated."""
-    timed = seg.attributes.get("words")
-    if isinstance(timed, list) and timed:
-        out = [
-            (float(w["start"]), float(w["end"]), str(w["word"]), w.get("confidence"))
-            for w in timed
-            if isinstance(w, dict) and "word" in w and "start" in w and "end" in w
-        ]
-        return out, False
+def _key(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def _with_untimed(seg: SegmentRecord, timed: list[Word]) -> tuple[list[Word], int]:
+    """Timed words with the transcript's words typed since (which have no time) put in the
+    pauses around them, estimated like a segment without timings; how many were estimated.
+    Only where every timed word is still in the transcript, in order: else the timed words
+    alone are written, as they are the better record."""
+    found = tokens(seg.transcript)
+    keys = [_key(t) for t in found], [_key(w[2]) for w in timed]
+    match = SequenceMatcher(a=keys[0], b=keys[1], autojunk=False)
+    pairs = {a + k: b + k for a, b, n in match.get_matching_blocks() for k in range(n)}
+    if len(pairs) != len(timed) or len(found) == len(timed):
+        return timed, 0
+    out: list[Word] = []
+    k = 0
+    while k < len(found):
+        if k in pairs:
+            out.append(timed[pairs[k]])
+            k += 1
+            continue
+        last = k
+        while last < len(found) and last not in pairs:
+            last += 1
+        after = timed[pairs[last]][0] if last < len(found) else seg.end
+        gap = SegmentRecord(
+            id=None,
+            recording_id=seg.recording_id,
+            author=None,
+            start=out[-1][1] if out else seg.start,
+            end=max(after, out[-1][1] if out else seg.start),
+            transcript=" ".join(found[k:last]),
+        )
+        out.extend(
+            estimated(gap)
+            if gap.end > gap.start
+            else [(gap.start, gap.start, w, ESTIMATED) for w in found[k:last]]
+        )
+        k = last
+    return out, len(found) - len(timed)
+
+
+def words(seg: SegmentRecord) -> tuple[list[Word], int]:
+    """The segment's words, and how many of them have estimated times."""
+    timed = read_words(seg.attributes)
+    if timed:
+        return _with_untimed(seg, timed)
     found = tokens(seg.transcript)
     if len(found) == 1:
-        return [(seg.start, seg.end, found[0], seg.confidence)], False
-    return estimated(seg), True
+        return [(seg.start, seg.end, found[0], seg.confidence)], 0
+    guessed = estimated(seg)
+    return guessed, len(guessed)
 
 
 def _lines(dataset: Dataset, view: Projection, report: ExportReport) -> Iterator[str]:
@@ -148,7 +198,7 @@ def _lines(dataset: Dataset, view: Projection, report: ExportReport) -> Iterator
             if not found:
                 report.skip(NO_TRANSCRIPT if not seg.transcript.strip() else NO_WORDS)
             elif guessed:
-                report.estimate(ESTIMATED_LINES, len(found))
+                report.estimate(ESTIMATED_LINES, guessed)
             head = f"{reco} {channel}"
             for start, end, word, conf in found:
                 if conf is None:
@@ -162,35 +212,68 @@ def export(dataset: Dataset, options: ExportOptions) -> Iterator[OutputFile]:
     yield lines_file("words.ctm", _lines(dataset, view, options.counts))
 
 
+def _line(file: InputFile, k: int, fields: list[str]) -> tuple[tuple[str, int], dict[str, Any]]:
+    """(recording, channel index from 1) and the word of one CTM line."""
+    if len(fields) < 5:
+        raise FormatError(
+            f"a CTM line has 5 or 6 fields, this one {len(fields)}", line=k, path=file.name
+        )
+    start = number(fields[2], "start", line=k, path=file.name)
+    duration = number(fields[3], "duration", line=k, path=file.name)
+    channel = fields[1]
+    if not channel.isdigit() and channel not in ("A", "B"):
+        raise FormatError(f"channel {channel!r} is not a number", line=k, path=file.name)
+    index = {"A": 1, "B": 2}.get(channel) or int(channel)
+    if not (math.isfinite(start) and math.isfinite(duration)) or start < 0 or duration < 0:
+        raise FormatError(
+            f"a word needs start >= 0 and duration >= 0, got {start} and {duration}",
+            line=k,
+            path=file.name,
+        )
+    word: dict[str, Any] = {"word": fields[4], "start": start, "end": start + duration}
+    if len(fields) > 5:
+        word["confidence"] = number(fields[5], "confidence", line=k, path=file.name)
+    word["line"], word["path"] = k, file.name
+    return (fields[0], index), word
+
+
+def _segments(found: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Words in time order, in runs without a pause of PAUSE seconds or more."""
+    run: list[dict[str, Any]] = []
+    for word in sorted(found, key=lambda w: (w["start"], w["end"])):
+        if run and word["start"] - max(w["end"] for w in run) >= PAUSE:
+            yield run
+            run = []
+        run.append(word)
+    if run:
+        yield run
+
+
 def import_(files: list[InputFile]) -> Dataset:
     out = Annotations()
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for file in files:
         for k, line in enumerate(file.text().splitlines(), 1):
             fields = line.split()
             if not fields or fields[0].startswith(";;"):
                 continue
-            if len(fields) < 5:
-                raise FormatError(
-                    f"a CTM line has 5 or 6 fields, this one {len(fields)}", line=k, path=file.name
-                )
-            start = number(fields[2], "start", line=k, path=file.name)
-            duration = number(fields[3], "duration", line=k, path=file.name)
-            channel = fields[1]
-            if not channel.isdigit() and channel not in ("A", "B"):
-                raise FormatError(f"channel {channel!r} is not a number", line=k, path=file.name)
-            index = {"A": 1, "B": 2}.get(channel) or int(channel)
-            conf = (
-                number(fields[5], "confidence", line=k, path=file.name) if len(fields) > 5 else None
-            )
+            where, word = _line(file, k, fields)
+            found.setdefault(where, []).append(word)
+    for (reco, index), recorded in found.items():
+        for run in _segments(recorded):
+            start, end = run[0]["start"], max(w["end"] for w in run)
+            timed = tidy_words(run, start, end)
             out.add(
-                fields[0],
+                reco,
                 start,
-                start + duration,
-                text=fields[4],
-                confidence=conf,
+                end,
+                text=" ".join(w["word"] for w in run),
+                # One word alone is also a keyword hit: its score is the segment's.
+                confidence=run[0].get("confidence") if len(run) == 1 else None,
                 channel=None if index < 1 else index - 1,
-                line=k,
-                path=file.name,
+                attributes={"words": timed} if timed else None,
+                line=run[0]["line"],
+                path=run[0]["path"],
             )
     out.first_channel_alone_is_all()
     return out.dataset()

@@ -28,6 +28,7 @@ from audino.db.models import (
     SegmentSource,
     utcnow,
 )
+from audino.formats import words
 from audino.services import audit, segments
 from audino.services.access import Principal
 from audino.services.errors import Conflict, InvalidInput
@@ -151,7 +152,10 @@ def write_predictions(
         result.left_out += 0 if whole else 1
         attributes: dict[str, Any] = {}
         if p.words:
-            attributes["words"] = [list(w) if isinstance(w, tuple) else w for w in p.words]
+            # Stored as the editor and exports read them, fitted to the segment as saved.
+            fitted = words.tidy(p.words, round(start, 3), round(end, 3))
+            if fitted:
+                attributes["words"] = fitted
         language = getattr(p, "language", None)  # ASR models say what they heard
         if language:
             attributes["language"] = str(language)[:16]
@@ -303,6 +307,13 @@ def _content(prediction: Segment, changes: Mapping[str, Any]) -> tuple[dict[str,
     edited = any(changes[k] != content[k] for k in changes)
     content.update(changes)
     content["attributes"] = {"prediction_id": prediction.id, "model": prediction.model}
+    said = (prediction.attributes or {}).get("words")
+    if said and content.get("transcript") == prediction.transcript:
+        # The words the model heard stay with its text (cut to the accepted span); a retyped
+        # transcript is no longer what they timed.
+        fitted = words.tidy(said, float(content["start"]), float(content["end"]))
+        if fitted:
+            content["attributes"]["words"] = fitted
     return content, edited
 
 

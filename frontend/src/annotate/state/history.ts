@@ -1,5 +1,6 @@
 // The segments of one datapoint with undo and redo: every edit is a list of before/after pairs.
 import type { Segment } from "./segments";
+import { keepWords } from "./words";
 
 /** One segment's change: created (before null), deleted (after null) or updated. */
 export interface Change {
@@ -144,5 +145,5 @@ export function deleted(seg: Segment): Change {
 export function updated(doc: SegmentDoc, id: string, patch: Partial<Segment>): Change[] {
   const before = doc.segments[id];
   if (!before) return [];
-  return [{ id, before, after: { ...before, ...patch, id } }];
+  return [{ id, before, after: keepWords(before, { ...before, ...patch, id }) }];
 }

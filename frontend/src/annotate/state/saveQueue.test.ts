@@ -48,7 +48,7 @@ describe("collapsing", () => {
     q = enqueue(q, "a", seg("a", 2));
     expect(pendingCount(q)).toBe(1);
     expect(nextBatch(q)!.body.upserts).toEqual([
-      { id: "a", start: 2, end: 3, transcript: "", values: {}, channel: null },
+      { id: "a", start: 2, end: 3, transcript: "", values: {}, channel: null, attributes: {} },
     ]);
   });
 

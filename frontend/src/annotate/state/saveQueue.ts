@@ -1,7 +1,7 @@
 // Changes not yet saved, collapsed per segment, kept in localStorage so a reload or a closed
 // tab loses nothing; plus the server version each segment was last seen at.
 import type { Schemas } from "../../api/client";
-import type { Segment, SegmentPublic, Values } from "./segments";
+import { attributesToSave, type Segment, type SegmentPublic, type Values } from "./segments";
 
 export type SegmentIn = Schemas["SegmentIn"];
 export type BatchIn = Schemas["BatchIn"];
@@ -78,6 +78,7 @@ function toSegmentIn(seg: Segment, version: number | undefined): SegmentIn {
     values: seg.values,
     // Sent every time: a save without it would put the segment back on all channels.
     channel: seg.channel ?? null,
+    attributes: attributesToSave(seg),
   };
   if (version !== undefined) out.version = version;
   return out;

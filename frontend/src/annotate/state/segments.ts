@@ -1,6 +1,7 @@
 // Segments as the editor holds them, and the time arithmetic on them: order, snap, split, lanes.
 import type { Schemas } from "../../api/client";
 import { frameEnd, type TimeFrame } from "../engine/timeFrame";
+import { readWords, splitWords, type Word } from "./words";
 
 export type SegmentPublic = Schemas["SegmentPublic"];
 export type Label = Schemas["LabelPublic"];
@@ -17,6 +18,10 @@ export interface Segment {
   values: Values;
   /** 0-based; null or absent: on all channels. */
   channel?: number | null;
+  /** Word timings (attributes.words), in order, inside the segment; absent when it has none. */
+  words?: Word[];
+  /** The server's other attributes, sent back untouched. */
+  attributes?: Record<string, unknown>;
 }
 
 /** Shortest segment the editor makes (seconds). */
@@ -37,12 +42,26 @@ export function fromServer(s: SegmentPublic): Segment {
     transcript: s.transcript ?? "",
     values: (s.values ?? {}) as Values,
     channel: s.channel ?? null,
+    ...attributesOf(s.attributes),
   };
+}
+
+function attributesOf(raw: Record<string, unknown> | undefined): Pick<Segment, "words" | "attributes"> {
+  if (!raw || Object.keys(raw).length === 0) return {};
+  const rest = { ...raw };
+  delete rest.words;
+  const words = readWords(raw);
+  return { ...(words.length ? { words } : {}), ...(Object.keys(rest).length ? { attributes: rest } : {}) };
+}
+
+/** The attributes to save: the server's, with the words as edited here. */
+export function attributesToSave(s: Segment): Record<string, unknown> {
+  return { ...(s.attributes ?? {}), ...(s.words?.length ? { words: s.words } : {}) };
 }
 
 /** What a segment says (times, text, values), to tell whether it changed since loading. */
 export function contentKey(s: Segment): string {
-  return JSON.stringify([s.start, s.end, s.transcript, s.values, s.channel ?? null]);
+  return JSON.stringify([s.start, s.end, s.transcript, s.values, s.channel ?? null, s.words ?? []]);
 }
 
 export function byTime(a: Segment, b: Segment): number {
@@ -132,6 +151,15 @@ export function splitAt(seg: Segment, t: number, newId: string): [Segment, Segme
   if (at - seg.start < MIN_LENGTH || seg.end - at < MIN_LENGTH) return null;
   const left = { ...seg, end: at };
   const right = { ...seg, id: newId, start: at, transcript: "", values: cloneValues(seg.values) };
+  if (seg.words?.length) {
+    // Timed words say where the text splits: each part keeps its own words.
+    const [before, after] = splitWords(seg.words, at);
+    const text = (ws: Word[]) => ws.map((w) => w.word).join(" ");
+    return [
+      { ...left, words: before, transcript: text(before) },
+      { ...right, words: after, transcript: text(after) },
+    ];
+  }
   return [left, right];
 }
 

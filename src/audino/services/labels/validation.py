@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from audino.db.models import Datapoint, Label, LabelKind, LabelScope, LabelValue, SegmentSource
+from audino.formats import words
 from audino.services.errors import InvalidInput
 
 MAX_TEXT = 100_000
@@ -274,6 +275,17 @@ def _optional_number(raw: Mapping[str, Any], key: str) -> int | float | None:
     return None if value is None else check_number(value, key)
 
 
+def _checked_words(attributes: Any, start: float, end: float) -> Any:
+    """Attributes with their word timings checked (see formats/words.py)."""
+    if not isinstance(attributes, dict) or "words" not in attributes:
+        return attributes
+    try:
+        found = words.check(attributes["words"], start, end)
+    except words.WordsError as exc:
+        raise InvalidInput(f"attributes.words: {exc}", code="bad_words") from None
+    return {**attributes, "words": found}
+
+
 def clean_segment(
     raw: Mapping[str, Any], datapoint: Datapoint, schema: LabelSchema
 ) -> dict[str, Any]:
@@ -343,7 +355,9 @@ def clean_segment(
         "high_hz": high,
         "transcript": check_text(raw.get("transcript") or "", "transcript"),
         "values": clean_values(schema, raw.get("values"), scope=LabelScope.segment.value),
-        "attributes": check_json(raw.get("attributes") or {}, "attributes"),
+        "attributes": _checked_words(
+            check_json(raw.get("attributes") or {}, "attributes"), start, end
+        ),
         "source": source,
         "model": None if model is None else check_text(model, "model", limit=200),
         "model_version": (
