@@ -37,9 +37,10 @@ def test_ctm_import_groups_words_into_segments_at_pauses() -> None:
         "r 1 2.40 0.60 world\nr 1 1.00 0.50 hello 0.9\nr 1 1.50 0.50 big\n"
         "r 1 5.00 0.40 later 0.5\nr 2 1.00 0.30 other\n",
     )
+    # Channel 1 is the first of two here (the recording has words on channel 2 too).
     assert [(s.start, s.end, s.transcript, s.channel) for s in got] == [
-        (1.0, 3.0, "hello big world", None),
-        (5.0, 5.4, "later", None),
+        (1.0, 3.0, "hello big world", 0),
+        (5.0, 5.4, "later", 0),
         (1.0, 1.3, "other", 1),
     ]
     assert got[0].attributes["words"] == WORDS and got[0].confidence is None

@@ -79,6 +79,8 @@ def test_deciding_predicted_regions_one_key_each_with_undo_and_reload(
     page.reload()
     wait_region(page, dps[1], *REGIONS[0][:2])
     assert count(page, "accept") == "1" and count(page, "left") == "2"
+    # The tab still remembers what can be undone.
+    expect(page.get_by_role("button", name="Undo")).to_be_enabled()
 
     # Item 2: accept, then undo it (the region comes back), then reject it, accept the rest.
     page.keyboard.press("a")

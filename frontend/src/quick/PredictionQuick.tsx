@@ -11,6 +11,7 @@ import { ProgressBar } from "./ProgressBar";
 import type { Progress } from "./progress";
 import { QuickPlayer, type PlayerHandle } from "./QuickPlayer";
 import { useQuickKeys } from "./useQuickKeys";
+import { undoKey } from "./undoStack";
 import { usePredictionQueue } from "./usePredictionQueue";
 import "./quick.css";
 
@@ -24,7 +25,8 @@ interface Props {
 
 export function PredictionQuick({ projectId, name, start }: Props) {
   const { me } = useAuth();
-  const queue = usePredictionQueue(projectId, me?.id ?? null, start);
+  const userId = me?.id ?? null;
+  const queue = usePredictionQueue(projectId, userId, start, undoKey(projectId, "predictions", userId));
   const { item, prediction, phase } = queue;
   const player = useRef<PlayerHandle>(null);
   const disabled = phase !== "ready" || !prediction;

@@ -16,6 +16,7 @@ import { needsLabel, overOf, readQuick, type QuickSetting } from "./quickSetting
 import { TranscriptPanel } from "./TranscriptPanel";
 import { useQuickKeys } from "./useQuickKeys";
 import { useQuickQueue } from "./useQuickQueue";
+import { undoKey } from "./undoStack";
 import { PredictionQuick } from "./PredictionQuick";
 import "./quick.css";
 
@@ -76,7 +77,7 @@ interface QueueProps {
 function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
   const { me } = useAuth();
   const userId = me?.id ?? null;
-  const queue = useQuickQueue(projectId, setup.start);
+  const queue = useQuickQueue(projectId, setup.start, undoKey(projectId, mode, userId));
   const { item, phase } = queue;
   const player = useRef<PlayerHandle>(null);
   const [chosen, setChosen] = useState<number[]>([]);

@@ -46,6 +46,17 @@ export async function mySpanningSegment(id: number, userId: number): Promise<Seg
 }
 
 /**
+ * What a save must send again so that nothing else of the segment is lost (a save replaces
+ * it whole): its span, channel, band, values and attributes — without word timings once the
+ * text changed, as they no longer say when its words are spoken.
+ */
+function kept(s: Segment, text: string) {
+  const attributes = { ...((s.attributes ?? {}) as Record<string, unknown>) };
+  if (text !== s.transcript) delete attributes.words;
+  return { start: s.start, end: s.end, channel: s.channel ?? null, low_hz: s.low_hz ?? null, high_hz: s.high_hz ?? null, values: s.values, attributes };
+}
+
+/**
  * Stores the transcript as one segment spanning the clip (as the editor stores transcripts,
  * so exports carry it) and completes the item. `newId` is kept by the caller per item, so a
  * repeated create after a lost answer is the same segment, not a second one.
@@ -53,9 +64,7 @@ export async function mySpanningSegment(id: number, userId: number): Promise<Seg
 export async function saveTranscript(dp: Datapoint, userId: number, text: string, newId: string): Promise<void> {
   const path = { datapoint_id: dp.id };
   const mine = await mySpanningSegment(dp.id, userId);
-  const upsert = mine
-    ? { id: mine.id, version: mine.version, start: mine.start, end: mine.end, transcript: text, values: mine.values }
-    : { id: newId, start: 0, end: dp.duration, transcript: text };
+  const upsert = mine ? { ...kept(mine, text), id: mine.id, version: mine.version, transcript: text } : { id: newId, start: 0, end: dp.duration, transcript: text };
   await unwrap(api.POST("/api/datapoints/{datapoint_id}/segments/batch", { params: { path }, body: { upserts: [upsert] } }));
   await unwrap(api.POST("/api/datapoints/{datapoint_id}/complete", { params: { path } }));
 }

@@ -10,7 +10,8 @@ import { openPredictions, type Prediction, type Taken, type Verdict } from "./pr
 import { decided, undone, type Progress } from "./progress";
 import { loadItem, skip as skipItem, type Datapoint } from "./quickApi";
 import { saveUntilSaved } from "./retry";
-import { UNDO_LIMIT } from "./undoStack";
+import { pushDecision } from "./undoStack";
+import { useUndoStack } from "./useUndoStack";
 import type { Phase } from "./useQuickQueue";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
@@ -20,11 +21,12 @@ interface Current {
   open: Prediction[];
 }
 
-export function usePredictionQueue(projectId: number, userId: number | null, start: Progress | null) {
+/** `undoAt`: where the undo stack is kept (undoStack.undoKey). */
+export function usePredictionQueue(projectId: number, userId: number | null, start: Progress | null, undoAt: string) {
   const [current, setCurrent] = useState<Current | null>(null);
   const [phase, setPhase] = useState<Phase>("loading");
   const [progress, setProgress] = useState<Progress | null>(start);
-  const [stack, setStack] = useState<Taken[]>([]);
+  const [stack, setStack] = useUndoStack<Taken>(undoAt);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   // Items met without any prediction: skipped to the end of the queue, and the queue ends
@@ -119,7 +121,7 @@ export function usePredictionQueue(projectId: number, userId: number | null, sta
             return last ? { ...decided({ ...p, counts: counted }, []), counts: counted } : { ...p, counts: counted };
           });
           const taken: Taken = { datapointId: item.id, predictionId: prediction.id, verdict, segment, completedItem: last };
-          setStack((s) => [...s, taken].slice(-UNDO_LIMIT));
+          setStack((s) => pushDecision(s, taken));
           if (!last) {
             setCurrent({ item, open: rest });
             setPhase("ready");

@@ -8,6 +8,7 @@ import { decided, undone, type Progress } from "./progress";
 import { loadItem, skip as skipItem, undoValues, type Datapoint, type Values } from "./quickApi";
 import { saveUntilSaved } from "./retry";
 import { popDecision, pushDecision, type Decision } from "./undoStack";
+import { useUndoStack } from "./useUndoStack";
 
 interface Ahead {
   id: number;
@@ -27,11 +28,12 @@ function release(ahead: Ahead | null) {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
 
-export function useQuickQueue(projectId: number, start: Progress | null) {
+/** `undoAt`: where the undo stack is kept (undoStack.undoKey). */
+export function useQuickQueue(projectId: number, start: Progress | null, undoAt: string) {
   const [item, setItem] = useState<Datapoint | null>(null);
   const [phase, setPhase] = useState<Phase>("loading");
   const [progress, setProgress] = useState<Progress | null>(start);
-  const [stack, setStack] = useState<Decision[]>([]);
+  const [stack, setStack] = useUndoStack<Decision>(undoAt);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const ahead = useRef<Ahead | null>(null);
