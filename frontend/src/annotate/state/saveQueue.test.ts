@@ -48,8 +48,13 @@ describe("collapsing", () => {
     q = enqueue(q, "a", seg("a", 2));
     expect(pendingCount(q)).toBe(1);
     expect(nextBatch(q)!.body.upserts).toEqual([
-      { id: "a", start: 2, end: 3, transcript: "", values: {} },
+      { id: "a", start: 2, end: 3, transcript: "", values: {}, low_hz: null, high_hz: null },
     ]);
+  });
+
+  it("sends a box's frequency band with every save", () => {
+    const q = enqueue(emptyQueue(), "b", { ...seg("b", 1), low_hz: 500, high_hz: 4000.5 });
+    expect(nextBatch(q)!.body.upserts![0]).toMatchObject({ id: "b", low_hz: 500, high_hz: 4000.5 });
   });
 
   it("a delete cancels a pending create", () => {

@@ -76,6 +76,9 @@ function toSegmentIn(seg: Segment, version: number | undefined): SegmentIn {
     end: seg.end,
     transcript: seg.transcript,
     values: seg.values,
+    // Always sent: a save replaces the whole segment, and a box must stay a box.
+    low_hz: seg.low_hz ?? null,
+    high_hz: seg.high_hz ?? null,
   };
   if (version !== undefined) out.version = version;
   return out;

@@ -15,6 +15,14 @@ export interface Segment {
   end: number;
   transcript: string;
   values: Values;
+  /** A box on the spectrogram: its frequency band in Hz (both set, or neither). */
+  low_hz?: number | null;
+  high_hz?: number | null;
+}
+
+/** Whether a segment is a time–frequency box. */
+export function isBoxed(s: Segment): s is Segment & { low_hz: number; high_hz: number } {
+  return typeof s.low_hz === "number" && typeof s.high_hz === "number";
 }
 
 /** Shortest segment the editor makes (seconds). */
@@ -34,12 +42,13 @@ export function fromServer(s: SegmentPublic): Segment {
     end: s.end,
     transcript: s.transcript ?? "",
     values: (s.values ?? {}) as Values,
+    ...(s.low_hz != null && s.high_hz != null ? { low_hz: s.low_hz, high_hz: s.high_hz } : {}),
   };
 }
 
 /** What a segment says (times, text, values), to tell whether it changed since loading. */
 export function contentKey(s: Segment): string {
-  return JSON.stringify([s.start, s.end, s.transcript, s.values]);
+  return JSON.stringify([s.start, s.end, s.transcript, s.values, s.low_hz ?? null, s.high_hz ?? null]);
 }
 
 export function byTime(a: Segment, b: Segment): number {
