@@ -1,5 +1,6 @@
 // The selected segment's form, always on screen: times, transcript, labels and actions.
 import { useEffect, useState } from "react";
+import { BoxFields } from "./BoxFields";
 import { LabelControl } from "./LabelControl";
 import { withValue } from "./state/labelValues";
 import { formatTime, missingRequired, MIN_LENGTH, type Label, type Segment } from "./state/segments";
@@ -15,6 +16,8 @@ interface Props {
   frame: TimeFrame;
   looping: boolean;
   reference: string;
+  /** Half the sample rate: the top of a box's band. */
+  nyquist?: number;
   /** Set when the item is done: shown, not changed, until it is reopened. */
   readOnly?: boolean;
   onChange(patch: Partial<Segment>, what: string, mergeKey?: string): void;
@@ -134,6 +137,7 @@ export function SegmentForm(props: Props) {
             onCommit={(end) => props.onChange({ end }, "Change end")}
           />
         </div>
+        <BoxFields segment={segment} nyquist={props.nyquist ?? Infinity} onChange={props.onChange} />
         <label className="field">
           <span className="label-name">Transcript</span>
           <textarea

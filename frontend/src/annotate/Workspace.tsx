@@ -24,6 +24,7 @@ import { useEditorActions } from "./useEditorActions";
 import { useRegionSync } from "./useRegionSync";
 import { useSegmentEditor } from "./useSegmentEditor";
 import { useShortcuts } from "./useShortcuts";
+import { drawsBoxes, useSpectrogramBoxes } from "./useSpectrogramBoxes";
 import { useStreamSource } from "./useStreamSource";
 import { maxZoom, useWaveform } from "./useWaveform";
 import { useViewport } from "./useViewport";
@@ -182,6 +183,22 @@ export function Workspace({ data }: { data: Loaded }) {
     onPlay: (id) => actions.playSegment(id),
     others: predicted.length ? [...others.regions, ...predicted] : others.regions,
     flags: validation.bySegment,
+  });
+
+  useSpectrogramBoxes({
+    waveform,
+    ready,
+    editor,
+    segments: editor.segments,
+    labels: segmentLabels,
+    selectedId,
+    frame,
+    spectrogram,
+    sampleRate: datapoint.sample_rate,
+    canDraw: drawsBoxes(project.settings),
+    readOnly,
+    onSelect: (id) => actions.select(id, false),
+    onPlay: (id) => actions.playSegment(id),
   });
 
   function changeValues(next: Values) {
@@ -395,6 +412,7 @@ export function Workspace({ data }: { data: Loaded }) {
             frame={frame}
             looping={looping}
             reference={datapoint.reference_transcript}
+            nyquist={datapoint.sample_rate / 2}
             readOnly={readOnly}
             onChange={actions.changeSelected}
             onPlay={() => selected && actions.playSegment(selected.id)}
