@@ -217,9 +217,7 @@ def test_boxes_drawn_on_every_scale_are_saved_where_the_pointer_was_and_read_by_
     )
 
 
-def test_a_box_moves_and_resizes_by_dragging(
-    server: Server, calls: Path, new_page: Any
-) -> None:
+def test_a_box_moves_and_resizes_by_dragging(server: Server, calls: Path, new_page: Any) -> None:
     _pid, dp = _bird_project(server, calls, "Moves")
     with server.api() as api:
         body = {"start": 4.0, "end": 5.5, "low_hz": 1000.0, "high_hz": 5000.0}
