@@ -362,5 +362,13 @@ def test_boxes_at_phone_width(server: Server, calls: Path, new_page: Any) -> Non
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_test_id("box").click()
     expect(page.get_by_label("High frequency in Hz")).to_have_value("4200")
+    # Labelling a box (in the form: a phone has no keys) saves the whole segment: its band
+    # goes along unchanged.
+    form = page.get_by_role("region", name="Segment", exact=True)
+    form.get_by_role("combobox").first.select_option(label="species A (1)")
+    expect(box).to_contain_text("species A")
+    _saved(page)
+    (seg,) = _segments(server, dp)
+    assert (seg["low_hz"], seg["high_hz"], seg["values"] != {}) == (1300.0, 4200.0, True)
     shoot(page, "boxes-03-phone")
     assert page.js_errors == []
