@@ -159,6 +159,8 @@ def test_boxes_drawn_on_every_scale_are_saved_where_the_pointer_was_and_read_by_
     pid, dp = _bird_project(server, calls, "Dawn chorus")
     page = new_page(1280, 900)
     _open(page, server, dp)
+    form = page.get_by_role("region", name="Segment", exact=True)
+    expect(form).to_contain_text("draw a box on the spectrogram")
     drawn: dict[str, tuple[float, float, float, float]] = {}
     # One box per scale, each over its own whistle: the pointer from high-left to low-right.
     for scale, (t0, t1), (hz_high, hz_low) in [
@@ -296,21 +298,29 @@ def test_frequency_axis_labels_follow_the_scale(
     page = new_page(1280, 900)
     _open(page, server, dp)
     _scale(page, scale)
-    axis = page.get_by_label("Frequency axis")
-    expect(axis.locator("span").first).to_be_visible()
-    spec = page.get_by_test_id("spectrogram").bounding_box()
-    labels = axis.locator("span").all()
+    axis = page.locator(f'[aria-label="Frequency axis"][data-ticks="{scale}:server"]')
+    axis.wait_for(state="attached")
+    # Read at once: where each label sits from the top of the lane.
+    labels = page.evaluate(
+        f"() => {{ const r = {SHADOW};"
+        " const top = r.querySelector('[data-testid=spectrogram]').getBoundingClientRect().top;"
+        " return [...r.querySelectorAll('[aria-label^=Frequency] span')].map((s) => {"
+        " const b = s.getBoundingClientRect(); return [s.textContent, b.top + b.height / 2 - top];"
+        " }); }"
+    )
     assert len(labels) >= 3
-    for label in labels:
-        text = label.inner_text()
+    for text, centre in labels:
         number, unit = text.split()
         hz = float(number) * (1000 if unit == "kHz" else 1)
-        box = label.bounding_box()
-        centre = box["y"] + box["height"] / 2 - spec["y"]
         want = (1 - float(fraction_of(hz, scale, RATE))) * HEIGHT
         # Labels at the lane's edges are kept inside it; the others sit on their frequency.
         if 8 < want < HEIGHT - 8:
             assert _near(centre, want, 1.5), (scale, text, centre, want)
+    if scale == "linear":
+        # Even steps on a linear axis: 1 kHz apart is the same distance everywhere.
+        inside = [c for _t, c in labels if 8 < c < HEIGHT - 8]
+        gaps = {round(b - a) for a, b in zip(inside, inside[1:], strict=False)}
+        assert len(gaps) == 1, labels
 
 
 def test_without_the_setting_the_lane_draws_segments_and_shows_imported_boxes(
@@ -344,6 +354,21 @@ def test_without_the_setting_the_lane_draws_segments_and_shows_imported_boxes(
     assert plain["low_hz"] is None and plain["high_hz"] is None
     assert (box["low_hz"], box["high_hz"]) == (1000.0, 5000.0)
     expect(page.get_by_test_id("box")).to_have_count(1)
+
+    # Zoomed in on the box, it still spans its times on the (now wider) lane.
+    page.get_by_test_id("box").click()
+    page.get_by_role("button", name="Zoom to segment").click()
+    page.wait_for_function(
+        "(w) => { const r = document.querySelector('[data-testid=waveform] > div').shadowRoot;"
+        " const l = r && r.querySelector('[data-testid=box-layer]');"
+        " return l && l.getBoundingClientRect().width > w * 2; }",
+        arg=lane.layer["width"],
+    )
+    layer = page.get_by_test_id("box-layer").bounding_box()
+    shown = page.get_by_test_id("box").bounding_box()
+    per_second = layer["width"] / SECONDS
+    assert _near(shown["x"], layer["x"] + 4.0 * per_second, 1.5), (shown, layer)
+    assert _near(shown["width"], 1.5 * per_second, 1.5), (shown, layer)
     assert page.js_errors == []
 
 

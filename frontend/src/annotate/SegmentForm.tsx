@@ -18,6 +18,8 @@ interface Props {
   reference: string;
   /** Half the sample rate: the top of a box's band. */
   nyquist?: number;
+  /** Boxes are drawn on the spectrogram in this project (said in the empty form). */
+  boxes?: boolean;
   /** Set when the item is done: shown, not changed, until it is reopened. */
   readOnly?: boolean;
   onChange(patch: Partial<Segment>, what: string, mergeKey?: string): void;
@@ -90,8 +92,8 @@ export function SegmentForm(props: Props) {
         <h2>Segment</h2>
         <p>No segment selected.</p>
         <p className="muted">
-          To create one, drag across the waveform, press <kbd>N</kbd> at the cursor, or tap{" "}
-          <strong>+ Segment</strong>. Click a segment (or press <kbd>Tab</kbd>) to select it.
+          To create one, drag across the waveform{props.boxes ? ", draw a box on the spectrogram" : ""}, press{" "}
+          <kbd>N</kbd> at the cursor, or tap <strong>+ Segment</strong>. Click a segment (or press <kbd>Tab</kbd>) to select it.
         </p>
       </section>
     );

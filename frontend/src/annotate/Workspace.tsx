@@ -413,6 +413,7 @@ export function Workspace({ data }: { data: Loaded }) {
             looping={looping}
             reference={datapoint.reference_transcript}
             nyquist={datapoint.sample_rate / 2}
+            boxes={drawsBoxes(project.settings)}
             readOnly={readOnly}
             onChange={actions.changeSelected}
             onPlay={() => selected && actions.playSegment(selected.id)}
