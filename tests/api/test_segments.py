@@ -461,3 +461,33 @@ def test_concurrent_retries_of_one_create_make_one_row(app_env: AppEnv, world: W
 
     assert in_threads(work, 8) == [(200, 1)] * 8
     assert count(app_env) == 1
+
+
+def test_a_box_band_is_checked_on_every_write_and_nothing_changes(
+    app_env: AppEnv, world: World
+) -> None:
+    """Patches and batch saves meet the same band rules as creates: both ends or neither,
+    0 <= low < high <= half the sample rate (8000 Hz here), said in words."""
+    box = {"start": 1, "end": 2, "low_hz": 500.0, "high_hz": 4000.0}
+    seg = world.ann.post(url(world), json=box).json()
+    one = f"/api/segments/{seg['id']}"
+    for change, message in [
+        ({"high_hz": 400.0}, "0 <= low_hz < high_hz <= 8000"),
+        ({"low_hz": 4000.0}, "got 4000.0..4000.0"),
+        ({"high_hz": 8000.5}, "half the sample rate"),
+        ({"low_hz": -1.0}, "0 <= low_hz"),
+        ({"low_hz": None}, "Give both low_hz and high_hz, or neither."),
+    ]:
+        r = world.ann.patch(one, json={"version": 1, **change})
+        assert r.status_code == 400, (change, r.text)
+        assert r.json()["code"] == "bad_frequency" and message in r.json()["detail"], r.json()
+        batch = {"upserts": [{**box, **change, "id": seg["id"], "version": 1}]}
+        r = world.ann.post(url(world, "/batch"), json=batch)
+        assert r.status_code == 400 and message in r.json()["detail"], (change, r.text)
+    assert world.ann.get(one).json() == seg
+    # A band at the very top is fine; clearing both makes it a plain segment.
+    r = world.ann.patch(one, json={"version": 1, "high_hz": 8000.0})
+    assert r.status_code == 200 and (r.json()["low_hz"], r.json()["high_hz"]) == (500.0, 8000.0)
+    r = world.ann.patch(one, json={"version": 2, "low_hz": None, "high_hz": None})
+    assert r.status_code == 200 and (r.json()["low_hz"], r.json()["high_hz"]) == (None, None)
+    assert count(app_env) == 1

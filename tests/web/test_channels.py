@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import FORMATS
 from tests.web.conftest import Server, login, shoot, upload_ready
 
@@ -113,6 +115,14 @@ def test_a_segment_drawn_on_a_lane_is_on_that_channel_and_solo_mute_set_the_gain
     lane_box = lane.bounding_box()
     # The lane's controls sit on its lane: channel 1's starts 64 px down the view.
     assert abs(lane_box["y"] - (top + 64)) <= 1, (lane_box, top)
+    # The spectrogram moved down under the four lanes, and the lane boxes are drawn on
+    # (where a box's Hz are read from the pointer) moved with it.
+    spectrogram = page.locator("[data-testid=waveform] >> [data-testid=spectrogram]")
+    layer = page.locator("[data-testid=waveform] >> [data-testid=box-layer]")
+    expect(layer).to_have_count(1)
+    spec_y = spectrogram.bounding_box()["y"]
+    assert abs(spec_y - (top + 4 * 64)) <= 1, (spec_y, top)
+    expect(layer).to_have_css("top", f"{round(spec_y - top)}px")
 
     # Drawn on channel 1's lane (the second), from 40 % to 70 % of the file.
     px = duration / width

@@ -1,5 +1,6 @@
 // The selected segment's form, always on screen: times, transcript, labels and actions.
 import { useEffect, useState } from "react";
+import { BoxFields } from "./BoxFields";
 import { LabelControl } from "./LabelControl";
 import { withValue } from "./state/labelValues";
 import { formatTime, missingRequired, MIN_LENGTH, type Label, type Segment } from "./state/segments";
@@ -16,6 +17,10 @@ interface Props {
   frame: TimeFrame;
   looping: boolean;
   reference: string;
+  /** Half the sample rate: the top of a box's band. */
+  nyquist?: number;
+  /** Boxes are drawn on the spectrogram in this project (said in the empty form). */
+  boxes?: boolean;
   /** Set when the item is done: shown, not changed, until it is reopened. */
   readOnly?: boolean;
   /** The recording's channels: with several, the segment may be on one or on all. */
@@ -90,8 +95,8 @@ export function SegmentForm(props: Props) {
         <h2>Segment</h2>
         <p>No segment selected.</p>
         <p className="muted">
-          To create one, drag across the waveform, press <kbd>N</kbd> at the cursor, or tap{" "}
-          <strong>+ Segment</strong>. Click a segment (or press <kbd>Tab</kbd>) to select it.
+          To create one, drag across the waveform{props.boxes ? ", draw a box on the spectrogram" : ""}, press{" "}
+          <kbd>N</kbd> at the cursor, or tap <strong>+ Segment</strong>. Click a segment (or press <kbd>Tab</kbd>) to select it.
         </p>
       </section>
     );
@@ -156,6 +161,7 @@ export function SegmentForm(props: Props) {
             </select>
           </label>
         ) : null}
+        <BoxFields segment={segment} nyquist={props.nyquist ?? Infinity} onChange={props.onChange} />
         <label className="field">
           <span className="label-name">Transcript</span>
           <textarea

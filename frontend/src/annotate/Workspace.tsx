@@ -26,6 +26,7 @@ import { useEditorActions } from "./useEditorActions";
 import { useRegionSync } from "./useRegionSync";
 import { useSegmentEditor } from "./useSegmentEditor";
 import { useShortcuts } from "./useShortcuts";
+import { drawsBoxes, useSpectrogramBoxes } from "./useSpectrogramBoxes";
 import { useStreamSource } from "./useStreamSource";
 import { maxZoom, useWaveform } from "./useWaveform";
 import { useViewport } from "./useViewport";
@@ -188,6 +189,23 @@ export function Workspace({ data }: { data: Loaded }) {
     others: predicted.length ? [...others.regions, ...predicted] : others.regions,
     flags: validation.bySegment,
     lanes: channelView.lanes,
+  });
+
+  useSpectrogramBoxes({
+    waveform,
+    ready,
+    editor,
+    segments: editor.segments,
+    labels: segmentLabels,
+    selectedId,
+    frame,
+    spectrogram,
+    sampleRate: datapoint.sample_rate,
+    canDraw: drawsBoxes(project.settings),
+    readOnly,
+    lanesHeight: channelView.lanes.height,
+    onSelect: (id) => actions.select(id, false),
+    onPlay: (id) => actions.playSegment(id),
   });
 
   function changeValues(next: Values) {
@@ -416,6 +434,8 @@ export function Workspace({ data }: { data: Loaded }) {
             frame={frame}
             looping={looping}
             reference={datapoint.reference_transcript}
+            nyquist={datapoint.sample_rate / 2}
+            boxes={drawsBoxes(project.settings)}
             readOnly={readOnly}
             channels={channelView.channels}
             onChange={actions.changeSelected}

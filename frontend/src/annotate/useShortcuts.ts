@@ -1,5 +1,5 @@
 // Routes key presses to actions and label hotkeys; text fields keep their keys.
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import {
   actionFor,
   IN_FIELD_ACTIONS,
@@ -24,7 +24,9 @@ export function useShortcuts(
   paused: boolean,
 ): void {
   const latest = useRef({ keymap, hotkeys, handlers, paused });
-  useEffect(() => {
+  // In the commit itself: a key pressed just after a click (a new selection) must meet the
+  // new handlers, not wait for the passive effects after the paint.
+  useLayoutEffect(() => {
     latest.current = { keymap, hotkeys, handlers, paused };
   });
 

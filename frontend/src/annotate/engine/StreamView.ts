@@ -320,8 +320,10 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
     if (key === this.axisKey) return;
     this.axisKey = key;
     const local = () => localTicks(this.options.peaks.info.sample_rate, settings.scale, height);
-    const apply = (all: Tick[]) => {
+    const apply = (all: Tick[], source: "local" | "server") => {
       if (this.axisKey !== key) return;
+      // Which ticks are up (tests wait for the server's before reading the labels).
+      this.axisBox.dataset.ticks = `${settings.scale}:${source}`;
       const labels = axisLabels(all, height);
       this.ticks = labels.map(({ hz, y }) => ({ hz, y }));
       this.axisBox.replaceChildren(
@@ -342,8 +344,8 @@ export class StreamView extends BasePlugin<StreamViewEvents, StreamViewOptions> 
         }),
       );
     };
-    apply(local());
-    this.options.axis?.(settings, height).then(apply, () => undefined);
+    apply(local(), "local");
+    this.options.axis?.(settings, height).then((all) => apply(all, "server"), () => undefined);
   }
 
   /** The loading cue, on while a coarser level stands in for the one the view wants. */

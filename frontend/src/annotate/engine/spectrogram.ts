@@ -1,15 +1,16 @@
 // The spectrogram lane's data: server tiles for the visible window on a power-of-two time grid
 // (so zooming and scrolling reuse them), decoded once and kept in a cache bounded by bytes,
 // and the frequency axis.
+import { hzToY, type FrequencyScale } from "./frequencyScale";
 import { ByteLru } from "./lru";
 
-export const SCALES = ["linear", "mel", "log"] as const;
+export const SCALES: readonly FrequencyScale[] = ["linear", "mel", "log"];
 export const COLORMAPS = ["viridis", "magma", "gray"] as const;
 export const DB_RANGES = [40, 60, 80, 100, 120] as const;
 
 export interface SpectrogramSettings {
   show: boolean;
-  scale: (typeof SCALES)[number];
+  scale: FrequencyScale;
   dbRange: number;
   colormap: (typeof COLORMAPS)[number];
   /** 0-based; files with fewer channels show their last. */
@@ -137,16 +138,9 @@ export interface Tick {
   y: number;
 }
 
-const mel = (hz: number) => 2595 * Math.log10(1 + hz / 700);
-const LOG_MIN_HZ = 20;
-
 /** Where `hz` lies from the top (0) to the bottom (height) for a scale, up to Nyquist. */
 export function frequencyY(hz: number, nyquist: number, scale: SpectrogramSettings["scale"], height: number): number {
-  let fraction: number;
-  if (scale === "mel") fraction = mel(hz) / mel(nyquist);
-  else if (scale === "log") fraction = Math.log(Math.max(hz, LOG_MIN_HZ) / LOG_MIN_HZ) / Math.log(nyquist / LOG_MIN_HZ);
-  else fraction = hz / nyquist;
-  return height * (1 - fraction);
+  return hzToY(hz, nyquist, scale, height);
 }
 
 /** Round frequencies spread over the axis (used when the server gives no axis). */

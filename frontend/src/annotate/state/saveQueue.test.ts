@@ -48,13 +48,18 @@ describe("collapsing", () => {
     q = enqueue(q, "a", seg("a", 2));
     expect(pendingCount(q)).toBe(1);
     expect(nextBatch(q)!.body.upserts).toEqual([
-      { id: "a", start: 2, end: 3, transcript: "", values: {}, channel: null, attributes: {} },
+      { id: "a", start: 2, end: 3, transcript: "", values: {}, channel: null, attributes: {}, low_hz: null, high_hz: null },
     ]);
   });
 
   it("sends a segment's channel with every save", () => {
     const q = enqueue(emptyQueue(), "a", { ...seg("a", 1), channel: 1 });
     expect(nextBatch(q)!.body.upserts![0].channel).toBe(1);
+  });
+
+  it("sends a box's frequency band with every save", () => {
+    const q = enqueue(emptyQueue(), "b", { ...seg("b", 1), low_hz: 500, high_hz: 4000.5 });
+    expect(nextBatch(q)!.body.upserts![0]).toMatchObject({ id: "b", low_hz: 500, high_hz: 4000.5 });
   });
 
   it("a delete cancels a pending create", () => {

@@ -79,6 +79,9 @@ function toSegmentIn(seg: Segment, version: number | undefined): SegmentIn {
     // Sent every time: a save without it would put the segment back on all channels.
     channel: seg.channel ?? null,
     attributes: attributesToSave(seg),
+    // A box must stay a box.
+    low_hz: seg.low_hz ?? null,
+    high_hz: seg.high_hz ?? null,
   };
   if (version !== undefined) out.version = version;
   return out;

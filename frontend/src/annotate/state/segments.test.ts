@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  contentKey,
   describeValues,
+  fromServer,
+  isBoxed,
   layoutLanes,
   neighbourSegment,
   segmentAt,
@@ -136,5 +139,36 @@ describe("colours and descriptions", () => {
   });
   it("describes values by name", () => {
     expect(describeValues({ "1": 11 }, [speaker])).toBe("male");
+  });
+});
+
+describe("boxes", () => {
+  const server = {
+    id: "b",
+    start: 1,
+    end: 2,
+    transcript: "",
+    values: {},
+    low_hz: 300,
+    high_hz: 4000,
+  } as unknown as Parameters<typeof fromServer>[0];
+
+  it("keeps a box's band from the server, and none for a plain segment", () => {
+    expect(fromServer(server)).toMatchObject({ low_hz: 300, high_hz: 4000 });
+    expect(isBoxed(fromServer(server))).toBe(true);
+    const plain = fromServer({ ...server, low_hz: null, high_hz: null });
+    expect("low_hz" in plain).toBe(false);
+    expect(isBoxed(plain)).toBe(false);
+  });
+
+  it("tells a moved band apart from the loaded one", () => {
+    const box = fromServer(server);
+    expect(contentKey(box)).toBe(contentKey(server as unknown as Segment));
+    expect(contentKey({ ...box, high_hz: 4100 })).not.toBe(contentKey(box));
+  });
+
+  it("splits a box into two boxes of the same band", () => {
+    const [left, right] = splitAt(fromServer(server), 1.5, "c")!;
+    expect([left.low_hz, left.high_hz, right.low_hz, right.high_hz]).toEqual([300, 4000, 300, 4000]);
   });
 });

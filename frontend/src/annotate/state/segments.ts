@@ -22,6 +22,14 @@ export interface Segment {
   words?: Word[];
   /** The server's other attributes, sent back untouched. */
   attributes?: Record<string, unknown>;
+  /** A box on the spectrogram: its frequency band in Hz (both set, or neither). */
+  low_hz?: number | null;
+  high_hz?: number | null;
+}
+
+/** Whether a segment is a time–frequency box. */
+export function isBoxed(s: Segment): s is Segment & { low_hz: number; high_hz: number } {
+  return typeof s.low_hz === "number" && typeof s.high_hz === "number";
 }
 
 /** Shortest segment the editor makes (seconds). */
@@ -43,6 +51,7 @@ export function fromServer(s: SegmentPublic): Segment {
     values: (s.values ?? {}) as Values,
     channel: s.channel ?? null,
     ...attributesOf(s.attributes),
+    ...(s.low_hz != null && s.high_hz != null ? { low_hz: s.low_hz, high_hz: s.high_hz } : {}),
   };
 }
 
@@ -61,7 +70,7 @@ export function attributesToSave(s: Segment): Record<string, unknown> {
 
 /** What a segment says (times, text, values), to tell whether it changed since loading. */
 export function contentKey(s: Segment): string {
-  return JSON.stringify([s.start, s.end, s.transcript, s.values, s.channel ?? null, s.words ?? []]);
+  return JSON.stringify([s.start, s.end, s.transcript, s.values, s.channel ?? null, s.words ?? [], s.low_hz ?? null, s.high_hz ?? null]);
 }
 
 export function byTime(a: Segment, b: Segment): number {
