@@ -47,9 +47,6 @@ class PredictionStream(Protocol):
         """The predictions, once the last samples are in; `duration` as ingest measured it."""
         ...
 
-    # A stream may also have `close()`: called instead of `finish` when the decoding
-    # failed, to let go at once of what it holds (vad-webrtc's child process).
-
 
 class AutoAnnotator:
     """Base class of auto-annotators. Subclasses set the class attributes and `predict`.

@@ -18,15 +18,12 @@ from audino.models.annotator import AutoAnnotator, Prediction, installed_version
 from audino.models.audio_input import AudioInput
 from audino.models.settings import Setting, check_settings
 from audino.models.vad import POSTPROCESS_VERSION, Rules, speech_segments, timing_settings
-from audino.models.webrtc_process import VadProcess
 
 DISTRIBUTION = "webrtcvad-wheels"
 VAD_RATE = 8_000
-# Audio judged in this process before the rest goes to a child process of its own
-# (audino.models.webrtc_process): in this process VAD holds the GIL ~0.45 s an hour of
-# audio (0.04 s for 5 minutes), about what the child's start-up costs.
-IN_PROCESS_SECONDS = 300.0
-RESAMPLE_QUALITY = "HQ"  # soxr's; 8 kHz output costs ~0.3 s an hour of 22 kHz audio
+# soxr's "LQ": as accurate as "HQ" for the detector, clean and in noise (benchmarks/vad.py,
+# within 0.002 F1 everywhere), at ~60 % of its cost; "QQ" loses up to 0.03 F1 at 5 dB SNR.
+RESAMPLE_QUALITY = "LQ"
 
 
 class WebrtcVad(AutoAnnotator):
@@ -67,7 +64,8 @@ class WebrtcVad(AutoAnnotator):
     def version(self) -> str:
         return (
             f"webrtcvad-wheels {installed_version(DISTRIBUTION)}; "
-            f"soxr {installed_version('soxr')} 8 kHz; audino-vad {POSTPROCESS_VERSION}"
+            f"soxr {installed_version('soxr')} 8 kHz {RESAMPLE_QUALITY}; "
+            f"audino-vad {POSTPROCESS_VERSION}"
         )
 
     def unavailable(self) -> str | None:
@@ -103,16 +101,9 @@ class WebrtcStream:
     with its own filter first), so resampling straight to 8 kHz, with soxr, costs least.
     """
 
-    def __init__(
-        self,
-        aggressiveness: int,
-        frame_ms: int,
-        rules: Rules,
-        in_process_seconds: float = IN_PROCESS_SECONDS,
-    ) -> None:
+    def __init__(self, aggressiveness: int, frame_ms: int, rules: Rules) -> None:
         import webrtcvad
 
-        self._aggressiveness = aggressiveness
         self._vad = webrtcvad.Vad(aggressiveness)
         self._frame_ms = frame_ms
         self._size = VAD_RATE * frame_ms // 1000
@@ -121,9 +112,6 @@ class WebrtcStream:
         self._resampler: Any = None
         self._held = np.empty(0, np.int16)
         self._decisions: list[np.ndarray] = []
-        self._frames_left_here = int(in_process_seconds * 1000 / frame_ms)
-        self._judged_here: list[np.ndarray] = []  # the PCM behind self._decisions
-        self._child: VadProcess | None = None
 
     def add(self, samples: np.ndarray, rate: int) -> None:
         if not self._rate:
@@ -150,16 +138,7 @@ class WebrtcStream:
             self._resampler = None
         if self._held.size:  # the last partial frame, completed with silence
             self._judge(np.zeros(self._size - self._held.size, np.int16))
-        if self._child is not None:
-            self._decisions.append(self._child.answers())
-            self._child = None
         return np.concatenate(self._decisions) if self._decisions else np.zeros(0, np.bool_)
-
-    def close(self) -> None:
-        """Stops the child process, if one runs, without its answer (the decoding failed)."""
-        if self._child is not None:
-            self._child.stop()
-            self._child = None
 
     def _judge(self, pcm: np.ndarray) -> None:
         if self._held.size:
@@ -168,19 +147,6 @@ class WebrtcStream:
         self._held = pcm[whole:]
         if not whole:
             return
-        frames = whole // self._size
-        if self._child is None and frames > self._frames_left_here:
-            # The detector adapts to what it has heard: the child hears it all from the
-            # start, so its decisions are the ones a single detector would make.
-            self._child = VadProcess(self._aggressiveness, self._size, VAD_RATE)
-            for early in self._judged_here:
-                self._child.send(early)
-            self._judged_here, self._decisions = [], []
-        if self._child is not None:
-            self._child.send(pcm[:whole])
-            return
-        self._frames_left_here -= frames
-        self._judged_here.append(pcm[:whole])
         data = memoryview(pcm[:whole].tobytes())
         step = 2 * self._size  # bytes per int16 frame
         is_speech = self._vad.is_speech
@@ -188,7 +154,7 @@ class WebrtcStream:
             np.fromiter(
                 (is_speech(data[i : i + step], VAD_RATE) for i in range(0, len(data), step)),
                 dtype=np.bool_,
-                count=frames,
+                count=whole // self._size,
             )
         )
 

@@ -114,7 +114,6 @@ class RideAlong:
                 self.stream.add(samples, rate)
             except Exception as exc:  # the model's failure, never ingest's
                 self.failed = str(exc) or type(exc).__name__
-                self.close()
 
     def finish(self, duration: float) -> list[Any] | None:
         if self.failed is None:
@@ -122,14 +121,7 @@ class RideAlong:
                 return list(self.stream.finish(duration))
             except Exception as exc:
                 self.failed = str(exc) or type(exc).__name__
-        self.close()
         return None
-
-    def close(self) -> None:
-        """Lets go of what the stream holds (the decoding failed, or the model did)."""
-        close = getattr(self.stream, "close", None)
-        if close is not None:
-            close()
 
 
 def ride_alongs(project_settings: Mapping[str, Any]) -> list[RideAlong]:

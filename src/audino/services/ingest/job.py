@@ -143,9 +143,6 @@ def ingest(ctx: JobContext) -> dict[str, Any] | None:
     except Exception as exc:
         _fail(ctx, datapoint_id, f"Processing the audio failed: {exc}")
         raise
-    finally:
-        for rider in riders:  # what a failed decoding left running (finished ones hold nothing)
-            rider.close()
     with ctx.database.session() as db:
         dp = db.get(Datapoint, datapoint_id)
         if dp is None:
