@@ -122,7 +122,8 @@ def test_a_raven_table_written_by_crowsetta_imports(
     tmp_path: Path, column: str, label: str
 ) -> None:
     """Raven's "Annotation" column holds the label "label"; a column named otherwise (a
-    species code, say) is a label of that name. Channels are 1-based."""
+    species code, say) is a label of that name. Channels are 1-based (channel 1 is the
+    first here: the table has selections on channel 2 too)."""
     rows = [
         [1, 0.5, 1.25, 200.0, 4000.0, "EATO"],
         [2, 1.0, 2.125, 312.5, 8000.0, "鳥 & <x>"],
@@ -134,9 +135,9 @@ def test_a_raven_table_written_by_crowsetta_imports(
     assert item.recording.name == "dawn"
     got = [(s.channel, s.start, s.end, s.low_hz, s.high_hz, dict(s.values)) for s in item.segments]
     assert got == [
-        (None, 0.5, 1.25, 200.0, 4000.0, {label: "EATO"}),
+        (0, 0.5, 1.25, 200.0, 4000.0, {label: "EATO"}),
         (1, 1.0, 2.125, 312.5, 8000.0, {label: "鳥 & <x>"}),
-        (None, 3.0, 3.5, 0.0, 11025.0, {label: "EATO"}),
+        (0, 3.0, 3.5, 0.0, 11025.0, {label: "EATO"}),
     ]
 
 
