@@ -5,6 +5,7 @@ set the gains of a real Web Audio graph on the page's <audio> element (nothing d
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -130,6 +131,10 @@ def test_a_segment_drawn_on_a_lane_is_on_that_channel_and_solo_mute_set_the_gain
     _drag(page, x0, x1, top + 64 + 40)
     page.get_by_test_id("segment-row").nth(1).wait_for()
     _saved(page)
+    # The list says which channel it is on; the one on all channels says nothing.
+    rows = page.get_by_test_id("segment-row")
+    expect(rows.nth(1).get_by_test_id("segment-where")).to_have_text(re.compile(r"^\s*Channel 2$"))
+    expect(rows.nth(0).get_by_test_id("segment-where")).to_have_count(0)
     shoot(page, "60-channels-split")
     whole, lane_seg = _segments(server, dp)
     assert whole["channel"] is None

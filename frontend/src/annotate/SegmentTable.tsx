@@ -2,9 +2,11 @@
 import { useEffect, useRef } from "react";
 import { CommentCount } from "../components/StatusBadge";
 import type { SegmentFlag } from "../quality/useValidation";
+import { channelName } from "./engine/lanes";
 import {
   describeValues,
   formatTime,
+  isBoxed,
   missingRequired,
   segmentColor,
   type Label,
@@ -25,6 +27,18 @@ interface Props {
   correctionBy?(id: string): string | null;
   /** Segments that break the project's rules (from the last check). */
   flags?: ReadonlyMap<string, SegmentFlag>;
+  /** The recording's channels: a segment on one of several says which. */
+  channels?: number;
+}
+
+const hz = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} kHz` : `${Math.round(v)} Hz`);
+
+/** Where a segment lies besides its times: its channel, its frequency band. */
+export function whereText(seg: Segment, channels: number): string {
+  const parts = [];
+  if (channels > 1 && seg.channel != null) parts.push(channelName(seg.channel, channels));
+  if (isBoxed(seg)) parts.push(`${hz(seg.low_hz)}–${hz(seg.high_hz)}`);
+  return parts.join(" · ");
 }
 
 /** A "!" on a row that breaks a rule: red for an error, amber for a warning. */
@@ -108,6 +122,12 @@ export function SegmentTable(props: Props) {
                   <td className="num">{formatTime(seg.end)}</td>
                   <td className="labels-cell">
                     {describeValues(seg.values, labels) || <span className="muted">—</span>}
+                    {whereText(seg, props.channels ?? 1) ? (
+                      <span className="muted segment-where" data-testid="segment-where">
+                        {" "}
+                        {whereText(seg, props.channels ?? 1)}
+                      </span>
+                    ) : null}
                     {missing.length ? (
                       <abbr className="required missing" title={`Missing: ${missing.join(", ")}`}>
                         {" "}

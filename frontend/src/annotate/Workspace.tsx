@@ -401,6 +401,7 @@ export function Workspace({ data }: { data: Loaded }) {
             openComments={comments.bySegment}
             correctionBy={correctionBy}
             flags={validation.bySegment}
+            channels={channelView.channels}
           />
           {overlap ? <AgreementPanel datapointId={datapoint.id} refreshKey={saves} /> : null}
           <EditorNotes

@@ -1,5 +1,5 @@
 // Keeps one wavesurfer region per segment in step with React: drawn, moved, recoloured, removed.
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import type { Region } from "wavesurfer.js/dist/plugins/regions.esm.js";
 import {
   describeValues,
@@ -185,7 +185,9 @@ export function useRegionSync(props: Props) {
     last: null,
     channel: null,
   });
-  useEffect(() => {
+  // In the commit itself: a drag or click right after a render (a new selection, the other
+  // frame of a window) must meet the new handlers, not wait for the effects after the paint.
+  useLayoutEffect(() => {
     events.current = props;
   });
 

@@ -3,7 +3,7 @@
 // Drawing new boxes is on where the project asks for it (`settings.spectrogram_boxes`, set by
 // the bioacoustic template); elsewhere a drag on the lane still draws a plain segment, while
 // boxes already there (imported, say) can still be moved and resized.
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import { BoxLayer, type BoxItem } from "./engine/BoxLayer";
 import type { Box, Handle } from "./engine/boxes";
 import type { SpectrogramSettings } from "./engine/spectrogram";
@@ -64,7 +64,8 @@ export function useSpectrogramBoxes(props: Props) {
     props;
   const layer = useRef<BoxLayer | null>(null);
   const latest = useRef(props);
-  useEffect(() => {
+  // In the commit itself, so a press right after a render meets the new handlers.
+  useLayoutEffect(() => {
     latest.current = props;
   });
 
