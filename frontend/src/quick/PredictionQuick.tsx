@@ -3,11 +3,11 @@
 import { useRef } from "react";
 import { Link } from "react-router-dom";
 import { useAuth } from "../auth/AuthContext";
-import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
+import { PageTitle } from "../components/ui";
 import { BinaryPanel } from "./BinaryPanel";
 import { stepSpeed, type Command } from "./keys";
 import { playSpan, spanText } from "./predictionQueue";
-import { ProgressBar } from "./ProgressBar";
+import { QueueFooter, QueueStatus } from "./QueueParts";
 import type { Progress } from "./progress";
 import { QuickPlayer, type PlayerHandle } from "./QuickPlayer";
 import { useQuickKeys } from "./useQuickKeys";
@@ -65,21 +65,13 @@ export function PredictionQuick({ projectId, name, start }: Props) {
       >
         Accept or reject predictions: {name}
       </PageTitle>
-      {queue.progress ? <ProgressBar progress={queue.progress} names={VERDICTS} /> : null}
-      <ErrorMessage>{queue.problem}</ErrorMessage>
-      {queue.notice ? <Notice>{queue.notice}</Notice> : null}
-      {phase === "loading" ? <Loading what="Loading your queue" /> : null}
-      {phase === "finished" ? (
-        <Notice>
-          All done: no predictions left to decide in your queue.{" "}
-          <Link to={`/projects/${projectId}`}>Back to the project</Link>
-        {queue.canUndo ? (
-            <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={queue.undo}>
-              Undo<kbd>Backspace</kbd>
-            </button>
-          ) : null}
-        </Notice>
-      ) : null}
+      <QueueStatus
+        queue={queue}
+        names={VERDICTS}
+        problem={queue.problem}
+        projectId={projectId}
+        finished="All done: no predictions left to decide in your queue."
+      />
       {item && prediction ? (
         <section className="card quick-card" aria-label="Prediction" aria-busy={phase === "saving"}>
           <QuickPlayer ref={player} item={item} loop={false} span={span} />
@@ -92,15 +84,7 @@ export function PredictionQuick({ projectId, name, start }: Props) {
             <span className="hint"> · {queue.leftInItem} left in this item</span>
           </p>
           <BinaryPanel name="Prediction" disabled={disabled} onDecide={(v) => queue.decide(v as "accept" | "reject" | "ignore")} />
-          <div className="quick-footer">
-            <button type="button" onMouseDown={(e) => e.preventDefault()} disabled={!queue.canUndo || phase !== "ready"} onClick={queue.undo}>
-              Undo<kbd>Backspace</kbd>
-            </button>
-            <button type="button" onMouseDown={(e) => e.preventDefault()} disabled={disabled} onClick={queue.skip}>
-              Skip item<kbd>Shift+S</kbd>
-            </button>
-            {phase === "saving" ? <span className="hint" role="status">Saving…</span> : null}
-          </div>
+          <QueueFooter queue={queue} disabled={disabled} skipName="Skip item" keys />
         </section>
       ) : null}
     </div>

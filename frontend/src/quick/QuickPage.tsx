@@ -8,7 +8,7 @@ import { ErrorMessage, Loading, Notice, PageTitle } from "../components/ui";
 import { BinaryPanel } from "./BinaryPanel";
 import { ChoicePanel } from "./ChoicePanel";
 import { pickValue, stepSpeed, type Command } from "./keys";
-import { ProgressBar } from "./ProgressBar";
+import { QueueFooter, QueueStatus } from "./QueueParts";
 import type { Progress } from "./progress";
 import { loadSetup, mySpanningSegment, saveTranscript, saveValues, type Label, type Values } from "./quickApi";
 import { QuickPlayer, type PlayerHandle } from "./QuickPlayer";
@@ -196,26 +196,19 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
       >
         {title}: {setup.name}
       </PageTitle>
-      {queue.progress ? <ProgressBar progress={queue.progress} names={names} /> : null}
-      <ErrorMessage>{queue.problem ?? problem}</ErrorMessage>
-      {queue.retry ? (
-        <button type="button" className="primary" onClick={queue.retry}>
-          Try saving again
-        </button>
-      ) : null}
-      {queue.notice ? <Notice>{queue.notice}</Notice> : null}
-      {phase === "loading" ? <Loading what="Loading your queue" /> : null}
-      {phase === "finished" ? (
-        <Notice>
-          All done: nothing left in your queue for this project.{" "}
-          <Link to={`/projects/${projectId}`}>Back to the project</Link>
-        {queue.canUndo ? (
-            <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={queue.undo}>
-              Undo<kbd>Backspace</kbd>
-            </button>
-          ) : null}
-        </Notice>
-      ) : null}
+      <QueueStatus
+        queue={queue}
+        names={names}
+        problem={queue.problem ?? problem}
+        projectId={projectId}
+        finished="All done: nothing left in your queue for this project."
+      >
+        {queue.retry ? (
+          <button type="button" className="primary" onClick={queue.retry}>
+            Try saving again
+          </button>
+        ) : null}
+      </QueueStatus>
       {item ? (
         <section className="card quick-card" aria-label="Clip" aria-busy={phase === "saving"}>
           <QuickPlayer ref={player} item={item} loop={mode === "transcript"} />
@@ -243,15 +236,7 @@ function QuickQueue({ projectId, setup, mode, label }: QueueProps) {
               onSubmit={submitTranscript}
             />
           ) : null}
-          <div className="quick-footer">
-            <button type="button" onMouseDown={(e) => e.preventDefault()} disabled={!queue.canUndo || phase !== "ready"} onClick={queue.undo}>
-              Undo{mode === "transcript" ? null : <kbd>Backspace</kbd>}
-            </button>
-            <button type="button" onMouseDown={(e) => e.preventDefault()} disabled={disabled} onClick={queue.skip}>
-              Skip{mode === "transcript" ? null : <kbd>Shift+S</kbd>}
-            </button>
-            {phase === "saving" ? <span className="hint" role="status">Saving…</span> : null}
-          </div>
+          <QueueFooter queue={queue} disabled={disabled} skipName="Skip" keys={mode !== "transcript"} />
         </section>
       ) : null}
     </div>

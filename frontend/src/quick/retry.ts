@@ -1,6 +1,6 @@
 // Saving a decision until it is saved: a failure is reported (to be shown), then retried after
 // a growing pause; errors the server will answer the same way again (4xx) stop the retries.
-import { ApiError } from "../api/client";
+import { ApiError, errorMessage } from "../api/client";
 
 export const RETRY_PAUSES_MS = [1000, 2000, 4000, 8000, 15000];
 
@@ -33,4 +33,17 @@ export async function saveUntilSaved<T>(work: () => Promise<T>, hooks: RetryHook
       if (!hooks.alive()) throw err;
     }
   }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
+
+/** The hooks a quick queue saves with: each failure reported as "Not saved: …", real pauses. */
+export function retryHooks(alive: () => boolean, report: (text: string) => void): RetryHooks {
+  return {
+    failed(err, _attempt, again) {
+      report(`Not saved: ${errorMessage(err)}${again ? " Trying again…" : ""}`);
+    },
+    wait: sleep,
+    alive,
+  };
 }

@@ -9,12 +9,10 @@ import { complete, decide as save, loadPredictions, reopen, takeBack } from "./p
 import { openPredictions, type Prediction, type Taken, type Verdict } from "./predictionQueue";
 import { decided, undone, type Progress } from "./progress";
 import { loadItem, skip as skipItem, type Datapoint } from "./quickApi";
-import { saveUntilSaved } from "./retry";
+import { retryHooks, saveUntilSaved } from "./retry";
 import { pushDecision } from "./undoStack";
 import { useUndoStack } from "./useUndoStack";
 import type { Phase } from "./useQuickQueue";
-
-const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
 
 interface Current {
   item: Datapoint;
@@ -43,13 +41,7 @@ export function usePredictionQueue(projectId: number, userId: number | null, sta
     };
   }, []);
 
-  const hooks = {
-    failed(err: unknown, _attempt: number, again: boolean) {
-      setProblem(`Not saved: ${errorMessage(err)}${again ? " Trying again…" : ""}`);
-    },
-    wait: sleep,
-    alive: () => alive.current,
-  };
+  const hooks = retryHooks(() => alive.current, setProblem);
   const saved = <T,>(work: () => Promise<T>) => saveUntilSaved(work, hooks);
 
   /** Shows item `id` at its first open prediction; items with none are dealt with first. */

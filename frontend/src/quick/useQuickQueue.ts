@@ -6,7 +6,7 @@ import { errorMessage } from "../api/client";
 import { nextInQueue } from "../pages/queue";
 import { decided, undone, type Progress } from "./progress";
 import { loadItem, skip as skipItem, undoValues, type Datapoint, type Values } from "./quickApi";
-import { saveUntilSaved } from "./retry";
+import { retryHooks, saveUntilSaved } from "./retry";
 import { popDecision, pushDecision, type Decision } from "./undoStack";
 import { useUndoStack } from "./useUndoStack";
 
@@ -25,8 +25,6 @@ function release(ahead: Ahead | null) {
   ahead.audio.load(); // lets the browser drop the buffered audio
   ahead.audio = null;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
 
 /** `undoAt`: where the undo stack is kept (undoStack.undoKey). */
 export function useQuickQueue(projectId: number, start: Progress | null, undoAt: string) {
@@ -52,13 +50,7 @@ export function useQuickQueue(projectId: number, start: Progress | null, undoAt:
     };
   }, []);
 
-  const hooks = {
-    failed(err: unknown, _attempt: number, again: boolean) {
-      setProblem(`Not saved: ${errorMessage(err)}${again ? " Trying again…" : ""}`);
-    },
-    wait: sleep,
-    alive: () => alive.current,
-  };
+  const hooks = retryHooks(() => alive.current, setProblem);
 
   const prefetch = useCallback(
     (after: number) => {
