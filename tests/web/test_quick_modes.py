@@ -303,13 +303,14 @@ def test_a_failed_save_is_shown_and_retried_not_lost(
             {"name": "decision", "kind": "single", "values": DECISIONS},
         )
     page = new_page(1280, 800)
-    open_quick(page, server, pid)
-    expect(page.get_by_test_id("quick-audio")).to_have_attribute("data-datapoint-id", str(ids[0]))
     failures: list[str] = []
-    seen = False  # saves fail until the test has seen the page say so (however slow it is)
+    # Saves fail from the decision on until the test has seen the page say so (however slow
+    # it is). The route is set up before the page loads: one added to a page already showing
+    # has now and then let the first request through on a loaded machine.
+    failing = {"armed": False}
 
     def fail_until_seen(route: Any) -> None:
-        if route.request.method == "PUT" and not seen:
+        if route.request.method == "PUT" and failing["armed"]:
             failures.append(route.request.url)
             route.fulfill(
                 status=503,
@@ -319,11 +320,14 @@ def test_a_failed_save_is_shown_and_retried_not_lost(
         else:
             route.continue_()
 
-    page.route("**/api/datapoints/*/values", fail_until_seen)
+    page.context.route("**/api/datapoints/*/values", fail_until_seen)
+    open_quick(page, server, pid)
+    expect(page.get_by_test_id("quick-audio")).to_have_attribute("data-datapoint-id", str(ids[0]))
+    failing["armed"] = True
     page.keyboard.press("a")
     expect(page.get_by_role("alert")).to_contain_text("Not saved")
     shoot(page, "quick-binary-05-save-failed")
-    seen = True
+    failing["armed"] = False
     # Retried by itself: saved, and the next clip plays.
     wait_playing(page, ids[1])
     expect(page.get_by_role("alert")).to_have_count(0)
